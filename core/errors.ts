@@ -1,0 +1,85 @@
+/**
+ * Named errors. Each has a stable `code` a program can switch on and a message a person can act on.
+ * Untrusted input that fails a check raises one of these; the check changes nothing else.
+ */
+
+/** Base class of every Cellule error. */
+export class CelluleError extends Error {
+  /** Stable machine-readable code, e.g. `"integrity"`. */
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Bytes that fail a cryptographic or structural check: bad signature, bad ciphertext, truncated or malformed data. */
+export class IntegrityError extends CelluleError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("integrity", message, options);
+  }
+}
+
+/** A well-formed, authentic request by someone who does not have the right to do it. */
+export class ForbiddenError extends CelluleError {
+  constructor(message: string) {
+    super("forbidden", message);
+  }
+}
+
+/** The author of a change used an Automerge actor ID that is not the one bound to their device key. */
+export class ActorMismatchError extends CelluleError {
+  constructor(message: string) {
+    super("actor-mismatch", message);
+  }
+}
+
+/** No key is known for the scope or epoch an envelope was sealed under. */
+export class UnknownScopeError extends CelluleError {
+  constructor(message: string) {
+    super("unknown-scope", message);
+  }
+}
+
+/** The requested document is not known to this device. */
+export class UnknownDocumentError extends CelluleError {
+  constructor(message: string) {
+    super("unknown-document", message);
+  }
+}
+
+/** The caller is not a member of the cell (governance). */
+export class NotAMemberError extends CelluleError {
+  constructor(message: string) {
+    super("not-a-member", message);
+  }
+}
+
+/** Input too large, or too much of it too fast. */
+export class QuotaError extends CelluleError {
+  constructor(message: string) {
+    super("quota", message);
+  }
+}
+
+/** An argument given by the calling program is not of the expected form. */
+export class InvalidArgumentError extends CelluleError {
+  constructor(message: string) {
+    super("invalid-argument", message);
+  }
+}
+
+/** A stored key or record cannot be read back (wrong format, wrong permissions, corrupted file). */
+export class StorageError extends CelluleError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("storage", message, options);
+  }
+}
+
+/** The operation needs a component that was closed. */
+export class ClosedError extends CelluleError {
+  constructor(what: string) {
+    super("closed", `${what} is closed`);
+  }
+}
