@@ -4,14 +4,15 @@
  * `IntegrityError`. These wrappers are what the Wycheproof vectors test.
  */
 import { own } from "./bytes.js";
-import { IntegrityError } from "./errors.js";
+import { IntegrityError, InvalidArgumentError } from "./errors.js";
 
 /** Suite byte carried in every envelope header. */
 export const SUITE_1 = 1;
 
 const subtle = (): SubtleCrypto => {
   const s = globalThis.crypto?.subtle;
-  if (!s) throw new Error("WebCrypto (crypto.subtle) is not available: use a secure context (https or localhost)");
+  if (!s)
+    throw new Error("WebCrypto (crypto.subtle) is not available: use a secure context (https or localhost)");
   return s;
 };
 
@@ -63,7 +64,11 @@ export async function sign(privateKey: CryptoKey, data: Uint8Array): Promise<Uin
 }
 
 /** Verifies a raw r‖s signature; false for any invalid signature, never throws on bad input. */
-export async function verify(publicKey: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
+export async function verify(
+  publicKey: CryptoKey,
+  signature: Uint8Array,
+  data: Uint8Array,
+): Promise<boolean> {
   if (signature.length !== 64) return false;
   try {
     return await subtle().verify(ECDSA_SHA256, publicKey, own(signature), own(data));
@@ -82,7 +87,15 @@ export async function ecdh(privateKey: CryptoKey, publicKey: CryptoKey): Promise
 }
 
 /** HKDF-SHA-256 of `length` bytes. */
-export async function hkdf(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Promise<Uint8Array> {
+export async function hkdf(
+  ikm: Uint8Array,
+  salt: Uint8Array,
+  info: Uint8Array,
+  length: number,
+): Promise<Uint8Array> {
+  if (!Number.isInteger(length) || length < 0 || length > 255 * 32) {
+    throw new InvalidArgumentError("HKDF-SHA-256 output is 0 to 8160 bytes");
+  }
   const key = await subtle().importKey("raw", own(ikm), "HKDF", false, ["deriveBits"]);
   const bits = await subtle().deriveBits(
     { name: "HKDF", hash: "SHA-256", salt: own(salt), info: own(info) },
@@ -94,6 +107,7 @@ export async function hkdf(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, 
 
 /** Imports a raw 128/192/256-bit AES-GCM key (non-extractable). */
 export function importAesKey(raw: Uint8Array): Promise<CryptoKey> {
+  if (![16, 24, 32].includes(raw.length)) throw new InvalidArgumentError("an AES key is 16, 24 or 32 bytes");
   return subtle().importKey("raw", own(raw), "AES-GCM", false, ["encrypt", "decrypt"]);
 }
 
@@ -104,12 +118,16 @@ export async function aesGcmEncrypt(
   plaintext: Uint8Array,
   aad: Uint8Array,
 ): Promise<Uint8Array> {
-  const ct = await subtle().encrypt(
-    { name: "AES-GCM", iv: own(iv), additionalData: own(aad), tagLength: 128 },
-    key,
-    own(plaintext),
-  );
-  return new Uint8Array(ct);
+  try {
+    const ct = await subtle().encrypt(
+      { name: "AES-GCM", iv: own(iv), additionalData: own(aad), tagLength: 128 },
+      key,
+      own(plaintext),
+    );
+    return new Uint8Array(ct);
+  } catch {
+    throw new InvalidArgumentError(`AES-GCM refused the input (IV of ${iv.length} bytes?)`);
+  }
 }
 
 /** AES-GCM decryption; `IntegrityError` when the tag does not match (wrong key, altered bytes or AAD). */

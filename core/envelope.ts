@@ -248,7 +248,8 @@ export async function openEnvelope(
   const headerBytes = bytes.subarray(0, HEADER_LENGTH);
   const payload = bytes.subarray(HEADER_LENGTH);
   const body = scope.key ? await aesGcmDecrypt(scope.key, header.iv, payload, headerBytes) : payload;
-  if (!scope.key && header.iv.some((b) => b !== 0)) throw new IntegrityError("public envelope with a non-zero iv");
+  if (!scope.key && header.iv.some((b) => b !== 0))
+    throw new IntegrityError("public envelope with a non-zero iv");
   if (body.length < SIGNATURE_LENGTH) throw new IntegrityError("envelope body truncated");
   const unsigned = body.subarray(0, body.length - SIGNATURE_LENGTH);
   const signature = body.subarray(body.length - SIGNATURE_LENGTH);

@@ -7,8 +7,11 @@ import type { Topic } from "./ids.js";
 
 /** What the Kit hands a transport when it starts. */
 export interface TransportContext {
-  /** Called with each envelope received; the Kit deduplicates, opens and verifies it. */
-  deliver(envelope: Uint8Array, source: string): void;
+  /**
+   * Called with each envelope received; the Kit deduplicates, opens, verifies and stores it. Resolves once
+   * the envelope is processed, so a transport can advance its cursor only past what is safely kept.
+   */
+  deliver(envelope: Uint8Array, source: string): Promise<unknown>;
   /**
    * Every envelope this device holds for these topics, to re-seed a relay that lost its data.
    * Order is not significant.
@@ -21,6 +24,8 @@ export interface TransportStatus {
   name: string;
   /** One entry per remote endpoint (relay URL, channel name). */
   endpoints: { id: string; connected: boolean; pending: number; error?: string }[];
+  /** Envelopes still waiting for at least one endpoint. */
+  pending: number;
 }
 
 /** A way to exchange envelopes with other devices. */
@@ -30,10 +35,11 @@ export interface Transport {
   /** Starts the transport; called once by the Kit. */
   start(context: TransportContext): Promise<void>;
   /**
-   * Sends an envelope to every endpoint. Resolves once at least one endpoint has stored it (or, for
-   * transports without storage, once it was handed over); keeps retrying the others in the background.
+   * Queues an envelope for every endpoint. The transport keeps it (across reconnections, and across
+   * restarts where it has storage) until each endpoint has acknowledged it; `status().pending` shows
+   * what is left. Never blocks on the network: a device works offline.
    */
-  publish(envelope: Uint8Array): Promise<void>;
+  publish(envelope: Uint8Array): void;
   /** Adds topics to receive, including everything already stored under them. */
   subscribe(topics: Topic[]): void;
   /** Stops receiving these topics. */

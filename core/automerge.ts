@@ -1,0 +1,102 @@
+/**
+ * The one module that touches Automerge internals: WASM start-up, actor IDs bound to device keys, and
+ * applying changes obtained from envelopes to automerge-repo handles.
+ */
+import * as A from "@automerge/automerge/slim";
+import type { DocHandle } from "@automerge/automerge-repo/slim";
+import { concat, toHex, utf8 } from "./bytes.js";
+import { sha256 } from "./crypto.js";
+import { IntegrityError } from "./errors.js";
+import type { ActorId, DocId } from "./ids.js";
+
+/** Where the Automerge WASM comes from in a browser: a URL, a fetch `Request`, or the bytes. */
+export type AutomergeWasmSource = string | URL | Request | Uint8Array | Promise<Uint8Array>;
+
+/**
+ * Makes sure Automerge's WASM is initialised. In Node the full entry point does it; in browsers pass the
+ * URL of `automerge.wasm` (served as `application/wasm`) or its bytes.
+ */
+export async function ensureAutomerge(wasm?: AutomergeWasmSource): Promise<void> {
+  if (A.isWasmInitialized()) return;
+  if (wasm !== undefined) {
+    const source = wasm instanceof URL ? wasm.href : wasm;
+    await A.initializeWasm(typeof source === "string" ? fetch(source).then(bytesOf) : source);
+    return;
+  }
+  if (typeof process !== "undefined" && process.versions?.node) {
+    // A non-literal specifier keeps browser bundlers from pulling the 5 MB full build in.
+    const full = "@automerge/automerge";
+    await import(/* @vite-ignore */ full);
+    return;
+  }
+  throw new Error(
+    "Automerge WASM is not initialised: pass `automergeWasm` (the URL of automerge.wasm) to createKit",
+  );
+}
+
+async function bytesOf(response: Response): Promise<Uint8Array> {
+  if (!response.ok) throw new Error(`could not load automerge.wasm: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/**
+ * The actor ID a device must use for a document in a session: the first 16 bytes of
+ * SHA-256("cellule/actor/v1" ‖ signing key ‖ document ID ‖ session nonce). Receivers recompute it, so nobody
+ * can write under another device's actor.
+ */
+export async function deriveActor(
+  signingKey: Uint8Array,
+  docId: DocId,
+  session: Uint8Array,
+): Promise<ActorId> {
+  const digest = await sha256(concat(utf8("cellule/actor/v1"), signingKey, utf8(docId), session));
+  return toHex(digest.subarray(0, 16)) as ActorId;
+}
+
+/** The actor of each change; `IntegrityError` when one is not an Automerge change. */
+export function actorsOf(changes: Uint8Array[]): ActorId[] {
+  return changes.map((c) => {
+    try {
+      return A.decodeChange(c).actor as ActorId;
+    } catch (cause) {
+      throw new IntegrityError("an item is not a valid Automerge change", { cause });
+    }
+  });
+}
+
+/** Switches the handle's document to `actor` for local changes (once per session and document). */
+export function useActor(handle: DocHandle<unknown>, actor: ActorId): void {
+  if (A.getActorId(handle.doc()) === actor) return;
+  handle.update((doc) => A.clone(doc, { actor }));
+}
+
+/** Applies changes from a verified envelope; Automerge queues those whose dependencies are missing. */
+export function applyChanges(handle: DocHandle<unknown>, changes: Uint8Array[]): void {
+  handle.update((doc) => A.applyChanges(doc, changes)[0]);
+}
+
+/** Merges a saved document (a compacted snapshot from a verified envelope). */
+export function applySnapshot(handle: DocHandle<unknown>, snapshot: Uint8Array): void {
+  try {
+    handle.update((doc) => A.loadIncremental(doc, snapshot));
+  } catch (cause) {
+    throw new IntegrityError("snapshot is not a valid Automerge document", { cause });
+  }
+}
+
+/** Runs a local change and returns the Automerge changes it produced. */
+export function changeAndCapture<T>(handle: DocHandle<T>, fn: A.ChangeFn<T>): Uint8Array[] {
+  const before = handle.doc();
+  handle.change(fn);
+  return A.getChanges(before, handle.doc());
+}
+
+/** A saved copy of the whole document, for snapshot envelopes. */
+export function saveDoc(handle: DocHandle<unknown>): Uint8Array {
+  return A.save(handle.doc());
+}
+
+/** Bytes of an empty document, to open a handle for a document first seen in an envelope. */
+export function emptyDocBytes(): Uint8Array {
+  return A.save(A.init());
+}

@@ -1,0 +1,32 @@
+/**
+ * Cellule core: the cell/federation model and its protocol. No DOM, no adapter: runs in browsers and Node.
+ * @packageDocumentation
+ */
+export { type Authority, type WriteRequest, WriterSets } from "./authority.js";
+export { type AutomergeWasmSource, deriveActor, ensureAutomerge } from "./automerge.js";
+export * from "./bytes.js";
+export * as crypto from "./crypto.js";
+export { CelluleDocument } from "./document.js";
+export {
+  ENVELOPE_VERSION,
+  type EnvelopeBody,
+  type EnvelopeContent,
+  type EnvelopeHeader,
+  EnvelopeKind,
+  envelopeHash,
+  HEADER_LENGTH,
+  MAX_ENVELOPE_BYTES,
+  type OpenedEnvelope,
+  openEnvelope,
+  readHeader,
+  sealEnvelope,
+} from "./envelope.js";
+export * from "./errors.js";
+export { DeviceIdentity, type DeviceKeys, deviceIdOf, type Keystore } from "./identity.js";
+export type * from "./ids.js";
+export type { IngestOutcome } from "./ingest.js";
+export { createKit, Kit, type KitEvents, type KitOptions, type KitStats } from "./kit.js";
+export { createLogger, type Logger } from "./log.js";
+export { FrameType, RELAY_DEFAULTS, RelayErrorCode } from "./relay-protocol.js";
+export { newScopeSecret, publicEpoch, type ScopeEpoch, sealedEpoch } from "./scope.js";
+export type { Transport, TransportContext, TransportStatus } from "./transport.js";

@@ -1,0 +1,160 @@
+/**
+ * The receive pipeline: open → verify → check the actor binding → check the author may write → apply to
+ * the local handle → store. Every envelope either passes all checks or changes nothing; each refusal is a
+ * typed error. Envelopes are opened in parallel batches (WebCrypto is asynchronous) and applied in
+ * arrival order.
+ */
+import type { DocHandle } from "@automerge/automerge-repo/slim";
+import type { Authority } from "./authority.js";
+import { actorsOf, applyChanges, applySnapshot, deriveActor } from "./automerge.js";
+import { EnvelopeKind, envelopeHash, type OpenedEnvelope, openEnvelope } from "./envelope.js";
+import { ActorMismatchError, CelluleError, ForbiddenError, IntegrityError } from "./errors.js";
+import type { DocId, EnvelopeHash, ScopeId, Topic } from "./ids.js";
+import type { ScopeEpoch } from "./scope.js";
+
+/** What happened to one received envelope. */
+export type IngestOutcome =
+  | { status: "accepted"; docId: DocId; hash: EnvelopeHash }
+  | { status: "duplicate"; hash: EnvelopeHash }
+  | { status: "rejected"; error: CelluleError; hash?: EnvelopeHash };
+
+/** What the pipeline needs from the Kit. */
+export interface IngestContext {
+  scopeFor(topic: Topic, epoch: number): ScopeEpoch | undefined;
+  authority: Authority;
+  docScope(docId: DocId): ScopeId | undefined;
+  handleFor(docId: DocId, scope: ScopeId): Promise<DocHandle<unknown>>;
+  isKnown(topic: Topic, hash: EnvelopeHash): Promise<boolean>;
+  store(topic: Topic, hash: EnvelopeHash, bytes: Uint8Array): Promise<void>;
+  onOutcome(outcome: IngestOutcome, source: string): void;
+}
+
+interface Job {
+  bytes: Uint8Array;
+  source: string;
+  resolve: (outcome: IngestOutcome) => void;
+}
+
+const BATCH = 256;
+
+/** The Kit's receive queue. */
+export class Ingest {
+  private readonly queue: Job[] = [];
+  private readonly seen = new Set<EnvelopeHash>();
+  private draining: Promise<void> = Promise.resolve();
+  private running = false;
+
+  constructor(private readonly ctx: IngestContext) {}
+
+  /** True while envelopes are queued or being processed. */
+  get busy(): boolean {
+    return this.running;
+  }
+
+  /** Resolves when the queue is empty. */
+  idle(): Promise<void> {
+    return this.draining;
+  }
+
+  /** Marks an envelope this device wrote as seen, so its echo from a relay is a duplicate. */
+  async remember(bytes: Uint8Array): Promise<EnvelopeHash> {
+    const hash = await envelopeHash(bytes);
+    this.seen.add(hash);
+    return hash;
+  }
+
+  /** Queues an envelope; resolves with its outcome (never rejects). */
+  push(bytes: Uint8Array, source: string): Promise<IngestOutcome> {
+    return new Promise((resolve) => {
+      this.queue.push({ bytes, source, resolve });
+      if (!this.running) {
+        this.running = true;
+        this.draining = this.drain();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    // `running` is cleared in the same task as the final emptiness check (not in a later `.finally`), so a
+    // push that follows an awaited outcome never finds a finished drain still marked as running.
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, BATCH);
+        const opened = await Promise.all(batch.map((job) => this.open(job.bytes)));
+        for (let i = 0; i < batch.length; i++) {
+          const job = batch[i]!;
+          const outcome = await this.apply(opened[i]!, job.bytes);
+          this.ctx.onOutcome(outcome, job.source);
+          job.resolve(outcome);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async open(bytes: Uint8Array): Promise<OpenedEnvelope | IngestOutcome> {
+    let hash: EnvelopeHash | undefined;
+    try {
+      hash = await envelopeHash(bytes);
+      if (this.seen.has(hash)) return { status: "duplicate", hash };
+      return await openEnvelope(bytes, this.ctx.scopeFor);
+    } catch (error) {
+      return { status: "rejected", error: asCelluleError(error), ...(hash ? { hash } : {}) };
+    }
+  }
+
+  private async apply(opened: OpenedEnvelope | IngestOutcome, bytes: Uint8Array): Promise<IngestOutcome> {
+    if ("status" in opened)
+      return opened.status === "duplicate" || this.seen.has(opened.hash!) ? dup(opened) : opened;
+    const { hash, header, body } = opened;
+    try {
+      if (this.seen.has(hash) || (await this.ctx.isKnown(header.topic, hash))) {
+        this.seen.add(hash);
+        return { status: "duplicate", hash };
+      }
+      const scope = this.ctx.scopeFor(header.topic, header.epoch)!.scope;
+      const known = this.ctx.docScope(body.docId);
+      if (known && known !== scope) {
+        throw new ForbiddenError(`document ${body.docId} belongs to scope ${known}, not ${scope}`);
+      }
+      this.ctx.authority.checkWrite({ docId: body.docId, scope, device: body.authorId, heads: body.heads });
+      if (body.kind === EnvelopeKind.changes) {
+        const expected = await deriveActor(body.author, body.docId, body.session);
+        for (const actor of actorsOf(body.items)) {
+          if (actor !== expected) {
+            throw new ActorMismatchError(
+              `a change uses actor ${actor.slice(0, 8)}…, not the author's own actor`,
+            );
+          }
+        }
+        const handle = await this.ctx.handleFor(body.docId, scope);
+        try {
+          applyChanges(handle, body.items);
+        } catch (cause) {
+          throw new IntegrityError("Automerge refused the changes", { cause });
+        }
+      } else if (body.kind === EnvelopeKind.snapshot) {
+        if (body.items.length !== 1)
+          throw new IntegrityError("a snapshot envelope carries exactly one document");
+        applySnapshot(await this.ctx.handleFor(body.docId, scope), body.items[0]!);
+      } else {
+        throw new IntegrityError("governance envelopes are not handled by this version");
+      }
+      this.seen.add(hash);
+      await this.ctx.store(header.topic, hash, bytes);
+      return { status: "accepted", docId: body.docId, hash };
+    } catch (error) {
+      return { status: "rejected", error: asCelluleError(error), hash };
+    }
+  }
+}
+
+function dup(outcome: IngestOutcome): IngestOutcome {
+  return { status: "duplicate", hash: outcome.hash! };
+}
+
+function asCelluleError(error: unknown): CelluleError {
+  if (error instanceof CelluleError) return error;
+  return new IntegrityError(error instanceof Error ? error.message : String(error), { cause: error });
+}

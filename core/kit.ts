@@ -1,0 +1,407 @@
+/**
+ * The Kit: one device's view of the cells it belongs to. It owns the local automerge-repo `Repo` (storage,
+ * and at most a channel between the device's own tabs; never a network adapter reaching another device),
+ * turns local changes into signed envelopes, and checks every envelope it receives before applying it.
+ */
+import type * as A from "@automerge/automerge/slim";
+import {
+  type DocHandle,
+  generateAutomergeUrl,
+  type NetworkAdapterInterface,
+  parseAutomergeUrl,
+  Repo,
+  type StorageAdapterInterface,
+} from "@automerge/automerge-repo/slim";
+import { type Authority, WriterSets } from "./authority.js";
+import {
+  type AutomergeWasmSource,
+  changeAndCapture,
+  deriveActor,
+  emptyDocBytes,
+  ensureAutomerge,
+  saveDoc,
+  useActor,
+} from "./automerge.js";
+import { fromUtf8, randomBytes, utf8 } from "./bytes.js";
+import { CelluleDocument, type DocumentHost } from "./document.js";
+import { Emitter } from "./emitter.js";
+import { EnvelopeKind, MAX_ENVELOPE_BYTES, sealEnvelope } from "./envelope.js";
+import {
+  type CelluleError,
+  ClosedError,
+  InvalidArgumentError,
+  NotAMemberError,
+  UnknownDocumentError,
+} from "./errors.js";
+import { DeviceIdentity, type Keystore } from "./identity.js";
+import type { ActorId, DocId, EnvelopeHash, ScopeId, Topic } from "./ids.js";
+import { Ingest, type IngestOutcome } from "./ingest.js";
+import { createLogger, type Logger } from "./log.js";
+import { publicEpoch, type ScopeEpoch, sealedEpoch } from "./scope.js";
+import type { Transport } from "./transport.js";
+
+/** Options of {@link createKit}. */
+export interface KitOptions {
+  /** Local storage of documents and envelopes (Dexie in browsers, filesystem in Node, memory in tests). */
+  storage: StorageAdapterInterface;
+  /** Where the device keys live. */
+  keystore: Keystore;
+  /** How envelopes reach other devices (relay client, BroadcastChannel). @default [] */
+  transports?: Transport[];
+  /** Who may write what. @default a new `WriterSets` (nobody but what you allow) */
+  authority?: Authority;
+  /** Name of the device keys in the keystore. @default "device" */
+  deviceName?: string;
+  /** Create device keys when none are stored. Never silently: pass false where a missing key means data loss. @default true */
+  createIdentity?: boolean;
+  /** Automerge WASM for browsers (URL of `automerge.wasm` or its bytes). Not needed in Node. */
+  automergeWasm?: AutomergeWasmSource;
+  /** automerge-repo network adapters between this device's own tabs only (e.g. BroadcastChannel). @default [] */
+  localNetwork?: NetworkAdapterInterface[];
+  /** After this many local changes to a document, also publish a compacted snapshot of it. @default 500 */
+  snapshotEvery?: number;
+  /** @default a console logger for `cellule:kit` */
+  logger?: Logger;
+}
+
+/** Counters of what the Kit did with envelopes. */
+export interface KitStats {
+  accepted: number;
+  duplicates: number;
+  published: number;
+  /** Rejections by error code (`integrity`, `forbidden`, `actor-mismatch`, `unknown-scope`, …). */
+  rejected: Record<string, number>;
+}
+
+/** Events of the Kit. */
+export interface KitEvents {
+  /** An envelope was refused; nothing was applied. */
+  rejected: (error: CelluleError, source: string) => void;
+  /** An envelope was verified and applied. */
+  accepted: (docId: DocId, hash: EnvelopeHash, source: string) => void;
+  /** A document was seen for the first time on this device. */
+  document: (docId: DocId, scope: ScopeId) => void;
+}
+
+const DOC_KEY = "cellule-doc";
+const ENVELOPE_KEY = "cellule-env";
+
+interface Outbox {
+  items: Uint8Array[];
+  bytes: number;
+}
+
+/** See {@link createKit}. */
+export class Kit extends Emitter<KitEvents> implements DocumentHost {
+  /** The automerge-repo Repo holding this device's documents. */
+  readonly repo: Repo;
+  readonly stats: KitStats = { accepted: 0, duplicates: 0, published: 0, rejected: {} };
+  private readonly scopesByTopic = new Map<Topic, ScopeEpoch>();
+  private readonly currentEpoch = new Map<ScopeId, ScopeEpoch>();
+  private readonly docScopes = new Map<DocId, ScopeId>();
+  private readonly handles = new Map<DocId, Promise<DocHandle<unknown>>>();
+  private readonly actors = new Map<DocId, ActorId>();
+  private readonly outboxes = new Map<DocId, Outbox>();
+  private readonly localChanges = new Map<DocId, number>();
+  private readonly pending = new Set<Promise<unknown>>();
+  /** Random per Kit session: part of every actor ID, so a device that lost its documents never reuses one. */
+  private readonly session = randomBytes(16);
+  private readonly ingestion: Ingest;
+  private closed = false;
+
+  /** @internal use {@link createKit} */
+  constructor(
+    /** This device. */
+    readonly device: DeviceIdentity,
+    private readonly options: KitOptions & { authority: Authority; transports: Transport[]; logger: Logger },
+  ) {
+    super();
+    this.repo = new Repo({
+      storage: options.storage,
+      network: options.localNetwork ?? [],
+      // Tabs of one device share everything; nothing else is reachable through the Repo.
+      sharePolicy: async () => true,
+    });
+    this.ingestion = new Ingest({
+      scopeFor: (topic, epoch) => {
+        const scope = this.scopesByTopic.get(topic);
+        return scope?.epoch === epoch ? scope : undefined;
+      },
+      authority: options.authority,
+      docScope: (docId) => this.docScopes.get(docId),
+      handleFor: (docId, scope) => this.handleFor(docId, scope),
+      isKnown: (topic, hash) => this.hasEnvelope(topic, hash),
+      store: (topic, hash, bytes) => this.storeEnvelope(topic, hash, bytes),
+      onOutcome: (outcome, source) => this.record(outcome, source),
+    });
+  }
+
+  /** @internal */
+  async start(): Promise<void> {
+    for (const { key, data } of await this.options.storage.loadRange([DOC_KEY])) {
+      const docId = key[1] as DocId;
+      if (data) this.docScopes.set(docId, fromUtf8(data) as ScopeId);
+    }
+    for (const transport of this.options.transports) {
+      await transport.start({
+        deliver: (envelope, source) => this.ingestion.push(envelope, source),
+        backlog: (topics) => this.backlog(topics),
+      });
+    }
+  }
+
+  /** The authority deciding who may write. */
+  get authority(): Authority {
+    return this.options.authority;
+  }
+
+  /**
+   * Makes a scope readable and writable on this device: a sealed scope with its epoch secret, or the
+   * public scope without one. Subscribes to its topic on every transport.
+   */
+  async addScope(scope: ScopeId | string, secret?: Uint8Array, epoch = 1): Promise<ScopeEpoch> {
+    this.assertOpen();
+    const e = secret
+      ? await sealedEpoch(scope as ScopeId, epoch, secret)
+      : await publicEpoch(scope as ScopeId);
+    this.scopesByTopic.set(e.topic, e);
+    const current = this.currentEpoch.get(e.scope);
+    if (!current || current.epoch <= e.epoch) this.currentEpoch.set(e.scope, e);
+    for (const t of this.options.transports) t.subscribe([e.topic]);
+    return e;
+  }
+
+  /** Creates a document in a scope, with an optional initial value. */
+  async create<T>(scope: ScopeId | string, initial?: Partial<T>): Promise<CelluleDocument<T>> {
+    this.assertOpen();
+    const scopeId = scope as ScopeId;
+    if (!this.currentEpoch.has(scopeId))
+      throw new NotAMemberError(`scope ${scope} is not open on this device`);
+    const { documentId } = parseAutomergeUrl(generateAutomergeUrl());
+    const docId = documentId as unknown as DocId;
+    this.options.authority.checkWrite({
+      docId,
+      scope: scopeId,
+      device: this.device.id,
+      heads: this.authority.heads(),
+    });
+    const doc = new CelluleDocument<T>(
+      docId,
+      scopeId,
+      (await this.handleFor(docId, scopeId)) as DocHandle<T>,
+      this,
+    );
+    if (initial) doc.change((d) => Object.assign(d as object, initial));
+    else doc.change(() => {});
+    return doc;
+  }
+
+  /** Opens a document this device holds; `UnknownDocumentError` if it has never seen it. */
+  async open<T>(docId: DocId | string): Promise<CelluleDocument<T>> {
+    this.assertOpen();
+    const scope = this.docScopes.get(docId as DocId);
+    if (!scope) throw new UnknownDocumentError(`document ${docId} is not on this device`);
+    const handle = (await this.handleFor(docId as DocId, scope)) as DocHandle<T>;
+    return new CelluleDocument<T>(docId as DocId, scope, handle, this);
+  }
+
+  /** IDs of the documents this device holds, optionally of one scope. */
+  documents(scope?: ScopeId | string): DocId[] {
+    return [...this.docScopes].filter(([, s]) => scope === undefined || s === scope).map(([d]) => d);
+  }
+
+  /** @internal see {@link CelluleDocument.change} */
+  change<T>(doc: CelluleDocument<T>, fn: A.ChangeFn<T>): void {
+    this.assertOpen();
+    this.options.authority.checkWrite({
+      docId: doc.id,
+      scope: doc.scope,
+      device: this.device.id,
+      heads: this.authority.heads(),
+    });
+    const actor = this.actors.get(doc.id);
+    if (!actor) throw new InvalidArgumentError("document handle is not ready for local changes");
+    useActor(doc.handle as DocHandle<unknown>, actor);
+    const changes = changeAndCapture(doc.handle, fn);
+    if (changes.length === 0) return;
+    this.enqueue(doc.id, changes);
+    const count = (this.localChanges.get(doc.id) ?? 0) + changes.length;
+    this.localChanges.set(doc.id, count);
+    if (count >= (this.options.snapshotEvery ?? 500)) {
+      this.localChanges.set(doc.id, 0);
+      this.track(this.publish(doc.id, EnvelopeKind.snapshot, [saveDoc(doc.handle as DocHandle<unknown>)]));
+    }
+  }
+
+  /** Hands an envelope to the Kit as if a transport had delivered it; resolves with what happened. */
+  receive(envelope: Uint8Array, source = "local"): Promise<IngestOutcome> {
+    this.assertOpen();
+    return this.ingestion.push(envelope, source);
+  }
+
+  /** Waits until every local change is sealed, stored and handed to the transports, and every received envelope is processed. */
+  async flush(): Promise<void> {
+    for (const docId of [...this.outboxes.keys()]) this.flushOutbox(docId);
+    while (this.pending.size > 0 || this.ingestion.busy) {
+      await Promise.allSettled([...this.pending, this.ingestion.idle()]);
+    }
+  }
+
+  /** Flushes, then closes transports and the Repo. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    await Promise.all(this.options.transports.map((t) => t.close()));
+    await this.repo.flush(
+      Object.keys(this.repo.handles).filter((id) => this.repo.handles[id as never]?.isReady()) as never,
+    );
+    await this.repo.shutdown().catch(() => {});
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ClosedError("the Kit");
+  }
+
+  private handleFor(docId: DocId, scope: ScopeId): Promise<DocHandle<unknown>> {
+    let handle = this.handles.get(docId);
+    if (!handle) {
+      handle = this.loadHandle(docId, scope);
+      this.handles.set(docId, handle);
+      handle.catch(() => this.handles.delete(docId));
+    }
+    return handle;
+  }
+
+  private async loadHandle(docId: DocId, scope: ScopeId): Promise<DocHandle<unknown>> {
+    const known = this.docScopes.has(docId);
+    let handle: DocHandle<unknown> | undefined;
+    if (known) {
+      // Registered but possibly never saved (a crash right after creation): then start it empty.
+      handle = await this.repo.find(docId as never).catch(() => undefined);
+    }
+    if (!handle) {
+      handle = this.repo.import(emptyDocBytes(), { docId: docId as never });
+      if (!handle.isReady()) handle.doneLoading();
+    }
+    if (!known) {
+      this.docScopes.set(docId, scope);
+      await this.options.storage.save([DOC_KEY, docId], utf8(scope));
+      this.emit("document", docId, scope);
+    }
+    this.actors.set(docId, await deriveActor(this.device.signingPublicKey, docId, this.session));
+    return handle;
+  }
+
+  private enqueue(docId: DocId, changes: Uint8Array[]): void {
+    let box = this.outboxes.get(docId);
+    if (!box) {
+      box = { items: [], bytes: 0 };
+      this.outboxes.set(docId, box);
+      // Changes made in the same task travel in one envelope.
+      queueMicrotask(() => this.flushOutbox(docId));
+    }
+    for (const c of changes) {
+      box.items.push(c);
+      box.bytes += c.length + 4;
+    }
+  }
+
+  private flushOutbox(docId: DocId): void {
+    const box = this.outboxes.get(docId);
+    if (!box) return;
+    this.outboxes.delete(docId);
+    // Split so that no envelope exceeds the relays' frame limit (headroom for header, signature and tag).
+    const limit = MAX_ENVELOPE_BYTES - 4096;
+    let batch: Uint8Array[] = [];
+    let size = 0;
+    for (const item of box.items) {
+      if (batch.length > 0 && size + item.length + 4 > limit) {
+        this.track(this.publish(docId, EnvelopeKind.changes, batch));
+        batch = [];
+        size = 0;
+      }
+      batch.push(item);
+      size += item.length + 4;
+    }
+    if (batch.length > 0) this.track(this.publish(docId, EnvelopeKind.changes, batch));
+  }
+
+  private async publish(docId: DocId, kind: EnvelopeKind, items: Uint8Array[]): Promise<void> {
+    const scope = this.currentEpoch.get(this.docScopes.get(docId)!)!;
+    const envelope = await sealEnvelope(this.device, scope, {
+      kind,
+      docId,
+      session: this.session,
+      heads: this.authority.heads(),
+      items,
+    });
+    const hash = await this.ingestion.remember(envelope);
+    await this.storeEnvelope(scope.topic, hash, envelope);
+    this.stats.published++;
+    for (const t of this.options.transports) t.publish(envelope);
+  }
+
+  private track(p: Promise<unknown>): void {
+    const tracked = p.catch((error) => this.options.logger.error("could not publish a change", error));
+    this.pending.add(tracked);
+    tracked.finally(() => this.pending.delete(tracked));
+  }
+
+  private record(outcome: IngestOutcome, source: string): void {
+    if (outcome.status === "accepted") {
+      this.stats.accepted++;
+      this.emit("accepted", outcome.docId, outcome.hash, source);
+    } else if (outcome.status === "duplicate") {
+      this.stats.duplicates++;
+    } else {
+      const code = outcome.error.code;
+      this.stats.rejected[code] = (this.stats.rejected[code] ?? 0) + 1;
+      this.options.logger.debug(`rejected an envelope from ${source}: ${outcome.error.message}`);
+      this.emit("rejected", outcome.error, source);
+    }
+  }
+
+  private async hasEnvelope(topic: Topic, hash: EnvelopeHash): Promise<boolean> {
+    return (await this.options.storage.load([ENVELOPE_KEY, topic, hash])) !== undefined;
+  }
+
+  private async storeEnvelope(topic: Topic, hash: EnvelopeHash, bytes: Uint8Array): Promise<void> {
+    await this.options.storage.save([ENVELOPE_KEY, topic, hash], bytes);
+  }
+
+  private async backlog(topics: Topic[]): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = [];
+    for (const topic of topics) {
+      for (const { data } of await this.options.storage.loadRange([ENVELOPE_KEY, topic]))
+        if (data) out.push(data);
+    }
+    return out;
+  }
+}
+
+/**
+ * Opens (or, the first time, creates) this device's identity and documents.
+ *
+ * @example
+ * const kit = await createKit({ storage: memoryStorage(), keystore: memoryKeystore(), transports: [relays] });
+ * await kit.addScope("demo", secret);
+ * const doc = await kit.create<{ title: string }>("demo", { title: "Réunion" });
+ */
+export async function createKit(options: KitOptions): Promise<Kit> {
+  await ensureAutomerge(options.automergeWasm);
+  const device = await DeviceIdentity.open(
+    options.keystore,
+    options.deviceName ?? "device",
+    options.createIdentity ?? true,
+  );
+  if (!device) throw new NotAMemberError("no device keys are stored here, and creating them was not allowed");
+  const kit = new Kit(device, {
+    ...options,
+    authority: options.authority ?? new WriterSets(),
+    transports: options.transports ?? [],
+    logger: options.logger ?? createLogger("cellule:kit"),
+  });
+  await kit.start();
+  return kit;
+}
