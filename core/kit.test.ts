@@ -6,6 +6,7 @@ import {
   type DocId,
   deriveActor,
   ForbiddenError,
+  fromHex,
   IntegrityError,
   newScopeSecret,
   UnknownDocumentError,
@@ -118,7 +119,7 @@ describe("Kit: documents and ingest", () => {
     // Replayed under another known topic (another scope both devices hold): the header is authenticated.
     const other = await b.addScope("officers", newScopeSecret());
     const moved = good.slice();
-    moved.set(Buffer.from(other.topic, "hex"), 2);
+    moved.set(fromHex(other.topic), 2);
     await expectRejected(moved, IntegrityError);
     // Under a topic nobody knows.
     const unknown = good.slice();

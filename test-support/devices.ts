@@ -51,7 +51,7 @@ export function envelopeOf(
   scope: ScopeEpoch,
   docId: DocId,
   changes: Uint8Array[],
-  session = new Uint8Array(16),
+  session: Uint8Array = new Uint8Array(16),
 ): Promise<Uint8Array> {
   return sealEnvelope(author, scope, { kind: EnvelopeKind.changes, docId, session, items: changes });
 }
