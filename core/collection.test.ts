@@ -18,8 +18,16 @@ describe("Collection (bucketed records)", () => {
     for (const k of kits) await k.addScope("public:test");
     const posts = await Collection.create<Post>(a, "public:test", "journal");
     // 2,400 posts in January, 30 in February.
-    const jan = Array.from({ length: 2400 }, (_, i) => ({ id: `j${i}`, at: start + (i % 28) * DAY + i, title: `J ${i}` }));
-    const feb = Array.from({ length: 30 }, (_, i) => ({ id: `f${i}`, at: start + 32 * DAY + i, title: `F ${i}` }));
+    const jan = Array.from({ length: 2400 }, (_, i) => ({
+      id: `j${i}`,
+      at: start + (i % 28) * DAY + i,
+      title: `J ${i}`,
+    }));
+    const feb = Array.from({ length: 30 }, (_, i) => ({
+      id: `f${i}`,
+      at: start + 32 * DAY + i,
+      title: `F ${i}`,
+    }));
     await posts.put(...jan);
     await posts.put(...feb);
     const buckets = Object.entries(posts.index.value().buckets);
@@ -41,7 +49,8 @@ describe("Collection (bucketed records)", () => {
     // Another device holding the same envelopes reads the same collection.
     await a.flush();
     const topic = (await a.addScope("public:test")).topic;
-    for (const { data } of await (a as any).options.storage.loadRange(["cellule-env", topic])) await b.receive(data);
+    for (const { data } of await (a as any).options.storage.loadRange(["cellule-env", topic]))
+      await b.receive(data);
     const copy = await Collection.open<Post>(b, posts.id);
     expect((await copy.newest(3)).map((p) => p.id)).toEqual(["f29", "f28", "f27"]);
     expect(b.stats.rejected).toEqual({});
@@ -52,7 +61,9 @@ describe("Collection (bucketed records)", () => {
     await kits[0]!.addScope("m", newScopeSecret());
     const posts = await Collection.create<Post>(kits[0]!, "m", "journal");
     await expect(posts.put({ id: "", at: 1, title: "x" })).rejects.toBeInstanceOf(InvalidArgumentError);
-    await expect(posts.put({ id: "x", at: Number.NaN, title: "x" })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(posts.put({ id: "x", at: Number.NaN, title: "x" })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
     expect(await posts.all()).toEqual([]);
   });
 

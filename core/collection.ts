@@ -52,7 +52,11 @@ export class Collection<T extends CollectionRecord> {
   ) {}
 
   /** Creates an empty collection in a scope. */
-  static async create<T extends CollectionRecord>(kit: Kit, scope: ScopeId | string, name: string): Promise<Collection<T>> {
+  static async create<T extends CollectionRecord>(
+    kit: Kit,
+    scope: ScopeId | string,
+    name: string,
+  ): Promise<Collection<T>> {
     const index = await kit.create<IndexDoc>(scope, { kind: "collection", name, buckets: {} });
     return new Collection<T>(kit, index);
   }
@@ -86,7 +90,8 @@ export class Collection<T extends CollectionRecord> {
   async newest(count: number): Promise<T[]> {
     const found: T[] = [];
     for (const [, ids] of this.periodsNewestFirst()) {
-      for (const bucket of await Promise.all(ids.map((id) => this.bucket(id)))) found.push(...readItems<T>(bucket));
+      for (const bucket of await Promise.all(ids.map((id) => this.bucket(id))))
+        found.push(...readItems<T>(bucket));
       if (found.length >= count) break;
     }
     return found.sort(newestFirst).slice(0, count);
@@ -140,7 +145,11 @@ export class Collection<T extends CollectionRecord> {
       if (rest.length === 0) return;
     }
     while (rest.length > 0) {
-      const bucket = await this.kit.create<BucketDoc>(this.index.scope, { kind: "bucket", period, items: {} });
+      const bucket = await this.kit.create<BucketDoc>(this.index.scope, {
+        kind: "bucket",
+        period,
+        items: {},
+      });
       this.buckets.set(bucket.id, Promise.resolve(bucket));
       this.index.change((d) => {
         d.buckets[bucket.id] = period;

@@ -17,7 +17,7 @@ export interface DeviceKeys {
 
 /**
  * Where a device keeps its keys. Implementations live in `adapters/` (memory, filesystem with mode 0600,
- * IndexedDB through Dexie) and all pass `runKeystoreTests`.
+ * IndexedDB through Dexie) and all pass `runKeystoreAcceptance` (core/testing).
  */
 export interface Keystore {
   /** The keys stored under `name`, or `undefined` when there are none. `StorageError` if unreadable. */

@@ -38,7 +38,7 @@ import type { ActorId, DocId, EnvelopeHash, ScopeId, Topic } from "./ids.js";
 import { Ingest, type IngestOutcome } from "./ingest.js";
 import { createLogger, type Logger } from "./log.js";
 import { publicEpoch, type ScopeEpoch, sealedEpoch } from "./scope.js";
-import type { Transport } from "./transport.js";
+import type { Transport, TransportStatus } from "./transport.js";
 
 /** Options of {@link createKit}. */
 export interface KitOptions {
@@ -203,6 +203,11 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     if (!scope) throw new UnknownDocumentError(`document ${docId} is not on this device`);
     const handle = (await this.handleFor(docId as DocId, scope)) as DocHandle<T>;
     return new CelluleDocument<T>(docId as DocId, scope, handle, this);
+  }
+
+  /** Delivery state of each transport (relays connected, envelopes waiting). */
+  transportStatus(): TransportStatus[] {
+    return this.options.transports.map((t) => t.status());
   }
 
   /** IDs of the documents this device holds, optionally of one scope. */

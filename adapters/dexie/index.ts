@@ -1,0 +1,8 @@
+/**
+ * IndexedDB storage and keystore through Dexie, for browsers (the member space).
+ *
+ * @packageDocumentation
+ */
+export type { DexieInit } from "./database.js";
+export { type DexieKeystore, type DexieKeystoreInit, dexieKeystore } from "./keystore.js";
+export { type DexieStorage, dexieStorage } from "./storage.js";
