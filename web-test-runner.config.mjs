@@ -29,7 +29,7 @@ import { esbuildPlugin } from "@web/dev-server-esbuild";
 import { defaultReporter } from "@web/test-runner";
 import { playwrightLauncher } from "@web/test-runner-playwright";
 import * as esbuild from "esbuild";
-import { findChromium } from "./.ci/chromium.mjs";
+import { CHROMIUM_ARGS, findChromium } from "./.ci/chromium.mjs";
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -414,15 +414,7 @@ export default {
       launchOptions: {
         executablePath: chromium.path,
         headless: true,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
+        args: CHROMIUM_ARGS,
       },
     }),
   ],

@@ -8,6 +8,17 @@ export const CHROMIUM_CANDIDATES = [
   "/usr/bin/google-chrome",
 ];
 
+/** Flags Chromium needs on these machines (no sandbox as root, no background network calls). */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
 function isExecutableFile(file) {
   try {
     if (!statSync(file).isFile()) return false;

@@ -150,7 +150,21 @@ async function main() {
     totals.skipped += c.skipped;
   };
   try {
-    if (which.node) {
+    // The full run also checks format, lint and types: CI allows no warning.
+    if (which.node && which.browser) {
+      for (const [name, bin, args] of [
+        ["biome (format and lint)", binOf("@biomejs/biome", "biome"), ["ci", "--error-on-warnings", "."]],
+        ["tsc (types)", binOf("typescript", "tsc"), ["--noEmit", "-p", "tsconfig.json"]],
+      ]) {
+        const result = await run(bin, args, {});
+        times.push(`${name.split(" ")[0]} ${result.seconds.toFixed(1)} s`);
+        if (interrupted) break;
+        const ok = result.code === 0;
+        if (!ok) notes.push(`${name} failed: see its output above.`);
+        add({ passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 });
+      }
+    }
+    if (which.node && !interrupted) {
       const report = path.join(tmp, "vitest.json");
       const args = ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`];
       const result = await run(vitestBin, [...args, ...(which.browser ? [] : which.rest)], {});

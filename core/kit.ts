@@ -252,10 +252,21 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     }
   }
 
-  /** Flushes, then closes transports and the Repo. */
-  async close(): Promise<void> {
+  /**
+   * Flushes, gives the transports up to `graceMs` to hand pending envelopes to a reachable endpoint, then
+   * closes transports and the Repo. Envelopes still pending stay in this device's storage (and in the
+   * transport's, where it has one) and are sent again by a later session.
+   */
+  async close(graceMs = 3000): Promise<void> {
     if (this.closed) return;
     await this.flush();
+    const deadline = Date.now() + graceMs;
+    const delivering = () =>
+      this.options.transports.some((t) => {
+        const s = t.status();
+        return s.pending > 0 && s.endpoints.some((e) => e.connected);
+      });
+    while (delivering() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     this.closed = true;
     await Promise.all(this.options.transports.map((t) => t.close()));
     await this.repo.flush(

@@ -13,3 +13,4 @@ export {
   type StorageFixture,
   UNUSUAL_KEY_PARTS,
 } from "./storage-acceptance.js";
+export { runTransportAcceptance, type TransportFixture } from "./transport-acceptance.js";

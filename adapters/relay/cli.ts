@@ -1,0 +1,189 @@
+/**
+ * `cellule relay`: the command line of the relay. Prints exactly one line on stdout once it listens
+ * (`cellule relay listening on http://127.0.0.1:<port>`), so scripts and tests can wait for it; everything
+ * else goes to stderr. SIGTERM and SIGINT close it cleanly (pending puts finish, the store is closed).
+ *
+ * Runs itself when executed directly: `tsx adapters/relay/cli.ts relay --port 8787 --data ./relay-data`.
+ */
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { InvalidArgumentError } from "../../core/errors.js";
+import { RELAY_DEFAULTS } from "../../core/relay-protocol.js";
+import { type RelayServer, startRelay } from "./index.js";
+import { describeError, type LogLevel, stderrLogger } from "./log.js";
+import { peerWsUrl } from "./peer.js";
+
+const USAGE = `Usage: cellule relay [options]
+
+Runs a Cellule relay: it stores opaque envelopes and forwards them to subscribers.
+
+Options:
+  --port <n>          TCP port, 0 for any free one (default 8787)
+  --host <addr>       interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+  --data <dir>        data directory, created if missing (default ./.cellule-data/relay)
+  --peer <url>        another relay to replicate with, ws://host:port/ws or http://host:port (repeatable)
+  --max-frame <bytes> largest envelope accepted (default ${RELAY_DEFAULTS.maxFrameBytes})
+  --rate <n>          frames per second per connection (default ${RELAY_DEFAULTS.ratePerSecond})
+  --burst <n>         burst of frames above the rate (default ${RELAY_DEFAULTS.rateBurst})
+  --max-topics <n>    topics one connection may subscribe to (default ${RELAY_DEFAULTS.maxTopicsPerConnection})
+  --log-level <l>     debug, info, warn or error (default info)
+  -h, --help          show this help
+`;
+
+/** Where the CLI writes. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** Options of `runCli` for embedding it. */
+export interface CliOptions {
+  io?: CliIo;
+  /** Close on SIGTERM/SIGINT and log stray errors instead of dying. @default true */
+  handleSignals?: boolean;
+}
+
+/** The outcome of `runCli`: an exit code, and the running relay when one was started. */
+export interface CliResult {
+  exitCode: number;
+  relay?: RelayServer;
+}
+
+const processIo: CliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+};
+
+function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new InvalidArgumentError(`--${name} takes an integer from ${min} to ${max}, not "${text}"`);
+  }
+  return Number(text);
+}
+
+/**
+ * Runs the command line `argv` (without `node` and the script): `relay [options]` or `--help`.
+ * Resolves once the relay listens (with `relay` set), or with an exit code for help and usage errors.
+ */
+export async function runCli(argv: string[], options: CliOptions = {}): Promise<CliResult> {
+  const io = options.io ?? processIo;
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (e) {
+    io.stderr(`cellule: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+    return { exitCode: 2 };
+  }
+  if (parsed.help) {
+    io.stdout(USAGE);
+    return { exitCode: 0 };
+  }
+  const log = stderrLogger(parsed.logLevel);
+  let relay: RelayServer;
+  try {
+    relay = await startRelay({ ...parsed.relay, log });
+  } catch (e) {
+    log.error("could not start", e);
+    return { exitCode: 1 };
+  }
+  log.info(`data in ${parsed.relay.dataDir}, store ${relay.storeId}`);
+  io.stdout(`cellule relay listening on ${relay.url}\n`);
+  if (options.handleSignals ?? true) {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) {
+        log.warn(`${signal} again: exiting now`);
+        process.exit(1);
+      }
+      stopping = true;
+      log.info(`${signal}: closing`);
+      relay.close().then(
+        () => process.exit(0),
+        (e) => {
+          log.error("close failed", e);
+          process.exit(1);
+        },
+      );
+    };
+    process.on("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+    // Every boundary catches what it can; this is the last net, so one bad input never stops the relay.
+    process.on("unhandledRejection", (e) => log.error("unhandled rejection", e));
+    process.on("uncaughtException", (e) => log.error("uncaught exception", e));
+  }
+  return { exitCode: 0, relay };
+}
+
+function parse(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      data: { type: "string" },
+      peer: { type: "string", multiple: true },
+      "max-frame": { type: "string" },
+      rate: { type: "string" },
+      burst: { type: "string" },
+      "max-topics": { type: "string" },
+      "log-level": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return { help: true as const, logLevel: "info" as const, relay: { dataDir: "" } };
+  const [command, ...rest] = positionals;
+  if (command !== "relay")
+    throw new InvalidArgumentError(command ? `unknown command "${command}"` : "no command");
+  if (rest.length > 0) throw new InvalidArgumentError(`unexpected argument "${rest[0]}"`);
+  const level = (values["log-level"] ?? "info") as LogLevel;
+  if (!["debug", "info", "warn", "error"].includes(level)) {
+    throw new InvalidArgumentError(`--log-level is debug, info, warn or error, not "${level}"`);
+  }
+  return {
+    help: false as const,
+    logLevel: level,
+    relay: {
+      dataDir: values.data ?? "./.cellule-data/relay",
+      port: integer("port", values.port, 8787, 0, 65535),
+      host: values.host ?? "127.0.0.1",
+      peers: (values.peer ?? []).map(peerWsUrl),
+      maxFrameBytes: integer("max-frame", values["max-frame"], RELAY_DEFAULTS.maxFrameBytes, 1024, 2 ** 31),
+      ratePerSecond: integer("rate", values.rate, RELAY_DEFAULTS.ratePerSecond, 1, 1e9),
+      rateBurst: integer("burst", values.burst, RELAY_DEFAULTS.rateBurst, 1, 1e9),
+      maxTopicsPerConnection: integer(
+        "max-topics",
+        values["max-topics"],
+        RELAY_DEFAULTS.maxTopicsPerConnection,
+        1,
+        1e9,
+      ),
+    },
+  };
+}
+
+function invokedDirectly(): boolean {
+  try {
+    return (
+      Boolean(process.argv[1]) &&
+      realpathSync(process.argv[1]!) === realpathSync(fileURLToPath(import.meta.url))
+    );
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  runCli(process.argv.slice(2)).then(
+    (r) => {
+      if (!r.relay) process.exitCode = r.exitCode;
+    },
+    (e) => {
+      process.stderr.write(`cellule relay: ${describeError(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,214 @@
+/**
+ * The Cellule relay: a content-addressed store of opaque envelopes with pub/sub, speaking the protocol of
+ * `core/relay-protocol.ts` over WebSocket (`/ws`) and HTTP. Run it with `npx cellule relay`, or embed it:
+ *
+ * ```ts
+ * const relay = await startRelay({ dataDir: "./relay-data", port: 8787 });
+ * console.log(relay.url, relay.stats());
+ * await relay.close();
+ * ```
+ */
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { WebSocketServer } from "ws";
+import { RELAY_DEFAULTS } from "../../core/relay-protocol.js";
+import { RelayHub } from "./connection.js";
+import { FRAME_SLACK } from "./frames.js";
+import { describeError, type RelayLogger, stderrLogger } from "./log.js";
+import { PeerCursors, PeerLink, type PeerStatus, peerWsUrl } from "./peer.js";
+import { createHttpHandler, type Route } from "./server.js";
+import { RelayStore } from "./store.js";
+
+export type { RelayLogger } from "./log.js";
+export { silentLogger, stderrLogger } from "./log.js";
+export type { PeerStatus } from "./peer.js";
+export type { Route, RouteContext } from "./server.js";
+export { sendJson } from "./server.js";
+export { RelayStore } from "./store.js";
+
+/** How to start a relay. */
+export interface RelayOptions {
+  /** Directory of the store; created if missing. One relay per directory. */
+  dataDir: string;
+  /** TCP port; 0 picks a free one. @default 0 */
+  port?: number;
+  /** Interface to listen on. @default "127.0.0.1" */
+  host?: string;
+  /** Relays to replicate with (`ws://…/ws` or `http://…`). */
+  peers?: string[];
+  /** Largest envelope accepted. @default RELAY_DEFAULTS.maxFrameBytes */
+  maxFrameBytes?: number;
+  /** Sustained frames (or HTTP requests) per second per connection. @default RELAY_DEFAULTS.ratePerSecond */
+  ratePerSecond?: number;
+  /** Burst above the sustained rate. @default RELAY_DEFAULTS.rateBurst */
+  rateBurst?: number;
+  /** Topics one connection may subscribe to. @default RELAY_DEFAULTS.maxTopicsPerConnection */
+  maxTopicsPerConnection?: number;
+  /** Bytes of recent envelopes kept in memory. @default 64 MiB */
+  cacheBytes?: number;
+  /** Extra HTTP routes (editions, feeds, `/app/`…), tried after the built-in ones. */
+  routes?: Route[];
+  /** @default stderr, warnings and errors only */
+  log?: RelayLogger;
+}
+
+/** What `stats()` and `/health` report. */
+export interface RelayStats {
+  storeId: string;
+  envelopes: number;
+  topics: number;
+  /** Size of the envelope log. */
+  bytes: number;
+  /** fdatasync calls since start. */
+  syncs: number;
+  connections: number;
+  subscriptions: number;
+  /** DELIVER and DELIVER_ALL frames sent since start. */
+  deliveries: number;
+  uptimeS: number;
+  peers: PeerStatus[];
+}
+
+/** A running relay. */
+export interface RelayServer {
+  /** `http://<host>:<port>`. */
+  readonly url: string;
+  /** `ws://<host>:<port>/ws`. */
+  readonly wsUrl: string;
+  readonly port: number;
+  /** Hex store ID (sent in HELLO and `X-Cellule-Store`). */
+  readonly storeId: string;
+  stats(): RelayStats;
+  /** Stops accepting, lets pending puts finish, closes connections, peers and the store. */
+  close(): Promise<void>;
+}
+
+let cachedVersion: string | undefined;
+/** The version in the package's own package.json (found from this file, in the sources or in `dist/`). */
+export function relayVersion(): string {
+  cachedVersion ??= findVersion();
+  return cachedVersion;
+}
+
+function findVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === "cellule" && pkg.version) return pkg.version;
+    } catch {
+      // not here: look one level up
+    }
+  }
+  return "0.0.0";
+}
+
+/** Opens the store in `options.dataDir`, listens, starts the peer links, and resolves once ready. */
+export async function startRelay(options: RelayOptions): Promise<RelayServer> {
+  const log = options.log ?? stderrLogger("warn");
+  const limits = {
+    maxFrameBytes: options.maxFrameBytes ?? RELAY_DEFAULTS.maxFrameBytes,
+    ratePerSecond: options.ratePerSecond ?? RELAY_DEFAULTS.ratePerSecond,
+    rateBurst: options.rateBurst ?? RELAY_DEFAULTS.rateBurst,
+    maxTopicsPerConnection: options.maxTopicsPerConnection ?? RELAY_DEFAULTS.maxTopicsPerConnection,
+  };
+  const peerUrls = (options.peers ?? []).map(peerWsUrl);
+  const store = await RelayStore.open(options.dataDir, { cacheBytes: options.cacheBytes, log });
+  const started = Date.now();
+  const hub = new RelayHub(store, limits, log);
+  const cursors = await PeerCursors.load(store.dir, log);
+  const peers = peerUrls.map((url) => new PeerLink(url, store, cursors, log));
+
+  const stats = (): RelayStats => ({
+    storeId: store.storeIdHex,
+    ...store.stats(),
+    ...hub.stats(),
+    uptimeS: Math.round((Date.now() - started) / 1000),
+    peers: peers.map((p) => p.status()),
+  });
+  const http = createServer(
+    createHttpHandler({
+      store,
+      log,
+      ...limits,
+      routes: options.routes,
+      health: () => {
+        const s = stats();
+        return {
+          ok: true,
+          version: relayVersion(),
+          storeId: s.storeId,
+          topics: s.topics,
+          envelopes: s.envelopes,
+          connections: s.connections,
+          uptimeS: s.uptimeS,
+        };
+      },
+    }),
+  );
+  // Frames are bounded by ws itself (close 1009) before they reach the hub.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes + FRAME_SLACK });
+  http.on("upgrade", (req, socket, head) => {
+    socket.on("error", (e) => log.debug(`upgrade socket: ${describeError(e)}`));
+    if (new URL(req.url ?? "/", "http://relay.invalid").pathname !== "/ws") {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      hub.handle(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`),
+    );
+  });
+  http.on("clientError", (e, socket) => {
+    log.debug(`bad HTTP request: ${describeError(e)}`);
+    socket.destroy();
+  });
+
+  const host = options.host ?? "127.0.0.1";
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once("error", reject);
+      http.listen(options.port ?? 0, host, () => {
+        http.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  http.on("error", (e) => log.error("HTTP server error", e));
+  const port = (http.address() as AddressInfo).port;
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  for (const p of peers) p.start();
+
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    hub.stop();
+    await Promise.all(peers.map((p) => p.close()));
+    await cursors.flush();
+    const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
+    // Pending puts finish (and their ACKs are queued) before the connections close.
+    await store.close();
+    await hub.closeAll();
+    wss.close();
+    http.closeAllConnections();
+    await httpClosed;
+  };
+  return {
+    url: `http://${shownHost}:${port}`,
+    wsUrl: `ws://${shownHost}:${port}/ws`,
+    port,
+    storeId: store.storeIdHex,
+    stats,
+    close: () => {
+      closing ??= close();
+      return closing;
+    },
+  };
+}
