@@ -20,9 +20,11 @@
  * Results: with `CELLULE_WTR_RESULTS=<file>` set, a JSON summary `{ passed, failed, skipped, files }` is
  * written there at the end (read by `.ci/test.mjs`).
  */
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { esbuildPlugin } from "@web/dev-server-esbuild";
@@ -347,6 +349,9 @@ function prebundledDependencies() {
 }
 
 /** Serves the raw Automerge WASM module at AUTOMERGE_WASM_URL. */
+/** Where browser tests find the URL of the test relay. */
+const RELAY_INFO_URL = "/__cellule__/relay.json";
+
 function serveAutomergeWasm() {
   let file;
   return async (ctx, next) => {
@@ -355,6 +360,47 @@ function serveAutomergeWasm() {
     ctx.type = "application/wasm";
     ctx.set("cache-control", "no-cache");
     ctx.body = fs.createReadStream(file);
+  };
+}
+
+/**
+ * A real relay for the browser tests, as a child process on loopback with a temporary data directory;
+ * its URL is served at RELAY_INFO_URL so end-to-end browser tests sync through it.
+ */
+function testRelay() {
+  let child;
+  let dataDir;
+  let url;
+  return {
+    name: "cellule-test-relay",
+    async serverStart() {
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cellule-wtr-relay-"));
+      const cli = path.join(ROOT, "adapters/relay/cli.ts");
+      child = spawn(process.execPath, ["--import", "tsx", cli, "relay", "--port", "0", "--data", dataDir], {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      url = await new Promise((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (chunk) => {
+          out += chunk;
+          const match = /listening on (http:\S+)/.exec(out);
+          if (match) resolve(match[1]);
+        });
+        child.once("exit", (code) => reject(new Error(`test relay exited with code ${code}`)));
+      });
+    },
+    async serverStop() {
+      if (child && child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+    serve(context) {
+      if (context.path === RELAY_INFO_URL) return { body: JSON.stringify({ url }), type: "application/json" };
+    },
   };
 }
 
@@ -422,6 +468,7 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: path.join(ROOT, "tsconfig.json") }),
     prebundledDependencies(),
+    testRelay(),
   ],
   reporters: [defaultReporter(), ...(resultsFile ? [resultsFileReporter(resultsFile)] : [])],
 };

@@ -158,3 +158,37 @@ describe("Kit: documents and ingest", () => {
     await expect(a.open("nope")).rejects.toBeInstanceOf(UnknownDocumentError);
   });
 });
+
+describe("Kit: snapshots", () => {
+  it("publishes a compacted snapshot after `snapshotEvery` local changes; a device holding only it reads the whole document", async () => {
+    const secret = newScopeSecret();
+    const { kits } = await writersOf("members", 2, { snapshotEvery: 10 });
+    const [a, b] = kits as [(typeof kits)[0], (typeof kits)[0]];
+    const scope = await a.addScope("members", secret);
+    await b.addScope("members", secret);
+    const doc = await a.create<{ n: number[] }>("members", { n: [] });
+    for (let i = 0; i < 24; i++) {
+      doc.change((d) => {
+        d.n.push(i);
+      });
+      await new Promise((r) => setImmediate(r));
+    }
+    await a.flush();
+    const { openEnvelope } = await import("./index.js");
+    const envelopes = (await (a as any).options.storage.loadRange(["cellule-env", scope.topic])).map(
+      (c: { data: Uint8Array }) => c.data,
+    );
+    const opened = await Promise.all(envelopes.map((e: Uint8Array) => openEnvelope(e, () => scope)));
+    const snapshots = opened.filter((o) => o.body.kind === 2);
+    expect(snapshots).toHaveLength(2); // after changes 10 and 20 (the creation counts as one)
+    // The newest snapshot alone brings B to the state it captured.
+    const newest = envelopes[opened.indexOf(snapshots.at(-1)!)];
+    expect((await b.receive(newest)).status).toBe("accepted");
+    const copy = await b.open<{ n: number[] }>(doc.id);
+    expect(copy.value().n.length).toBeGreaterThanOrEqual(19);
+    // The remaining envelopes complete it; those the snapshot covered change nothing.
+    for (const e of envelopes) await b.receive(e);
+    expect(copy.value()).toEqual(doc.value());
+    expect(b.stats.rejected).toEqual({});
+  });
+});
