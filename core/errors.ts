@@ -56,6 +56,13 @@ export class NotAMemberError extends CelluleError {
   }
 }
 
+/** An invitation used after its expiry. */
+export class ExpiredInviteError extends CelluleError {
+  constructor(message: string) {
+    super("expired-invite", message);
+  }
+}
+
 /** Input too large, or too much of it too fast. */
 export class QuotaError extends CelluleError {
   constructor(message: string) {

@@ -1,0 +1,170 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ExpiredInviteError, ForbiddenError, type MemberId } from "../index.js";
+import { admit, createGenesis, createInvite, redeemInvite, removeMember, setRole } from "./actions.js";
+import { GovernanceLog } from "./log.js";
+import { readOp, type SignedOp, signOp } from "./ops.js";
+import { deliver, device, summary } from "./scenario.test-support.js";
+
+const HOUR = 3_600_000;
+const later = () => Date.now() + HOUR;
+
+/** Founder F; F invites two people; they redeem; F (a secretary) admits them. */
+async function membership() {
+  const f = await device();
+  const genesis = await createGenesis(f, "Cellule du 11e", "Fatima");
+  const log = GovernanceLog.fromGenesis(genesis);
+  const ops: SignedOp[] = [];
+  const step = (op: SignedOp) => {
+    log.add(op);
+    ops.push(op);
+    return op;
+  };
+  const i1 = await createInvite(f, log, { expires: later() });
+  step(i1.op);
+  const i2 = await createInvite(f, log, { expires: later(), role: "treasurer" });
+  step(i2.op);
+  const a = await device();
+  const b = await device();
+  step(await redeemInvite(a, i1.invitation, "Ali", [i1.op.hash]));
+  step(await redeemInvite(b, i2.invitation, "Béa", [i2.op.hash]));
+  step(await admit(f, log, a.id as unknown as MemberId));
+  step(await admit(f, log, b.id as unknown as MemberId));
+  return { f, a, b, genesis, log, ops };
+}
+
+describe("governance log", () => {
+  it("founder invites two people and admits them; any delivery order gives the same state", async () => {
+    const { a, b, f, genesis, log, ops } = await membership();
+    const state = log.state();
+    expect(state.members.get(f.id as unknown as MemberId)?.roles).toEqual(
+      new Set(["member", "secretary", "treasurer", "editor"]),
+    );
+    expect(state.members.get(a.id as unknown as MemberId)).toMatchObject({ status: "member", name: "Ali" });
+    expect(state.members.get(b.id as unknown as MemberId)?.roles).toEqual(new Set(["member", "treasurer"]));
+    const reference = summary(log);
+    fc.assert(
+      fc.property(fc.shuffledSubarray(ops, { minLength: ops.length, maxLength: ops.length }), (order) => {
+        expect(summary(deliver(GovernanceLog.fromGenesis(genesis), order))).toBe(reference);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("round-trips ops through their wire bytes, and refuses altered bytes", async () => {
+    const { ops } = await membership();
+    for (const op of ops) expect((await readOp(op.bytes)).hash).toBe(op.hash);
+    const altered = new TextEncoder().encode(
+      new TextDecoder().decode(ops[0]!.bytes).replace('"member"', '"secretary"'),
+    );
+    await expect(readOp(altered)).rejects.toThrow(/signature/);
+    await expect(readOp(new Uint8Array([1, 2, 3]))).rejects.toThrow(/JSON/);
+  });
+
+  it("refuses an admission by a member without the secretary role, locally and on every device", async () => {
+    const { a, log, genesis, ops } = await membership();
+    const newcomer = await device();
+    await expect(createInvite(a, log, { expires: later() })).rejects.toBeInstanceOf(ForbiddenError);
+    // Forged anyway (signed directly): every device marks it invalid.
+    const forged = await signOp(a, log.cellId, log.heads(), {
+      type: "admit",
+      member: newcomer.id as unknown as MemberId,
+    });
+    for (const order of [
+      [...ops, forged],
+      [forged, ...ops],
+    ]) {
+      const other = deliver(GovernanceLog.fromGenesis(genesis), order);
+      expect(other.status(forged.hash)).toEqual({ valid: false, reason: "may not admit" });
+    }
+  });
+
+  it("drops a removed member's concurrent ops and what depended on them, the same way in every order", async () => {
+    const { f, a, log, genesis, ops } = await membership();
+    const aId = a.id as unknown as MemberId;
+    const grant = await setRole(f, log, aId, "secretary", true);
+    log.add(grant);
+    // Concurrently (both on the same heads): F removes A; A, still a secretary there, invites someone who redeems.
+    const removal = await removeMember(f, log, aId);
+    const inv = await createInvite(a, log, { expires: later() });
+    const invite = inv.op; // A's invitation, concurrent with the removal
+    const d = await device();
+    const redeem = await redeemInvite(d, inv.invitation, "Dan", [invite.hash]);
+    const all = [...ops, grant, removal, invite, redeem];
+    const reference = summary(deliver(GovernanceLog.fromGenesis(genesis), all));
+    const resolved = deliver(GovernanceLog.fromGenesis(genesis), all);
+    expect(resolved.status(removal.hash)).toEqual({ valid: true });
+    expect(resolved.status(invite.hash)).toEqual({
+      valid: false,
+      reason: "concurrent with the author's removal",
+    });
+    expect(resolved.status(redeem.hash)).toEqual({ valid: false, reason: "unknown invitation" });
+    expect(resolved.state().members.get(aId)?.status).toBe("removed");
+    fc.assert(
+      fc.property(fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }), (order) => {
+        expect(summary(deliver(GovernanceLog.fromGenesis(genesis), order))).toBe(reference);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("applies mutual removals to both members", async () => {
+    const { f, a, log, genesis, ops } = await membership();
+    const aId = a.id as unknown as MemberId;
+    const grant = await setRole(f, log, aId, "secretary", true);
+    log.add(grant);
+    const byF = await removeMember(f, log, aId);
+    const byA = await removeMember(a, log, f.id as unknown as MemberId);
+    const resolved = deliver(GovernanceLog.fromGenesis(genesis), [...ops, grant, byA, byF]);
+    expect(resolved.state().members.get(aId)?.status).toBe("removed");
+    expect(resolved.state().members.get(f.id as unknown as MemberId)?.status).toBe("removed");
+  });
+
+  it("lets one redeem of a single-use invitation stand and refuses the duplicate, in every order", async () => {
+    const f = await device();
+    const genesis = await createGenesis(f, "Cellule", "F");
+    const log = GovernanceLog.fromGenesis(genesis);
+    const { op: invite, invitation } = await createInvite(f, log, { expires: later() });
+    log.add(invite);
+    const first = await redeemInvite(await device(), invitation, "X", [invite.hash]);
+    const second = await redeemInvite(await device(), invitation, "Y", [invite.hash]);
+    const results = [
+      [invite, first, second],
+      [second, first, invite],
+      [first, invite, second],
+    ].map((order) => deliver(GovernanceLog.fromGenesis(genesis), order as SignedOp[]));
+    for (const r of results) {
+      const pending = [...r.state().members.values()].filter((m) => m.status === "pending");
+      expect(pending).toHaveLength(1);
+      expect(summary(r)).toBe(summary(results[0]!));
+    }
+    const refused = [first, second].filter((op) => !results[0]!.status(op.hash)?.valid);
+    expect(refused).toHaveLength(1);
+  });
+
+  it("refuses an expired invitation with ExpiredInviteError, and an expired redeem in the log", async () => {
+    const f = await device();
+    const genesis = await createGenesis(f, "Cellule", "F");
+    const log = GovernanceLog.fromGenesis(genesis);
+    const { op, invitation } = await createInvite(f, log, { expires: Date.now() - 1 });
+    log.add(op);
+    await expect(redeemInvite(await device(), invitation, "Z", [op.hash])).rejects.toBeInstanceOf(
+      ExpiredInviteError,
+    );
+    const late = await redeemInvite(await device(), { ...invitation, expires: Date.now() + HOUR }, "Z", [
+      op.hash,
+    ]);
+    log.add(late);
+    expect(log.status(late.hash)).toEqual({ valid: false, reason: "invitation expired" });
+  });
+
+  it("holds ops with missing parents until the parents arrive", async () => {
+    const { genesis, ops } = await membership();
+    const log = GovernanceLog.fromGenesis(genesis);
+    expect(log.add(ops.at(-1)!)).toBe("pending");
+    expect(log.waiting).toBe(1);
+    for (const op of ops) log.add(op);
+    expect(log.waiting).toBe(0);
+    expect(log.add(ops[0]!)).toBe("duplicate");
+  });
+});

@@ -1,0 +1,208 @@
+/**
+ * Governance ops: the signed, hash-linked records of a cell's membership, roles, devices, keys, document
+ * policies, relays and rules. An op names its parents (the heads its author had seen), is encoded as
+ * canonical JSON and signed by the author's device (ECDSA P-256). Its hash (SHA-256 of the signed body,
+ * not of the malleable signature) is its ID; the genesis op's hash is the cell's ID.
+ *
+ * Wire form: UTF-8 canonical JSON `{"body":{…},"sig":"<base64url r‖s>"}`, carried as the single item of a
+ * governance envelope (kind 3).
+ */
+import { concat, fromBase64, fromUtf8, toBase64Url, toHex, utf8 } from "../bytes.js";
+import { importVerifyKey, sha256, verify } from "../crypto.js";
+import { IntegrityError } from "../errors.js";
+import { type DeviceIdentity, deviceIdOf } from "../identity.js";
+import type { CellId, DeviceId, DocId, MemberId } from "../ids.js";
+import { type Canonical, canonicalJson } from "./canonical.js";
+import type { Role, Rules } from "./rules.js";
+
+/** SHA-256 of an op's body, lowercase hex. */
+export type OpHash = string & { readonly __opHash: true };
+
+/** Public keys of a device, base64url of the raw P-256 points. */
+export interface DeviceKeysPublic {
+  signing: string;
+  agreement: string;
+}
+
+/** A scope key sealed to one device (see lockbox.ts). */
+export interface LockboxEntry {
+  /** Ephemeral ECDH public key, base64url. Padding entries look the same and open for nobody. */
+  ephemeral: string;
+  /** AES-GCM IV ‖ ciphertext ‖ tag of the epoch secret, base64url. */
+  box: string;
+}
+
+/** What an op does. */
+export type Op =
+  | {
+      type: "genesis";
+      name: string;
+      nonce: string;
+      founder: DeviceKeysPublic;
+      founderName: string;
+      rules: Rules;
+    }
+  | { type: "invite"; invite: string; role: Role; expires: number; single: boolean }
+  | { type: "redeem"; invite: string; device: DeviceKeysPublic; name: string; proof: string }
+  | { type: "admit"; member: MemberId }
+  | { type: "decline"; member: MemberId }
+  | { type: "remove"; member: MemberId }
+  | { type: "set-role"; member: MemberId; role: Role; granted: boolean }
+  | { type: "add-device"; member: MemberId; device: DeviceKeysPublic }
+  | { type: "remove-device"; device: string }
+  | { type: "rotate"; scope: string; epoch: number; lockboxes: LockboxEntry[]; previous: string | null }
+  | { type: "set-policy"; doc: DocId; scope: string; writers: Role[] }
+  | { type: "set-relays"; relays: string[] }
+  | { type: "propose-rules"; rules: Rules }
+  | { type: "approve-rules"; proposal: OpHash };
+
+/** The signed part of an op. */
+export interface OpBody {
+  v: 1;
+  /** The cell's ID; empty for the genesis op (whose hash becomes the ID). */
+  cell: string;
+  /** Hashes of the heads the author had seen, sorted. */
+  parents: OpHash[];
+  /** Raw signing public key of the author device, base64url. */
+  author: string;
+  /** The author's clock when writing, ms. Informational only: validity never depends on a clock. */
+  at: number;
+  op: Op;
+}
+
+/** A verified op. */
+export interface SignedOp {
+  hash: OpHash;
+  body: OpBody;
+  /** The author device's ID. */
+  authorId: DeviceId;
+  /** ID of the device an op introduces (genesis founder, redeem, add-device). */
+  subjectId?: DeviceId;
+  /** The wire bytes. */
+  bytes: Uint8Array;
+}
+
+const DOMAIN = utf8("cellule/governance/v1\n");
+const REDEEM_DOMAIN = "cellule/redeem/v1\n";
+
+/** What an invitee signs with the invitation's private key: the cell and the new device's signing key. */
+export function redeemStatement(cell: CellId | string, deviceSigningKey: string): Uint8Array {
+  return utf8(`${REDEEM_DOMAIN}${cell}\n${deviceSigningKey}`);
+}
+
+function introduced(op: Op): DeviceKeysPublic | undefined {
+  if (op.type === "genesis") return op.founder;
+  if (op.type === "redeem" || op.type === "add-device") return op.device;
+  return undefined;
+}
+
+async function finish(body: OpBody, encoded: Uint8Array, bytes: Uint8Array): Promise<SignedOp> {
+  const device = introduced(body.op);
+  return {
+    hash: toHex(await sha256(encoded)) as OpHash,
+    body,
+    authorId: await deviceIdOf(fromBase64(body.author)),
+    ...(device ? { subjectId: await deviceIdOf(fromBase64(device.signing)) } : {}),
+    bytes,
+  };
+}
+
+function bodyBytes(body: OpBody): Uint8Array {
+  return utf8(canonicalJson(body as unknown as Canonical));
+}
+
+/** Signs an op by `author`. */
+export async function signOp(
+  author: DeviceIdentity,
+  cell: CellId | "",
+  parents: OpHash[],
+  op: Op,
+  at = Date.now(),
+): Promise<SignedOp> {
+  const body: OpBody = {
+    v: 1,
+    cell,
+    parents: [...parents].sort(),
+    author: toBase64Url(author.signingPublicKey),
+    at,
+    op,
+  };
+  const encoded = bodyBytes(body);
+  const sig = await author.sign(concat(DOMAIN, encoded));
+  const bytes = utf8(canonicalJson({ body: body as unknown as Canonical, sig: toBase64Url(sig) }));
+  return finish(body, encoded, bytes);
+}
+
+const OP_TYPES = new Set([
+  "genesis",
+  "invite",
+  "redeem",
+  "admit",
+  "decline",
+  "remove",
+  "set-role",
+  "add-device",
+  "remove-device",
+  "rotate",
+  "set-policy",
+  "set-relays",
+  "propose-rules",
+  "approve-rules",
+]);
+
+/** Parses and verifies an op's wire bytes; `IntegrityError` if malformed or wrongly signed. */
+export async function readOp(bytes: Uint8Array): Promise<SignedOp> {
+  let parsed: { body?: OpBody; sig?: string };
+  try {
+    parsed = JSON.parse(fromUtf8(bytes));
+  } catch {
+    throw new IntegrityError("governance op is not JSON");
+  }
+  const body = parsed?.body;
+  if (
+    body?.v !== 1 ||
+    typeof body.cell !== "string" ||
+    !Array.isArray(body.parents) ||
+    !body.parents.every((p) => typeof p === "string" && /^[0-9a-f]{64}$/.test(p)) ||
+    typeof body.author !== "string" ||
+    typeof body.at !== "number" ||
+    typeof body.op !== "object" ||
+    body.op === null ||
+    !OP_TYPES.has((body.op as { type?: string }).type ?? "") ||
+    typeof parsed.sig !== "string"
+  ) {
+    throw new IntegrityError("governance op is malformed");
+  }
+  const encoded = bodyBytes(body);
+  let author: CryptoKey;
+  let sig: Uint8Array;
+  try {
+    author = await importVerifyKey(fromBase64(body.author));
+    sig = fromBase64(parsed.sig);
+  } catch {
+    throw new IntegrityError("governance op has a malformed author key or signature");
+  }
+  if (!(await verify(author, sig, concat(DOMAIN, encoded)))) {
+    throw new IntegrityError("bad governance op signature");
+  }
+  const op = body.op;
+  if (op.type === "redeem") {
+    // The invitee proves it holds the invitation's private key; checked here so the reducer stays pure.
+    let inviteKey: CryptoKey;
+    try {
+      inviteKey = await importVerifyKey(fromBase64(op.invite));
+    } catch {
+      throw new IntegrityError("redeem names a malformed invitation key");
+    }
+    if (op.device?.signing !== body.author)
+      throw new IntegrityError("a redeem is signed by the device it introduces");
+    if (!(await verify(inviteKey, fromBase64(op.proof), redeemStatement(body.cell, op.device.signing)))) {
+      throw new IntegrityError("redeem proof does not match the invitation");
+    }
+  }
+  try {
+    return await finish(body, encoded, bytes);
+  } catch (cause) {
+    throw new IntegrityError("governance op names a malformed device key", { cause });
+  }
+}

@@ -1,0 +1,44 @@
+/** Test helpers for governance: devices, and a summary of a state that two devices can compare. */
+import { crypto as c, DeviceIdentity } from "../index.js";
+import { canonicalJson } from "./canonical.js";
+import type { GovernanceLog } from "./log.js";
+import type { SignedOp } from "./ops.js";
+
+/** A device identity kept in memory. */
+export async function device(): Promise<DeviceIdentity> {
+  return DeviceIdentity.fromKeys({
+    signing: await c.generateSigningKeyPair(),
+    agreement: await c.generateAgreementKeyPair(),
+  });
+}
+
+/** A canonical summary of everything the log resolved to, for equality across devices. */
+export function summary(log: GovernanceLog): string {
+  const s = log.state();
+  return canonicalJson({
+    members: [...s.members.values()]
+      .map((m) => ({
+        id: m.id,
+        status: m.status,
+        roles: [...m.roles].sort(),
+        devices: [...m.devices].sort(),
+      }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1)),
+    devices: [...s.devices.values()]
+      .map((d) => ({ id: d.id, removed: d.removed }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1)),
+    scopes: [...s.scopes]
+      .map(([k, e]) => [k, e.map((x) => [x.epoch, x.op, x.alternates.map((a) => a.op)])])
+      .sort(),
+    policies: [...s.policies].sort(),
+    relays: s.relays,
+    rules: s.rules as never,
+    status: log.all().map((op) => [op.hash, log.status(op.hash)?.valid ?? null]),
+  });
+}
+
+/** Feeds ops to a log in the given order; returns the log. */
+export function deliver(log: GovernanceLog, ops: SignedOp[]): GovernanceLog {
+  for (const op of ops) log.add(op);
+  return log;
+}

@@ -1,0 +1,285 @@
+/**
+ * The state a governance log resolves to, and the two pure steps the reducer takes for each op: may its
+ * author do it at this state (`authorize`), and what it changes (`applyOp`). No I/O, no clock.
+ */
+import type { CellId, DeviceId, DocId, MemberId } from "../ids.js";
+import type { DeviceKeysPublic, LockboxEntry, OpHash, SignedOp } from "./ops.js";
+import { hasRight, type Right, type Role, type Rules } from "./rules.js";
+
+/** A person the cell knows through its log. */
+export interface MemberState {
+  id: MemberId;
+  name: string;
+  /** `pending`: redeemed an invitation, waiting for admission. */
+  status: "pending" | "member" | "declined" | "removed";
+  /** Always contains `member` once admitted. */
+  roles: Set<Role>;
+  devices: Set<DeviceId>;
+  /** The invitation redeemed, if any. */
+  invite?: string;
+}
+
+/** A device certified in the log. */
+export interface DeviceState {
+  id: DeviceId;
+  member: MemberId;
+  keys: DeviceKeysPublic;
+  removed: boolean;
+}
+
+/** An invitation. */
+export interface InviteState {
+  key: string;
+  role: Role;
+  expires: number;
+  single: boolean;
+  by: MemberId;
+  redeemedBy: MemberId[];
+}
+
+/** One epoch of a sealed scope: its lockboxes in the op that created it. */
+export interface EpochState {
+  epoch: number;
+  op: OpHash;
+  lockboxes: LockboxEntry[];
+  /** The previous epoch's secret wrapped under this one, base64url, or null for the first epoch. */
+  previous: string | null;
+  /**
+   * Rotations to the same epoch that lost to this one (later in log order). Nobody writes under them
+   * once they see this one, but what their authors sealed before stays readable.
+   */
+  alternates: { op: OpHash; lockboxes: LockboxEntry[]; previous: string | null }[];
+}
+
+/** A rules proposal waiting for approvals. */
+export interface ProposalState {
+  rules: Rules;
+  approvals: Set<MemberId>;
+  quorum: number;
+}
+
+/** What a cell's governance log says. */
+export interface CellState {
+  cellId: CellId;
+  name: string;
+  rules: Rules;
+  members: Map<MemberId, MemberState>;
+  devices: Map<DeviceId, DeviceState>;
+  invites: Map<string, InviteState>;
+  /** Epochs of each sealed scope, in order; concurrent rotations to the same epoch keep the first in log order. */
+  scopes: Map<string, EpochState[]>;
+  policies: Map<DocId, { scope: string; writers: Role[] }>;
+  relays: string[];
+  proposals: Map<OpHash, ProposalState>;
+}
+
+/** An empty state for a cell whose genesis is `genesis`. */
+export function emptyState(genesis: SignedOp): CellState {
+  const op = genesis.body.op;
+  if (op.type !== "genesis") throw new Error("not a genesis op");
+  return {
+    cellId: genesis.hash as unknown as CellId,
+    name: op.name,
+    rules: op.rules,
+    members: new Map(),
+    devices: new Map(),
+    invites: new Map(),
+    scopes: new Map(),
+    policies: new Map(),
+    relays: [],
+    proposals: new Map(),
+  };
+}
+
+/** The active member whose device wrote an op, if any. */
+export function memberOfDevice(state: CellState, device: DeviceId): MemberState | undefined {
+  const d = state.devices.get(device);
+  if (!d || d.removed) return undefined;
+  const m = state.members.get(d.member);
+  return m?.status === "member" ? m : undefined;
+}
+
+/** Why an op is refused, or undefined when its author may do it at `state`. */
+export function authorize(state: CellState, op: SignedOp): string | undefined {
+  const o = op.body.op;
+  if (o.type === "genesis") return "a second genesis";
+  if (op.body.cell !== state.cellId) return "op of another cell";
+  if (o.type === "redeem") {
+    const invite = state.invites.get(o.invite);
+    if (!invite) return "unknown invitation";
+    if (op.body.at > invite.expires) return "invitation expired";
+    if (invite.single && invite.redeemedBy.length > 0) return "single-use invitation already redeemed";
+    if (state.devices.has(op.authorId)) return "device already known";
+    return undefined;
+  }
+  const author = memberOfDevice(state, op.authorId);
+  if (!author) return "author is not a member with an active device";
+  const may = (right: Right) => hasRight(state.rules, author.roles, right);
+  switch (o.type) {
+    case "invite":
+      if (!may("invite")) return "may not invite";
+      if (o.role !== "member" && !(o.role in state.rules.roles)) return `unknown role ${o.role}`;
+      return state.invites.has(o.invite) ? "invitation exists" : undefined;
+    case "admit":
+    case "decline":
+      if (!may("admit")) return "may not admit";
+      return state.members.get(o.member)?.status === "pending" ? undefined : "nobody pending under that ID";
+    case "remove":
+      if (!may("remove") && o.member !== author.id) return "may not remove";
+      return state.members.get(o.member)?.status === "member" ? undefined : "not a member";
+    case "set-role": {
+      if (!may("set-role")) return "may not set roles";
+      if (o.role === "member" || !(o.role in state.rules.roles))
+        return `not a role that can be granted: ${o.role}`;
+      return state.members.get(o.member)?.status === "member" ? undefined : "not a member";
+    }
+    case "add-device":
+      if (o.member !== author.id) return "devices are added by their own member";
+      return op.subjectId && state.devices.has(op.subjectId) ? "device already known" : undefined;
+    case "remove-device": {
+      const target = state.devices.get(o.device as DeviceId);
+      if (!target || target.removed) return "unknown device";
+      return target.member === author.id || may("remove") ? undefined : "may not remove that device";
+    }
+    case "rotate": {
+      if (!may("rotate")) return "may not rotate keys";
+      if (!(o.scope in state.rules.scopes) || o.scope === "public") return `no sealed scope ${o.scope}`;
+      const epochs = state.scopes.get(o.scope) ?? [];
+      const last = epochs.at(-1)?.epoch ?? 0;
+      return o.epoch === last + 1 ? undefined : `epoch ${o.epoch} does not follow ${last}`;
+    }
+    case "set-policy":
+      if (!may("set-policy")) return "may not set document policies";
+      return o.scope in state.rules.scopes ? undefined : `no scope ${o.scope}`;
+    case "set-relays":
+      return may("set-relays") ? undefined : "may not change relays";
+    case "propose-rules":
+      return may("propose-rules") ? undefined : "may not propose rules";
+    case "approve-rules": {
+      if (!may("propose-rules")) return "may not approve rules";
+      const p = state.proposals.get(o.proposal);
+      return p && !p.approvals.has(author.id) ? undefined : "no such open proposal, or already approved";
+    }
+  }
+}
+
+/** Applies an authorized op. Mutates `state`. */
+export function applyOp(state: CellState, op: SignedOp): void {
+  const o = op.body.op;
+  const authorMember = state.devices.get(op.authorId)?.member;
+  switch (o.type) {
+    case "genesis": {
+      const id = op.subjectId! as unknown as MemberId;
+      state.members.set(id, {
+        id,
+        name: o.founderName,
+        status: "member",
+        roles: new Set(["member", ...o.rules.officers.filter((r) => r in o.rules.roles)]),
+        devices: new Set([op.subjectId!]),
+      });
+      state.devices.set(op.subjectId!, { id: op.subjectId!, member: id, keys: o.founder, removed: false });
+      return;
+    }
+    case "invite":
+      state.invites.set(o.invite, {
+        key: o.invite,
+        role: o.role,
+        expires: o.expires,
+        single: o.single,
+        by: authorMember!,
+        redeemedBy: [],
+      });
+      return;
+    case "redeem": {
+      const id = op.authorId as unknown as MemberId;
+      state.invites.get(o.invite)!.redeemedBy.push(id);
+      state.members.set(id, {
+        id,
+        name: o.name,
+        status: "pending",
+        roles: new Set(),
+        devices: new Set([op.authorId]),
+        invite: o.invite,
+      });
+      state.devices.set(op.authorId, { id: op.authorId, member: id, keys: o.device, removed: false });
+      return;
+    }
+    case "admit": {
+      const m = state.members.get(o.member)!;
+      const role = m.invite ? state.invites.get(m.invite)?.role : undefined;
+      m.status = "member";
+      m.roles = new Set(["member", ...(role && role !== "member" ? [role] : [])]);
+      return;
+    }
+    case "decline":
+      state.members.get(o.member)!.status = "declined";
+      return;
+    case "remove": {
+      const m = state.members.get(o.member)!;
+      m.status = "removed";
+      m.roles = new Set();
+      for (const d of m.devices) state.devices.get(d)!.removed = true;
+      return;
+    }
+    case "set-role": {
+      const roles = state.members.get(o.member)!.roles;
+      if (o.granted) roles.add(o.role);
+      else roles.delete(o.role);
+      return;
+    }
+    case "add-device":
+      state.members.get(o.member)!.devices.add(op.subjectId!);
+      state.devices.set(op.subjectId!, {
+        id: op.subjectId!,
+        member: o.member,
+        keys: o.device,
+        removed: false,
+      });
+      return;
+    case "remove-device":
+      state.devices.get(o.device as DeviceId)!.removed = true;
+      return;
+    case "rotate": {
+      const epochs = state.scopes.get(o.scope) ?? [];
+      const same = epochs.find((e) => e.epoch === o.epoch);
+      if (same) same.alternates.push({ op: op.hash, lockboxes: o.lockboxes, previous: o.previous });
+      else
+        epochs.push({
+          epoch: o.epoch,
+          op: op.hash,
+          lockboxes: o.lockboxes,
+          previous: o.previous,
+          alternates: [],
+        });
+      state.scopes.set(o.scope, epochs);
+      return;
+    }
+    case "set-policy":
+      state.policies.set(o.doc, { scope: o.scope, writers: o.writers });
+      return;
+    case "set-relays":
+      state.relays = [...o.relays];
+      return;
+    case "propose-rules":
+      state.proposals.set(op.hash, { rules: o.rules, approvals: new Set(), quorum: state.rules.rulesQuorum });
+      approve(state, op.hash, authorMember!);
+      return;
+    case "approve-rules":
+      approve(state, o.proposal, authorMember!);
+      return;
+  }
+}
+
+function approve(state: CellState, proposal: OpHash, member: MemberId): void {
+  const p = state.proposals.get(proposal)!;
+  p.approvals.add(member);
+  if (p.approvals.size >= p.quorum) {
+    state.rules = p.rules;
+    state.proposals.delete(proposal);
+  }
+}
+
+/** The member an op's author acts for (its device's member), for the concurrent-removal rule. */
+export function actingMember(state: CellState, op: SignedOp): MemberId | undefined {
+  return state.devices.get(op.authorId)?.member;
+}
