@@ -24,12 +24,19 @@ export interface DeviceKeysPublic {
   agreement: string;
 }
 
-/** A scope key sealed to one device (see lockbox.ts). */
+/** A scope epoch secret sealed to one device (see lockbox.ts). Padding entries look the same. */
 export interface LockboxEntry {
-  /** Ephemeral ECDH public key, base64url. Padding entries look the same and open for nobody. */
-  ephemeral: string;
+  /** 8 bytes derived from the recipient's shared secret, base64url: lets the recipient find its entry. */
+  tag: string;
   /** AES-GCM IV ‖ ciphertext ‖ tag of the epoch secret, base64url. */
   box: string;
+}
+
+/** The lockboxes of one scope epoch: one ephemeral ECDH key, one entry per reader, padded. */
+export interface Lockboxes {
+  /** Ephemeral ECDH P-256 public key, base64url (raw point). */
+  ephemeral: string;
+  entries: LockboxEntry[];
 }
 
 /** What an op does. */
@@ -50,7 +57,7 @@ export type Op =
   | { type: "set-role"; member: MemberId; role: Role; granted: boolean }
   | { type: "add-device"; member: MemberId; device: DeviceKeysPublic }
   | { type: "remove-device"; device: string }
-  | { type: "rotate"; scope: string; epoch: number; lockboxes: LockboxEntry[]; previous: string | null }
+  | { type: "rotate"; scope: string; epoch: number; lockboxes: Lockboxes; previous: string | null }
   | { type: "set-policy"; doc: DocId; scope: string; writers: Role[] }
   | { type: "set-relays"; relays: string[] }
   | { type: "propose-rules"; rules: Rules }

@@ -3,7 +3,7 @@
  * author do it at this state (`authorize`), and what it changes (`applyOp`). No I/O, no clock.
  */
 import type { CellId, DeviceId, DocId, MemberId } from "../ids.js";
-import type { DeviceKeysPublic, LockboxEntry, OpHash, SignedOp } from "./ops.js";
+import type { DeviceKeysPublic, Lockboxes, OpHash, SignedOp } from "./ops.js";
 import { hasRight, type Right, type Role, type Rules } from "./rules.js";
 
 /** A person the cell knows through its log. */
@@ -41,14 +41,14 @@ export interface InviteState {
 export interface EpochState {
   epoch: number;
   op: OpHash;
-  lockboxes: LockboxEntry[];
+  lockboxes: Lockboxes;
   /** The previous epoch's secret wrapped under this one, base64url, or null for the first epoch. */
   previous: string | null;
   /**
    * Rotations to the same epoch that lost to this one (later in log order). Nobody writes under them
    * once they see this one, but what their authors sealed before stays readable.
    */
-  alternates: { op: OpHash; lockboxes: LockboxEntry[]; previous: string | null }[];
+  alternates: { op: OpHash; lockboxes: Lockboxes; previous: string | null }[];
 }
 
 /** A rules proposal waiting for approvals. */
