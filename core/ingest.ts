@@ -18,10 +18,14 @@ export type IngestOutcome =
   | { status: "duplicate"; hash: EnvelopeHash }
   | { status: "rejected"; error: CelluleError; hash?: EnvelopeHash };
 
+/** Takes a verified governance envelope (kind 3) of one cell; throws a `CelluleError` to refuse it. */
+export type GovernanceHandler = (opened: OpenedEnvelope, source: string) => Promise<void>;
+
 /** What the pipeline needs from the Kit. */
 export interface IngestContext {
   scopeFor(topic: Topic, epoch: number): ScopeEpoch | undefined;
-  authority: Authority;
+  authorityFor(scope: ScopeId): Authority;
+  governance: GovernanceHandler;
   docScope(docId: DocId): ScopeId | undefined;
   handleFor(docId: DocId, scope: ScopeId): Promise<DocHandle<unknown>>;
   isKnown(topic: Topic, hash: EnvelopeHash): Promise<boolean>;
@@ -114,11 +118,20 @@ export class Ingest {
         return { status: "duplicate", hash };
       }
       const scope = this.ctx.scopeFor(header.topic, header.epoch)!.scope;
+      if (body.kind === EnvelopeKind.governance) {
+        // Governance ops carry their own signatures and are judged by the cell's log, not by write roles.
+        await this.ctx.governance(opened, "");
+        this.seen.add(hash);
+        await this.ctx.store(header.topic, hash, bytes);
+        return { status: "accepted", docId: body.docId, hash };
+      }
       const known = this.ctx.docScope(body.docId);
       if (known && known !== scope) {
         throw new ForbiddenError(`document ${body.docId} belongs to scope ${known}, not ${scope}`);
       }
-      this.ctx.authority.checkWrite({ docId: body.docId, scope, device: body.authorId, heads: body.heads });
+      this.ctx
+        .authorityFor(scope)
+        .checkWrite({ docId: body.docId, scope, device: body.authorId, heads: body.heads });
       if (body.kind === EnvelopeKind.changes) {
         const expected = await deriveActor(body.author, body.docId, body.session);
         for (const actor of actorsOf(body.items)) {
@@ -138,8 +151,6 @@ export class Ingest {
         if (body.items.length !== 1)
           throw new IntegrityError("a snapshot envelope carries exactly one document");
         applySnapshot(await this.ctx.handleFor(body.docId, scope), body.items[0]!);
-      } else {
-        throw new IntegrityError("governance envelopes are not handled by this version");
       }
       this.seen.add(hash);
       await this.ctx.store(header.topic, hash, bytes);

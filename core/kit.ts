@@ -32,10 +32,11 @@ import {
   InvalidArgumentError,
   NotAMemberError,
   UnknownDocumentError,
+  UnknownScopeError,
 } from "./errors.js";
 import { DeviceIdentity, type Keystore } from "./identity.js";
 import type { ActorId, DocId, EnvelopeHash, ScopeId, Topic } from "./ids.js";
-import { Ingest, type IngestOutcome } from "./ingest.js";
+import { type GovernanceHandler, Ingest, type IngestOutcome } from "./ingest.js";
 import { createLogger, type Logger } from "./log.js";
 import { publicEpoch, type ScopeEpoch, sealedEpoch } from "./scope.js";
 import type { Transport, TransportStatus } from "./transport.js";
@@ -104,6 +105,8 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   private readonly outboxes = new Map<DocId, Outbox>();
   private readonly localChanges = new Map<DocId, number>();
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly scopeAuthorities = new Map<ScopeId, Authority>();
+  private readonly governanceHandlers = new Map<string, GovernanceHandler>();
   /** Random per Kit session: part of every actor ID, so a device that lost its documents never reuses one. */
   private readonly session = randomBytes(16);
   private readonly ingestion: Ingest;
@@ -127,7 +130,13 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
         const scope = this.scopesByTopic.get(topic);
         return scope?.epoch === epoch ? scope : undefined;
       },
-      authority: options.authority,
+      authorityFor: (scope) => this.authorityFor(scope),
+      governance: (opened, source) => {
+        const handler = this.governanceHandlers.get(opened.body.docId);
+        if (!handler)
+          throw new UnknownScopeError(`no cell ${opened.body.docId.slice(0, 12)}… on this device`);
+        return handler(opened, source);
+      },
       docScope: (docId) => this.docScopes.get(docId),
       handleFor: (docId, scope) => this.handleFor(docId, scope),
       isKnown: (topic, hash) => this.hasEnvelope(topic, hash),
@@ -150,9 +159,40 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     }
   }
 
-  /** The authority deciding who may write. */
+  /** The authority deciding who may write documents of scopes that have no authority of their own. */
   get authority(): Authority {
     return this.options.authority;
+  }
+
+  /** The authority for a scope: the one set for it (a cell's governance), else the Kit's default. */
+  authorityFor(scope: ScopeId): Authority {
+    return this.scopeAuthorities.get(scope) ?? this.options.authority;
+  }
+
+  /** Decides writes to one scope with its own authority (a cell's governance log does this for its scopes). */
+  setAuthority(scope: ScopeId | string, authority: Authority): void {
+    this.scopeAuthorities.set(scope as ScopeId, authority);
+  }
+
+  /**
+   * Receives the governance envelopes (kind 3) of a cell, identified by the envelope's document ID. The
+   * handler decides their validity; the Kit only checks that they are authentic and stores them.
+   */
+  onGovernance(cellId: string, handler: GovernanceHandler): () => void {
+    this.governanceHandlers.set(cellId, handler);
+    return () => this.governanceHandlers.delete(cellId);
+  }
+
+  /** Seals and sends a governance envelope (kind 3) for a cell under a scope's current epoch. */
+  async publishGovernance(cellId: string, scope: ScopeId | string, items: Uint8Array[]): Promise<void> {
+    const epoch = this.currentEpoch.get(scope as ScopeId);
+    if (!epoch) throw new NotAMemberError(`scope ${scope} is not open on this device`);
+    await this.send(epoch, cellId as DocId, EnvelopeKind.governance, items);
+  }
+
+  /** The current epoch of a scope on this device, if it is open. */
+  epochOf(scope: ScopeId | string): ScopeEpoch | undefined {
+    return this.currentEpoch.get(scope as ScopeId);
   }
 
   /**
@@ -218,11 +258,12 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   /** @internal see {@link CelluleDocument.change} */
   change<T>(doc: CelluleDocument<T>, fn: A.ChangeFn<T>): void {
     this.assertOpen();
-    this.options.authority.checkWrite({
+    const authority = this.authorityFor(doc.scope);
+    authority.checkWrite({
       docId: doc.id,
       scope: doc.scope,
       device: this.device.id,
-      heads: this.authority.heads(),
+      heads: authority.heads(),
     });
     const actor = this.actors.get(doc.id);
     if (!actor) throw new InvalidArgumentError("document handle is not ready for local changes");
@@ -345,11 +386,20 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
 
   private async publish(docId: DocId, kind: EnvelopeKind, items: Uint8Array[]): Promise<void> {
     const scope = this.currentEpoch.get(this.docScopes.get(docId)!)!;
+    await this.send(scope, docId, kind, items);
+  }
+
+  private async send(
+    scope: ScopeEpoch,
+    docId: DocId,
+    kind: EnvelopeKind,
+    items: Uint8Array[],
+  ): Promise<void> {
     const envelope = await sealEnvelope(this.device, scope, {
       kind,
       docId,
       session: this.session,
-      heads: this.authority.heads(),
+      heads: this.authorityFor(scope.scope).heads(),
       items,
     });
     const hash = await this.ingestion.remember(envelope);

@@ -66,7 +66,7 @@ export function hasRight(rules: Rules, roles: Iterable<Role>, right: Right): boo
   return false;
 }
 
-/** Whether a set of roles intersects a list of roles (`member` matches every member). */
+/** Whether a set of roles intersects a list of roles (every admitted member holds `member`). */
 export function hasAnyRole(roles: ReadonlySet<Role>, wanted: readonly Role[]): boolean {
-  return wanted.some((r) => r === "member" || roles.has(r));
+  return wanted.some((r) => roles.has(r));
 }

@@ -1,0 +1,49 @@
+/**
+ * Who may write a document, decided by the governance log at the heads an envelope cites (never by a
+ * clock): the author's device must belong to an active member there, whose roles include one of the
+ * document's write roles (its policy, or its scope's default writers in the rules in force there).
+ *
+ * Deterministic by construction: the answer depends only on the envelope and the ops it cites, so every
+ * device holding the same ops decides the same way. A write citing heads from before the author's removal
+ * is therefore accepted everywhere; `concurrentWithRemoval` lets views hide such records the same way on
+ * every device (DESIGN §6).
+ */
+import type { Authority, WriteRequest } from "../authority.js";
+import { ForbiddenError } from "../errors.js";
+import type { DeviceId } from "../ids.js";
+import type { GovernanceLog } from "./log.js";
+import type { OpHash } from "./ops.js";
+import { hasAnyRole } from "./rules.js";
+import { memberOfDevice } from "./state.js";
+
+/** An `Authority` backed by a cell's governance log. */
+export class GovernanceAuthority implements Authority {
+  constructor(private readonly log: GovernanceLog) {}
+
+  heads(): string[] {
+    return this.log.heads();
+  }
+
+  checkWrite({ docId, scope, device, heads }: WriteRequest): void {
+    const state = this.log.stateAt(heads as OpHash[]);
+    if (!state) throw new ForbiddenError("the envelope cites governance ops this device does not have yet");
+    const member = memberOfDevice(state, device);
+    if (!member)
+      throw new ForbiddenError(`device ${device.slice(0, 8)}… is not an active member's device there`);
+    const policy = state.policies.get(docId);
+    if (policy && policy.scope !== scope)
+      throw new ForbiddenError(`document ${docId} belongs to scope ${policy.scope}`);
+    const writers = policy?.writers ?? state.rules.scopes[scope]?.writers;
+    if (!writers) throw new ForbiddenError(`no scope ${scope} in the rules`);
+    if (!hasAnyRole(member.roles, writers)) {
+      throw new ForbiddenError(`writing ${docId} needs one of the roles ${writers.join(", ")}`);
+    }
+  }
+
+  /** True when the device's member is removed in the current log by a removal its cited heads do not include. */
+  concurrentWithRemoval(device: DeviceId, heads: readonly OpHash[]): boolean {
+    const now = memberOfDevice(this.log.state(), device);
+    const then = this.log.stateAt(heads);
+    return !now && !!then && !!memberOfDevice(then, device);
+  }
+}
