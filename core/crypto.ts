@@ -49,6 +49,24 @@ export async function importVerifyKey(raw: Uint8Array): Promise<CryptoKey> {
   }
 }
 
+const verifyKeys = new Map<string, Promise<CryptoKey>>();
+
+/**
+ * `importVerifyKey` with a bounded cache: the same few devices sign most envelopes and ops, and importing
+ * a key costs about as much as verifying a signature.
+ */
+export function cachedVerifyKey(raw: Uint8Array): Promise<CryptoKey> {
+  const id = String.fromCharCode(...raw);
+  let key = verifyKeys.get(id);
+  if (!key) {
+    if (verifyKeys.size >= 10_000) verifyKeys.clear();
+    key = importVerifyKey(raw);
+    key.catch(() => verifyKeys.delete(id));
+    verifyKeys.set(id, key);
+  }
+  return key;
+}
+
 /** Imports a raw P-256 public key for ECDH; `IntegrityError` if it is not a valid point. */
 export async function importAgreementPublicKey(raw: Uint8Array): Promise<CryptoKey> {
   try {

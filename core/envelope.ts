@@ -32,7 +32,7 @@
  * content address is the SHA-256 of all its bytes.
  */
 import { concat, fromHex, fromUtf8, randomBytes, toHex, utf8 } from "./bytes.js";
-import { aesGcmDecrypt, aesGcmEncrypt, importVerifyKey, SUITE_1, sha256, verify } from "./crypto.js";
+import { aesGcmDecrypt, aesGcmEncrypt, cachedVerifyKey, SUITE_1, sha256, verify } from "./crypto.js";
 import { IntegrityError, InvalidArgumentError, QuotaError, UnknownScopeError } from "./errors.js";
 import type { DeviceIdentity } from "./identity.js";
 import { deviceIdOf } from "./identity.js";
@@ -217,19 +217,6 @@ class Reader {
   }
 }
 
-const verifyKeys = new Map<string, Promise<CryptoKey>>();
-function verifyKeyFor(raw: Uint8Array): Promise<CryptoKey> {
-  const id = toHex(raw);
-  let key = verifyKeys.get(id);
-  if (!key) {
-    if (verifyKeys.size > 10_000) verifyKeys.clear();
-    key = importVerifyKey(raw);
-    key.catch(() => verifyKeys.delete(id));
-    verifyKeys.set(id, key);
-  }
-  return key;
-}
-
 /**
  * Opens and verifies an envelope. `scopeFor` maps a topic and epoch to the scope epoch that can open it.
  * Throws `UnknownScopeError` for a topic or epoch with no known key, and `IntegrityError` for anything
@@ -273,7 +260,7 @@ export async function openEnvelope(
   const items: Uint8Array[] = [];
   for (let i = 0; i < itemCount; i++) items.push(r.take(r.u32()).slice());
   if (r.offset !== unsigned.length) throw new IntegrityError("trailing bytes in envelope body");
-  const key = await verifyKeyFor(author);
+  const key = await cachedVerifyKey(author);
   if (!(await verify(key, signature, concat(DOMAIN, headerBytes, unsigned)))) {
     throw new IntegrityError("bad envelope signature");
   }

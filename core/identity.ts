@@ -28,9 +28,18 @@ export interface Keystore {
   delete(name: string): Promise<void>;
 }
 
-/** The device ID of a raw signing public key. */
-export async function deviceIdOf(signingPublicKey: Uint8Array): Promise<DeviceId> {
-  return toBase64Url(await sha256(signingPublicKey)) as DeviceId;
+const ids = new Map<string, Promise<DeviceId>>();
+
+/** The device ID of a raw signing public key (cached: the same devices come back all the time). */
+export function deviceIdOf(signingPublicKey: Uint8Array): Promise<DeviceId> {
+  const key = String.fromCharCode(...signingPublicKey);
+  let id = ids.get(key);
+  if (!id) {
+    if (ids.size >= 10_000) ids.clear();
+    id = sha256(signingPublicKey).then((d) => toBase64Url(d) as DeviceId);
+    ids.set(key, id);
+  }
+  return id;
 }
 
 /** A device ready to sign: its ID, its public keys and its private signing key. */

@@ -20,6 +20,10 @@ export interface Invitation {
   key: string;
   /** The invitation's public key, base64url (its ID in the log). */
   id: string;
+  /** Hash of the invite op (the parent of the redeem). */
+  op: string;
+  /** Secret of the invitation's inbox scope, base64url. */
+  inbox: string;
   expires: number;
   relays: string[];
 }
@@ -63,12 +67,14 @@ export async function createInvite(
   const pair = await generateSigningKeyPair(true);
   const id = toBase64Url(await exportPublicKey(pair.publicKey));
   const pkcs8 = new Uint8Array(await crypto.subtle.exportKey("pkcs8", pair.privateKey));
+  const inbox = toBase64Url(randomBytes(32));
   const op = await writeOp(author, log, {
     type: "invite",
     invite: id,
     role: options.role ?? "member",
     expires: options.expires,
     single: options.single ?? true,
+    inbox,
   });
   return {
     op,
@@ -76,6 +82,8 @@ export async function createInvite(
       cell: log.cellId,
       key: toBase64Url(pkcs8),
       id,
+      op: op.hash,
+      inbox,
       expires: options.expires,
       relays: options.relays ?? [],
     },

@@ -18,13 +18,22 @@ import { memberOfDevice } from "./state.js";
 
 /** An `Authority` backed by a cell's governance log. */
 export class GovernanceAuthority implements Authority {
-  constructor(private readonly log: GovernanceLog) {}
+  /**
+   * @param log the cell's log
+   * @param prefix what the cell's scope IDs start with in the Kit (`<cellId>/`), stripped to find the
+   *   scope's name in the rules
+   */
+  constructor(
+    private readonly log: GovernanceLog,
+    private readonly prefix = "",
+  ) {}
 
   heads(): string[] {
     return this.log.heads();
   }
 
-  checkWrite({ docId, scope, device, heads }: WriteRequest): void {
+  checkWrite({ docId, scope: scopeId, device, heads }: WriteRequest): void {
+    const scope = scopeId.startsWith(this.prefix) ? scopeId.slice(this.prefix.length) : scopeId;
     const state = this.log.stateAt(heads as OpHash[]);
     if (!state) throw new ForbiddenError("the envelope cites governance ops this device does not have yet");
     const member = memberOfDevice(state, device);

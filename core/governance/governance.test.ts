@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ExpiredInviteError, ForbiddenError, type MemberId } from "../index.js";
+import { ExpiredInviteError, ForbiddenError, IntegrityError, type MemberId } from "../index.js";
 import { admit, createGenesis, createInvite, redeemInvite, removeMember, setRole } from "./actions.js";
 import { GovernanceLog } from "./log.js";
 import { readOp, type SignedOp, signOp } from "./ops.js";
@@ -58,7 +58,10 @@ describe("governance log", () => {
       new TextDecoder().decode(ops[0]!.bytes).replace('"member"', '"secretary"'),
     );
     await expect(readOp(altered)).rejects.toThrow(/signature/);
-    await expect(readOp(new Uint8Array([1, 2, 3]))).rejects.toThrow(/JSON/);
+    await expect(readOp(new Uint8Array([1, 2, 3]))).rejects.toBeInstanceOf(IntegrityError);
+    await expect(readOp(new TextEncoder().encode('{"body":{},"sig":"x"}'))).rejects.toBeInstanceOf(
+      IntegrityError,
+    );
   });
 
   it("refuses an admission by a member without the secretary role, locally and on every device", async () => {

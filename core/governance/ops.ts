@@ -8,7 +8,7 @@
  * governance envelope (kind 3).
  */
 import { concat, fromBase64, fromUtf8, toBase64Url, toHex, utf8 } from "../bytes.js";
-import { importVerifyKey, sha256, verify } from "../crypto.js";
+import { cachedVerifyKey, importVerifyKey, sha256, verify } from "../crypto.js";
 import { IntegrityError } from "../errors.js";
 import { type DeviceIdentity, deviceIdOf } from "../identity.js";
 import type { CellId, DeviceId, DocId, MemberId } from "../ids.js";
@@ -49,7 +49,7 @@ export type Op =
       founderName: string;
       rules: Rules;
     }
-  | { type: "invite"; invite: string; role: Role; expires: number; single: boolean }
+  | { type: "invite"; invite: string; role: Role; expires: number; single: boolean; inbox: string }
   | { type: "redeem"; invite: string; device: DeviceKeysPublic; name: string; proof: string }
   | { type: "admit"; member: MemberId }
   | { type: "decline"; member: MemberId }
@@ -58,6 +58,7 @@ export type Op =
   | { type: "add-device"; member: MemberId; device: DeviceKeysPublic }
   | { type: "remove-device"; device: string }
   | { type: "rotate"; scope: string; epoch: number; lockboxes: Lockboxes; previous: string | null }
+  | { type: "share-keys"; scope: string; epoch: number; lockboxes: Lockboxes }
   | { type: "set-policy"; doc: DocId; scope: string; writers: Role[] }
   | { type: "set-relays"; relays: string[] }
   | { type: "propose-rules"; rules: Rules }
@@ -151,21 +152,37 @@ const OP_TYPES = new Set([
   "add-device",
   "remove-device",
   "rotate",
+  "share-keys",
   "set-policy",
   "set-relays",
   "propose-rules",
   "approve-rules",
 ]);
 
-/** Parses and verifies an op's wire bytes; `IntegrityError` if malformed or wrongly signed. */
+const WIRE_PREFIX = '{"body":';
+const WIRE_SIGNATURE = /,"sig":"([A-Za-z0-9_-]{80,90})"}$/;
+
+/**
+ * Parses and verifies an op's wire bytes; `IntegrityError` if malformed or wrongly signed. The hash and
+ * the signature cover the body bytes exactly as received (the author wrote them canonically).
+ */
 export async function readOp(bytes: Uint8Array): Promise<SignedOp> {
-  let parsed: { body?: OpBody; sig?: string };
+  let text: string;
   try {
-    parsed = JSON.parse(fromUtf8(bytes));
+    text = fromUtf8(bytes);
+  } catch {
+    throw new IntegrityError("governance op is not UTF-8");
+  }
+  const signature = WIRE_SIGNATURE.exec(text);
+  if (!text.startsWith(WIRE_PREFIX) || !signature) throw new IntegrityError("governance op is malformed");
+  // Prefix and suffix are ASCII, so character offsets are byte offsets there.
+  const encoded = bytes.subarray(WIRE_PREFIX.length, bytes.length - signature[0].length);
+  let body: OpBody;
+  try {
+    body = JSON.parse(text.slice(WIRE_PREFIX.length, text.length - signature[0].length));
   } catch {
     throw new IntegrityError("governance op is not JSON");
   }
-  const body = parsed?.body;
   if (
     body?.v !== 1 ||
     typeof body.cell !== "string" ||
@@ -175,17 +192,15 @@ export async function readOp(bytes: Uint8Array): Promise<SignedOp> {
     typeof body.at !== "number" ||
     typeof body.op !== "object" ||
     body.op === null ||
-    !OP_TYPES.has((body.op as { type?: string }).type ?? "") ||
-    typeof parsed.sig !== "string"
+    !OP_TYPES.has((body.op as { type?: string }).type ?? "")
   ) {
     throw new IntegrityError("governance op is malformed");
   }
-  const encoded = bodyBytes(body);
   let author: CryptoKey;
   let sig: Uint8Array;
   try {
-    author = await importVerifyKey(fromBase64(body.author));
-    sig = fromBase64(parsed.sig);
+    author = await cachedVerifyKey(fromBase64(body.author));
+    sig = fromBase64(signature[1]!);
   } catch {
     throw new IntegrityError("governance op has a malformed author key or signature");
   }

@@ -95,9 +95,9 @@ export function resolve(genesis: SignedOp, ops: Map<OpHash, SignedOp>): Resoluti
   }
   const { state, valid, reasons } = round!;
   const status = new Map<OpHash, OpStatus>();
-  order.forEach((op, i) =>
-    status.set(op.hash, valid[i] ? { valid: true } : { valid: false, reason: reasons[i]! }),
-  );
+  for (const [i, op] of order.entries()) {
+    status.set(op.hash, valid[i] ? { valid: true } : { valid: false, reason: reasons[i]! });
+  }
   return { state, status, order, index, ancestors };
 }
 

@@ -35,6 +35,8 @@ export interface InviteState {
   single: boolean;
   by: MemberId;
   redeemedBy: MemberId[];
+  /** Secret of the invitation's inbox scope, base64url (redeems and welcomes travel there). */
+  inbox: string;
 }
 
 /** One epoch of a sealed scope: its lockboxes in the op that created it. */
@@ -49,6 +51,8 @@ export interface EpochState {
    * once they see this one, but what their authors sealed before stays readable.
    */
   alternates: { op: OpHash; lockboxes: Lockboxes; previous: string | null }[];
+  /** Lockboxes added later for new readers (admissions), without a new epoch. */
+  grants: Lockboxes[];
 }
 
 /** A rules proposal waiting for approvals. */
@@ -148,6 +152,9 @@ export function authorize(state: CellState, op: SignedOp): string | undefined {
       const last = epochs.at(-1)?.epoch ?? 0;
       return o.epoch === last + 1 ? undefined : `epoch ${o.epoch} does not follow ${last}`;
     }
+    case "share-keys":
+      if (!may("admit")) return "may not share keys";
+      return state.scopes.get(o.scope)?.some((e) => e.epoch === o.epoch) ? undefined : "no such epoch";
     case "set-policy":
       if (!may("set-policy")) return "may not set document policies";
       return o.scope in state.rules.scopes ? undefined : `no scope ${o.scope}`;
@@ -188,6 +195,7 @@ export function applyOp(state: CellState, op: SignedOp): void {
         single: o.single,
         by: authorMember!,
         redeemedBy: [],
+        inbox: o.inbox,
       });
       return;
     case "redeem": {
@@ -250,10 +258,17 @@ export function applyOp(state: CellState, op: SignedOp): void {
           lockboxes: o.lockboxes,
           previous: o.previous,
           alternates: [],
+          grants: [],
         });
       state.scopes.set(o.scope, epochs);
       return;
     }
+    case "share-keys":
+      state.scopes
+        .get(o.scope)!
+        .find((e) => e.epoch === o.epoch)!
+        .grants.push(o.lockboxes);
+      return;
     case "set-policy":
       state.policies.set(o.doc, { scope: o.scope, writers: o.writers });
       return;

@@ -1,0 +1,9 @@
+/** The governance log: ops, the reducer, rules, invitations and lockboxes. */
+export * from "./actions.js";
+export { GovernanceAuthority } from "./authority.js";
+export { canonicalJson } from "./canonical.js";
+export { type AddOutcome, GovernanceLog } from "./log.js";
+export * from "./ops.js";
+export { type OpStatus, type Resolution, resolve, stateAt } from "./reducer.js";
+export * from "./rules.js";
+export * from "./state.js";
