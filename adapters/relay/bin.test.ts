@@ -46,7 +46,11 @@ describe("npm run build", () => {
       const health = await (await fetch(`${url}/health`)).json();
       expect(health.ok).toBe(true);
     } finally {
-      child.kill("SIGTERM");
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((done) => child.once("exit", done));
+        child.kill("SIGTERM");
+        await exited;
+      }
       await rm(data, { recursive: true, force: true });
     }
   }, 120_000);
