@@ -7,3 +7,4 @@ export * from "./ops.js";
 export { type OpStatus, type Resolution, resolve, stateAt } from "./reducer.js";
 export * from "./rules.js";
 export * from "./state.js";
+export * from "./lockbox.js";
