@@ -72,8 +72,8 @@ export class QuotaError extends CelluleError {
 
 /** An argument given by the calling program is not of the expected form. */
 export class InvalidArgumentError extends CelluleError {
-  constructor(message: string) {
-    super("invalid-argument", message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("invalid-argument", message, options);
   }
 }
 
