@@ -219,12 +219,8 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
       throw new NotAMemberError(`scope ${scope} is not open on this device`);
     const { documentId } = parseAutomergeUrl(generateAutomergeUrl());
     const docId = documentId as unknown as DocId;
-    this.options.authority.checkWrite({
-      docId,
-      scope: scopeId,
-      device: this.device.id,
-      heads: this.authority.heads(),
-    });
+    const authority = this.authorityFor(scopeId);
+    authority.checkWrite({ docId, scope: scopeId, device: this.device.id, heads: authority.heads() });
     const doc = new CelluleDocument<T>(
       docId,
       scopeId,

@@ -1,0 +1,398 @@
+/**
+ * A cell on one device: its governance log, the scope keys this device can open, and the operations a
+ * developer calls (create, invite, join, admit, remove, grant and revoke roles, documents by scope).
+ *
+ * Where things travel (all sealed, so relays see opaque topics and ciphertext):
+ * - governance ops: kind-3 envelopes under the `members` scope's current epoch;
+ * - a redeem, and the welcome that answers it: under the invitation's inbox scope, whose secret is in the
+ *   invitation and in the (sealed) invite op, so any member device can pick the redeem up;
+ * - scope keys: lockboxes inside `rotate` and `share-keys` ops, one per reader device.
+ * Removing a member rotates every scope they could read: new secret, lockboxes for the remaining
+ * readers, the previous secret wrapped under the new one so history stays readable.
+ */
+import { fromBase64 } from "./bytes.js";
+import type { CelluleDocument } from "./document.js";
+import { Emitter } from "./emitter.js";
+import type { OpenedEnvelope } from "./envelope.js";
+import { ForbiddenError, IntegrityError } from "./errors.js";
+import {
+  admit as admitOp,
+  createGenesis,
+  createInvite,
+  decline as declineOp,
+  type Invitation,
+  redeemInvite,
+  removeMember,
+  setRole,
+  writeOp,
+} from "./governance/actions.js";
+import { GovernanceAuthority } from "./governance/authority.js";
+import { openLockbox, sealLockboxes, unwrapPrevious, wrapPrevious } from "./governance/lockbox.js";
+import { GovernanceLog } from "./governance/log.js";
+import { type Lockboxes, readOp, type SignedOp } from "./governance/ops.js";
+import { DEFAULT_RULES, hasAnyRole, type Role, type Rules } from "./governance/rules.js";
+import { type CellState, type MemberState, memberOfDevice } from "./governance/state.js";
+import type { CellId, DocId, MemberId, ScopeId } from "./ids.js";
+import type { Kit } from "./kit.js";
+import { newScopeSecret } from "./scope.js";
+
+/** Events of a cell. */
+export interface CellEvents {
+  /** The governance state changed (members, roles, keys, rules). */
+  change: (state: CellState) => void;
+}
+
+/** This device's standing in the cell. */
+export type CellStatus = "joining" | "pending" | "member" | "declined" | "removed";
+
+/** Split the welcome so that no envelope exceeds the relays' frame limit. */
+const WELCOME_CHUNK = 512 * 1024;
+
+/** See the module comment. */
+export class Cell extends Emitter<CellEvents> {
+  private log: GovernanceLog | undefined;
+  private authority: GovernanceAuthority | undefined;
+  /** Ops received before the genesis (a joiner's welcome may arrive in pieces). */
+  private readonly early: SignedOp[] = [];
+  /** Scope epochs already opened on the Kit, as `scope#epoch`. */
+  private readonly opened = new Set<string>();
+  private readonly secrets = new Map<string, Map<number, Uint8Array>>();
+  private readonly welcomed = new Set<string>();
+
+  private constructor(
+    private readonly kit: Kit,
+    /** The cell's ID (its genesis hash). */
+    readonly id: CellId,
+    private readonly invitation?: Invitation,
+  ) {
+    super();
+    kit.onGovernance(id, (opened) => this.receive(opened));
+  }
+
+  /** Founds a cell: the genesis, and a first key for each sealed scope of the rules. */
+  static async create(
+    kit: Kit,
+    options: { name: string; founderName: string; rules?: Rules },
+  ): Promise<Cell> {
+    const genesis = await createGenesis(
+      kit.device,
+      options.name,
+      options.founderName,
+      options.rules ?? DEFAULT_RULES,
+    );
+    const cell = new Cell(kit, genesis.hash as unknown as CellId);
+    cell.start(genesis);
+    for (const scope of cell.sealedScopes()) await cell.rotate(scope);
+    // The genesis travels once the members key exists, so later devices and re-seeded relays have it.
+    await kit.publishGovernance(cell.id, cell.scopeId("members"), [genesis.bytes]);
+    return cell;
+  }
+
+  /**
+   * Redeems an invitation on this device: the cell's officers see a pending member; once one of them
+   * admits it, the welcome brings the log and the keys. `ExpiredInviteError` for an expired invitation.
+   */
+  static async join(kit: Kit, invitation: Invitation, options: { name: string }): Promise<Cell> {
+    const cell = new Cell(kit, invitation.cell, invitation);
+    const redeem = await redeemInvite(kit.device, invitation, options.name, [
+      invitation.op as SignedOp["hash"],
+    ]);
+    const inbox = await kit.addScope(cell.inboxScope(invitation.id), fromBase64(invitation.inbox));
+    await kit.publishGovernance(cell.id, inbox.scope, [redeem.bytes]);
+    cell.early.push(redeem);
+    return cell;
+  }
+
+  /** The current governance state (throws while joining, before the welcome). */
+  get state(): CellState {
+    return this.requireLog().state();
+  }
+
+  /** This device's standing. */
+  get status(): CellStatus {
+    if (!this.log) return "joining";
+    const me = this.me();
+    return me?.status ?? "joining";
+  }
+
+  /** The member this device acts for, if the log knows it. */
+  me(): MemberState | undefined {
+    const device = this.log?.state().devices.get(this.kit.device.id);
+    return device && this.log!.state().members.get(device.member);
+  }
+
+  /** Everyone the log knows, with status and roles. */
+  members(): MemberState[] {
+    return this.log ? [...this.log.state().members.values()] : [];
+  }
+
+  /** Resolves once this device is an admitted member with the members key (or rejects after `timeoutMs`). */
+  whenMember(timeoutMs = 30_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const ready = () => this.status === "member" && this.kit.epochOf(this.scopeId("members")) !== undefined;
+      if (ready()) return resolve();
+      const timer = setTimeout(() => {
+        off();
+        reject(new ForbiddenError(`not admitted yet (status: ${this.status})`));
+      }, timeoutMs);
+      const off = this.on("change", () => {
+        if (!ready()) return;
+        clearTimeout(timer);
+        off();
+        resolve();
+      });
+    });
+  }
+
+  /** The Kit scope ID of one of the cell's scopes (`members`, `officers`, `treasury`, `public`, …). */
+  scopeId(name: string): ScopeId {
+    return `${this.id}/${name}` as ScopeId;
+  }
+
+  /** Creates a document in one of the cell's scopes; its writers are the scope's (or the policy's) roles. */
+  create<T>(scope: string, initial?: Partial<T>): Promise<CelluleDocument<T>> {
+    return this.kit.create<T>(this.scopeId(scope), initial);
+  }
+
+  /** Opens a document of the cell. */
+  open<T>(docId: DocId | string): Promise<CelluleDocument<T>> {
+    return this.kit.open<T>(docId);
+  }
+
+  /** Invites someone with a role; share the returned invitation (a link or QR code) with them only. */
+  async invite(options: { role?: Role; expiresInMs?: number; single?: boolean; relays?: string[] } = {}) {
+    const { op, invitation } = await createInvite(this.kit.device, this.requireLog(), {
+      ...options,
+      expires: Date.now() + (options.expiresInMs ?? 7 * 86_400_000),
+    });
+    await this.commit(op);
+    return invitation;
+  }
+
+  /** Admits a pending member: the op, the keys of the scopes their role reads, and their welcome. */
+  async admit(member: MemberId | string): Promise<void> {
+    const log = this.requireLog();
+    await this.commit(await admitOp(this.kit.device, log, member as MemberId));
+    await this.shareKeys(member as MemberId);
+    await this.welcome(member as MemberId);
+  }
+
+  /** Declines a pending member. */
+  async decline(member: MemberId | string): Promise<void> {
+    await this.commit(await declineOp(this.kit.device, this.requireLog(), member as MemberId));
+  }
+
+  /** Removes a member and rotates every scope they could read. */
+  async remove(member: MemberId | string): Promise<void> {
+    const log = this.requireLog();
+    const roles = log.state().members.get(member as MemberId)?.roles ?? new Set<Role>();
+    await this.commit(await removeMember(this.kit.device, log, member as MemberId));
+    for (const scope of this.sealedScopes()) {
+      if (hasAnyRole(roles, log.state().rules.scopes[scope]!.readers)) await this.rotate(scope);
+    }
+  }
+
+  /** Grants a role (and the keys of the scopes it reads). */
+  async grant(member: MemberId | string, role: Role): Promise<void> {
+    await this.commit(await setRole(this.kit.device, this.requireLog(), member as MemberId, role, true));
+    await this.shareKeys(member as MemberId);
+  }
+
+  /** Revokes a role, and rotates the scopes only that role let them read. */
+  async revoke(member: MemberId | string, role: Role): Promise<void> {
+    const log = this.requireLog();
+    const before = new Set(log.state().members.get(member as MemberId)?.roles ?? []);
+    await this.commit(await setRole(this.kit.device, log, member as MemberId, role, false));
+    const after = log.state().members.get(member as MemberId)?.roles ?? new Set<Role>();
+    for (const scope of this.sealedScopes()) {
+      const readers = log.state().rules.scopes[scope]!.readers;
+      if (hasAnyRole(before, readers) && !hasAnyRole(after, readers)) await this.rotate(scope);
+    }
+  }
+
+  private requireLog(): GovernanceLog {
+    if (!this.log) throw new ForbiddenError("this device has not been welcomed into the cell yet");
+    return this.log;
+  }
+
+  private inboxScope(inviteId: string): ScopeId {
+    return this.scopeId(`invite:${inviteId}`);
+  }
+
+  private sealedScopes(): string[] {
+    return Object.keys(this.requireLog().state().rules.scopes).filter((s) => s !== "public");
+  }
+
+  private start(genesis: SignedOp): void {
+    this.log = GovernanceLog.fromGenesis(genesis);
+    this.authority = new GovernanceAuthority(this.log, `${this.id}/`);
+    for (const scope of [...Object.keys(this.log.state().rules.scopes)]) {
+      this.kit.setAuthority(this.scopeId(scope), this.authority);
+    }
+    void this.kit.addScope(this.scopeId("public"));
+    for (const op of this.early.splice(0)) this.log.add(op);
+  }
+
+  /** Adds an op of this device to the log, sends it, and updates keys. */
+  private async commit(op: SignedOp): Promise<void> {
+    const members = this.scopeId("members");
+    const before = this.kit.epochOf(members);
+    this.requireLog().add(op);
+    // Under the members epoch in force before the op: a rotation travels under the key it replaces, so the
+    // remaining members can read it and open their new lockbox. The very first epoch has no predecessor.
+    if (before) await this.kit.publishGovernance(this.id, members, [op.bytes]);
+    await this.refresh();
+    if (!before) await this.kit.publishGovernance(this.id, members, [op.bytes]);
+  }
+
+  private async receive(opened: OpenedEnvelope): Promise<void> {
+    const fresh: SignedOp[] = [];
+    for (const item of opened.body.items) {
+      const op = await readOp(item);
+      if (op.body.op.type === "genesis") {
+        if (op.hash !== (this.id as string)) throw new IntegrityError("a genesis of another cell");
+        if (!this.log) this.start(op);
+        continue;
+      }
+      if (op.body.cell !== this.id) throw new IntegrityError("an op of another cell");
+      if (this.log?.has(op.hash) || this.early.some((e) => e.hash === op.hash)) continue;
+      if (this.log) this.log.add(op);
+      else this.early.push(op);
+      fresh.push(op);
+    }
+    const redeems = fresh.filter((op) => op.body.op.type === "redeem");
+    const me = this.log && memberOfDevice(this.log.state(), this.kit.device.id);
+    if (redeems.length > 0 && me) {
+      // A redeem picked up from an invitation inbox: pass it on to every member.
+      await this.kit.publishGovernance(
+        this.id,
+        this.scopeId("members"),
+        redeems.map((op) => op.bytes),
+      );
+    }
+    if (this.log) await this.refresh();
+  }
+
+  /** Opens the scope epochs this device can reach, follows open invitations, and tells listeners. */
+  private async refresh(): Promise<void> {
+    const log = this.requireLog();
+    const state = log.state();
+    const device = this.kit.device;
+    for (const [scope, epochs] of state.scopes) {
+      const known = this.secrets.get(scope) ?? new Map<number, Uint8Array>();
+      this.secrets.set(scope, known);
+      // Newest first: a lockbox (or grant) opens an epoch, whose secret unwraps the one before it.
+      for (let i = epochs.length - 1; i >= 0; i--) {
+        const e = epochs[i]!;
+        const context = { cell: this.id, scope, epoch: e.epoch };
+        if (!known.has(e.epoch)) {
+          for (const boxes of [e.lockboxes, ...e.grants, ...e.alternates.map((a) => a.lockboxes)]) {
+            const secret = await openLockbox(boxes, device, context);
+            if (secret) {
+              known.set(e.epoch, secret);
+              break;
+            }
+          }
+        }
+        const secret = known.get(e.epoch);
+        if (secret && e.previous && i > 0 && !known.has(epochs[i - 1]!.epoch)) {
+          known.set(epochs[i - 1]!.epoch, await unwrapPrevious(secret, e.previous, context));
+        }
+      }
+      for (const [epoch, secret] of [...known].sort(([a], [b]) => a - b)) {
+        const key = `${scope}#${epoch}`;
+        if (this.opened.has(key)) continue;
+        this.opened.add(key);
+        await this.kit.addScope(this.scopeId(scope), secret, epoch);
+      }
+    }
+    if (memberOfDevice(state, device.id)) {
+      for (const invite of state.invites.values()) {
+        const key = `invite#${invite.key}`;
+        if (this.opened.has(key)) continue;
+        this.opened.add(key);
+        await this.kit.addScope(this.inboxScope(invite.key), fromBase64(invite.inbox));
+      }
+    }
+    this.emit("change", state);
+  }
+
+  /** A new epoch for a scope, sealed to the active devices of its readers. */
+  private async rotate(scope: string): Promise<void> {
+    const log = this.requireLog();
+    const state = log.state();
+    const epochs = state.scopes.get(scope) ?? [];
+    const epoch = (epochs.at(-1)?.epoch ?? 0) + 1;
+    const context = { cell: this.id, scope, epoch };
+    const secret = newScopeSecret();
+    const previousSecret = epochs.length > 0 ? this.secrets.get(scope)?.get(epoch - 1) : undefined;
+    if (epochs.length > 0 && !previousSecret)
+      throw new ForbiddenError(`this device cannot read scope ${scope}`);
+    const lockboxes = await sealLockboxes(secret, this.readerDevices(state, scope), context);
+    const previous = previousSecret ? await wrapPrevious(secret, previousSecret, context) : null;
+    await this.commit(
+      await writeOp(this.kit.device, log, { type: "rotate", scope, epoch, lockboxes, previous }),
+    );
+  }
+
+  /** Lockboxes of the current epochs a member's roles read, for their devices. */
+  private async shareKeys(member: MemberId): Promise<void> {
+    const log = this.requireLog();
+    const state = log.state();
+    const m = state.members.get(member);
+    if (!m) return;
+    const devices = [...m.devices].map((d) => state.devices.get(d)!).filter((d) => !d.removed);
+    for (const scope of this.sealedScopes()) {
+      if (!hasAnyRole(m.roles, state.rules.scopes[scope]!.readers)) continue;
+      const current = state.scopes.get(scope)?.at(-1);
+      const secret = current && this.secrets.get(scope)?.get(current.epoch);
+      if (!current || !secret) continue;
+      const context = { cell: this.id, scope, epoch: current.epoch };
+      const lockboxes: Lockboxes = await sealLockboxes(
+        secret,
+        devices.map((d) => ({ agreement: d.keys.agreement })),
+        context,
+      );
+      await this.commit(
+        await writeOp(this.kit.device, log, { type: "share-keys", scope, epoch: current.epoch, lockboxes }),
+      );
+    }
+  }
+
+  /** The whole log, sent to a new member's invitation inbox so the device can read everything. */
+  private async welcome(member: MemberId): Promise<void> {
+    const log = this.requireLog();
+    const invite = log.state().members.get(member)?.invite;
+    if (!invite || this.welcomed.has(member)) return;
+    this.welcomed.add(member);
+    const inbox = await this.kit.addScope(
+      this.inboxScope(invite),
+      fromBase64(log.state().invites.get(invite)!.inbox),
+    );
+    let batch: Uint8Array[] = [log.genesis.bytes];
+    let size = log.genesis.bytes.length;
+    for (const op of log.all().slice(1)) {
+      if (size + op.bytes.length > WELCOME_CHUNK) {
+        await this.kit.publishGovernance(this.id, inbox.scope, batch);
+        batch = [];
+        size = 0;
+      }
+      batch.push(op.bytes);
+      size += op.bytes.length;
+    }
+    await this.kit.publishGovernance(this.id, inbox.scope, batch);
+  }
+
+  private readerDevices(state: CellState, scope: string): { agreement: string }[] {
+    const readers = state.rules.scopes[scope]!.readers;
+    const out: { agreement: string }[] = [];
+    for (const m of state.members.values()) {
+      if (m.status !== "member" || !hasAnyRole(m.roles, readers)) continue;
+      for (const id of m.devices) {
+        const d = state.devices.get(id)!;
+        if (!d.removed) out.push({ agreement: d.keys.agreement });
+      }
+    }
+    return out;
+  }
+}
