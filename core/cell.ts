@@ -11,10 +11,11 @@
  * readers, the previous secret wrapped under the new one so history stays readable.
  */
 import { fromBase64 } from "./bytes.js";
+import { CellStore } from "./cell-store.js";
 import type { CelluleDocument } from "./document.js";
 import { Emitter } from "./emitter.js";
 import type { OpenedEnvelope } from "./envelope.js";
-import { ForbiddenError, IntegrityError } from "./errors.js";
+import { ForbiddenError, IntegrityError, NotAMemberError } from "./errors.js";
 import {
   admit as admitOp,
   createGenesis,
@@ -29,7 +30,7 @@ import {
 import { GovernanceAuthority } from "./governance/authority.js";
 import { openLockbox, sealLockboxes, unwrapPrevious, wrapPrevious } from "./governance/lockbox.js";
 import { GovernanceLog } from "./governance/log.js";
-import { type Lockboxes, readOp, type SignedOp } from "./governance/ops.js";
+import { type Lockboxes, type OpHash, readOp, type SignedOp } from "./governance/ops.js";
 import { DEFAULT_RULES, hasAnyRole, type Role, type Rules } from "./governance/rules.js";
 import { type CellState, type MemberState, memberOfDevice } from "./governance/state.js";
 import type { CellId, DocId, MemberId, ScopeId } from "./ids.js";
@@ -40,6 +41,8 @@ import { newScopeSecret } from "./scope.js";
 export interface CellEvents {
   /** The governance state changed (members, roles, keys, rules). */
   change: (state: CellState) => void;
+  /** An op in the log is refused by the rules (not allowed to its author, or dropped by a concurrent removal). */
+  refused: (op: SignedOp, error: ForbiddenError) => void;
 }
 
 /** This device's standing in the cell. */
@@ -58,15 +61,43 @@ export class Cell extends Emitter<CellEvents> {
   private readonly opened = new Set<string>();
   private readonly secrets = new Map<string, Map<number, Uint8Array>>();
   private readonly welcomed = new Set<string>();
+  /** Ops already reported through `refused` events. */
+  private readonly reported = new Set<string>();
+  private readonly store: CellStore;
 
   private constructor(
     private readonly kit: Kit,
     /** The cell's ID (its genesis hash). */
     readonly id: CellId,
-    private readonly invitation?: Invitation,
   ) {
     super();
+    this.store = new CellStore(kit.storage, id);
     kit.onGovernance(id, (opened) => this.receive(opened));
+  }
+
+  /** The cells this device belongs to, or asked to join (for `Cell.open`). */
+  static list(kit: Kit): Promise<CellId[]> {
+    return CellStore.list(kit.storage);
+  }
+
+  /**
+   * Opens a cell this device founded, joined or asked to join, from what it stored: the log is verified
+   * again and the scope keys re-opened from its lockboxes. `NotAMemberError` if the device knows no such cell.
+   */
+  static async open(kit: Kit, id: CellId | string): Promise<Cell> {
+    const cell = new Cell(kit, id as CellId);
+    const record = await cell.store.loadRecord();
+    if (!record) throw new NotAMemberError(`this device knows no cell ${id.slice(0, 12)}…`);
+    const ops = await Promise.all((await cell.store.loadOps()).map((bytes) => readOp(bytes)));
+    const genesis = ops.find((op) => op.body.op.type === "genesis" && op.hash === id);
+    cell.early.push(...ops.filter((op) => op !== genesis && op.body.cell === id));
+    if (genesis) {
+      cell.start(genesis);
+      await cell.refresh();
+    } else if (record.invitation) {
+      await kit.addScope(cell.inboxScope(record.invitation.id), fromBase64(record.invitation.inbox));
+    }
+    return cell;
   }
 
   /** Founds a cell: the genesis, and a first key for each sealed scope of the rules. */
@@ -81,6 +112,8 @@ export class Cell extends Emitter<CellEvents> {
       options.rules ?? DEFAULT_RULES,
     );
     const cell = new Cell(kit, genesis.hash as unknown as CellId);
+    await cell.store.saveRecord({});
+    await cell.store.saveOps([genesis]);
     cell.start(genesis);
     for (const scope of cell.sealedScopes()) await cell.rotate(scope);
     // The genesis travels once the members key exists, so later devices and re-seeded relays have it.
@@ -93,10 +126,12 @@ export class Cell extends Emitter<CellEvents> {
    * admits it, the welcome brings the log and the keys. `ExpiredInviteError` for an expired invitation.
    */
   static async join(kit: Kit, invitation: Invitation, options: { name: string }): Promise<Cell> {
-    const cell = new Cell(kit, invitation.cell, invitation);
+    const cell = new Cell(kit, invitation.cell);
     const redeem = await redeemInvite(kit.device, invitation, options.name, [
       invitation.op as SignedOp["hash"],
     ]);
+    await cell.store.saveRecord({ invitation });
+    await cell.store.saveOps([redeem]);
     const inbox = await kit.addScope(cell.inboxScope(invitation.id), fromBase64(invitation.inbox));
     await kit.publishGovernance(cell.id, inbox.scope, [redeem.bytes]);
     cell.early.push(redeem);
@@ -106,6 +141,11 @@ export class Cell extends Emitter<CellEvents> {
   /** The current governance state (throws while joining, before the welcome). */
   get state(): CellState {
     return this.requireLog().state();
+  }
+
+  /** The heads of the governance log on this device (what an op or a write made now would cite). */
+  get heads(): OpHash[] {
+    return this.requireLog().heads();
   }
 
   /** This device's standing. */
@@ -119,6 +159,20 @@ export class Cell extends Emitter<CellEvents> {
   me(): MemberState | undefined {
     const device = this.log?.state().devices.get(this.kit.device.id);
     return device && this.log!.state().members.get(device.member);
+  }
+
+  /**
+   * The ops of the log the rules refuse, each with a `ForbiddenError` saying why: an op its author had no
+   * right to make at its parents, or one dropped by a concurrent removal of its author. Every device
+   * holding the same ops refuses the same ones.
+   */
+  refused(): { op: SignedOp; error: ForbiddenError }[] {
+    const log = this.log;
+    if (!log) return [];
+    return log.all().flatMap((op) => {
+      const status = log.status(op.hash);
+      return status && !status.valid ? [{ op, error: new ForbiddenError(`refused: ${status.reason}`) }] : [];
+    });
   }
 
   /** Everyone the log knows, with status and roles. */
@@ -238,6 +292,7 @@ export class Cell extends Emitter<CellEvents> {
     const members = this.scopeId("members");
     const before = this.kit.epochOf(members);
     this.requireLog().add(op);
+    await this.store.saveOps([op]);
     // Under the members epoch in force before the op: a rotation travels under the key it replaces, so the
     // remaining members can read it and open their new lockbox. The very first epoch has no predecessor.
     if (before) await this.kit.publishGovernance(this.id, members, [op.bytes]);
@@ -251,7 +306,10 @@ export class Cell extends Emitter<CellEvents> {
       const op = await readOp(item);
       if (op.body.op.type === "genesis") {
         if (op.hash !== (this.id as string)) throw new IntegrityError("a genesis of another cell");
-        if (!this.log) this.start(op);
+        if (!this.log) {
+          await this.store.saveOps([op]);
+          this.start(op);
+        }
         continue;
       }
       if (op.body.cell !== this.id) throw new IntegrityError("an op of another cell");
@@ -260,6 +318,7 @@ export class Cell extends Emitter<CellEvents> {
       else this.early.push(op);
       fresh.push(op);
     }
+    await this.store.saveOps(fresh);
     const redeems = fresh.filter((op) => op.body.op.type === "redeem");
     const me = this.log && memberOfDevice(this.log.state(), this.kit.device.id);
     if (redeems.length > 0 && me) {
@@ -315,6 +374,11 @@ export class Cell extends Emitter<CellEvents> {
       }
     }
     this.emit("change", state);
+    for (const { op, error } of this.refused()) {
+      if (this.reported.has(op.hash)) continue;
+      this.reported.add(op.hash);
+      this.emit("refused", op, error);
+    }
   }
 
   /** A new epoch for a scope, sealed to the active devices of its readers. */

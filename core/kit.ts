@@ -164,6 +164,11 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     return this.options.authority;
   }
 
+  /** The device's local storage (also holds what a cell keeps of its governance log). */
+  get storage(): StorageAdapterInterface {
+    return this.options.storage;
+  }
+
   /** The authority for a scope: the one set for it (a cell's governance), else the Kit's default. */
   authorityFor(scope: ScopeId): Authority {
     return this.scopeAuthorities.get(scope) ?? this.options.authority;

@@ -6,10 +6,23 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { Cell, ForbiddenError, type Kit, type MemberId } from "../../core/index.js";
-import { memoryKit, until } from "../../test-support/devices.js";
+import {
+  Cell,
+  type DocId,
+  deriveActor,
+  EnvelopeKind,
+  ForbiddenError,
+  governance,
+  type Kit,
+  type MemberId,
+  NotAMemberError,
+  type ScopeEpoch,
+  sealEnvelope,
+} from "../../core/index.js";
+import { encodePut } from "../../core/relay-frames.js";
+import { changesAs, memoryKit, until } from "../../test-support/devices.js";
 import { type RelayProcess, startRelayProcess } from "../../test-support/relay-process.js";
-import { memoryStorage } from "../memory/index.js";
+import { memoryKeystore, memoryStorage } from "../memory/index.js";
 import { relayClient } from "./index.js";
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -23,10 +36,20 @@ async function relay(): Promise<RelayProcess> {
   return r;
 }
 
-async function device(relays: RelayProcess[]): Promise<Kit> {
-  const storage = memoryStorage();
+/** What each test device keeps, to start it again after a restart. */
+const stores = new WeakMap<
+  Kit,
+  { storage: ReturnType<typeof memoryStorage>; keystore: ReturnType<typeof memoryKeystore> }
+>();
+
+async function device(relays: RelayProcess[], restartOf?: Kit): Promise<Kit> {
+  const { storage, keystore } = (restartOf && stores.get(restartOf)) ?? {
+    storage: memoryStorage(),
+    keystore: memoryKeystore(),
+  };
   const kit = await memoryKit({
     storage,
+    keystore,
     transports: [
       relayClient({
         relays: relays.map((r) => r.url),
@@ -37,6 +60,7 @@ async function device(relays: RelayProcess[]): Promise<Kit> {
     ],
   });
   cleanup.push(() => kit.close(200));
+  stores.set(kit, { storage, keystore });
   return kit;
 }
 
@@ -54,6 +78,33 @@ async function allBytes(dir: string): Promise<Buffer> {
     if (entry.isFile()) parts.push(await readFile(join(entry.parentPath, entry.name)));
   }
   return Buffer.concat(parts);
+}
+
+/** Founder F, Ali (member) and Béatrice (treasurer), all admitted, through two relays. */
+async function cellOfThree() {
+  const relays = [await relay(), await relay()];
+  const [f, a, b] = [await device(relays), await device(relays), await device(relays)] as [Kit, Kit, Kit];
+  const cell = await Cell.create(f, { name: "Cellule Louise-Michel", founderName: "Fatima Ouali" });
+  const ali = await Cell.join(a, await cell.invite(), { name: "Ali Benali" });
+  const bea = await Cell.join(b, await cell.invite({ role: "treasurer" }), { name: "Béatrice Roux" });
+  await until(() => cell.members().filter((m) => m.status === "pending").length === 2, "two pending members");
+  for (const m of cell.members().filter((x) => x.status === "pending")) await cell.admit(m.id);
+  await ali.whenMember();
+  await bea.whenMember();
+  await until(
+    () => membership(ali) === membership(cell) && membership(bea) === membership(cell),
+    "all three to agree on the membership",
+  );
+  return { relays, f, a, b, cell, ali, bea };
+}
+
+/** Posts an envelope straight to a relay, as any client (or a removed member's tampered app) could. */
+async function postRaw(relay: RelayProcess, envelope: Uint8Array): Promise<void> {
+  const ws = new WebSocket(relay.wsUrl);
+  await new Promise((ok) => ws.once("open", ok));
+  ws.send(encodePut(1, envelope));
+  await new Promise((ok) => ws.once("message", ok));
+  ws.close();
 }
 
 describe("a cell through relays", () => {
@@ -126,5 +177,104 @@ describe("a cell through relays", () => {
     ]) {
       expect(stored.includes(Buffer.from(text)), text).toBe(false);
     }
+  }, 120_000);
+
+  it("refuses everywhere an op its author had no right to, and a removed member's later writes", async () => {
+    const { relays, f, a, b, cell, ali, bea } = await cellOfThree();
+    const aliId = ali.me()!.id;
+
+    // Ali's tampered app skips the local check and grants herself the secretary role.
+    const grab = await governance.signOp(a.device, cell.id, ali.heads, {
+      type: "set-role",
+      member: aliId,
+      role: "secretary",
+      granted: true,
+    });
+    const members = a.epochOf(ali.scopeId("members")) as ScopeEpoch;
+    const grabEnvelope = await sealEnvelope(a.device, members, {
+      kind: EnvelopeKind.governance,
+      docId: cell.id as unknown as DocId,
+      session: new Uint8Array(16),
+      items: [grab.bytes],
+    });
+    await postRaw(relays[0]!, grabEnvelope);
+    for (const c of [cell, ali, bea]) {
+      await until(() => c.refused().some((r) => r.op.hash === grab.hash), "the grab to be refused");
+      expect(c.refused().find((r) => r.op.hash === grab.hash)!.error).toBeInstanceOf(ForbiddenError);
+      expect(
+        c
+          .members()
+          .find((m) => m.id === aliId)!
+          .roles.has("secretary"),
+      ).toBe(false);
+    }
+
+    // A shared document; then Béatrice is removed.
+    const minutes = await cell.create<{ note: string }>("members", { note: "avant" });
+    await until(() => b.documents(cell.scopeId("members")).includes(minutes.id), "B to get the minutes");
+    const oldEpoch = b.epochOf(cell.scopeId("members")) as ScopeEpoch;
+    const headsBefore = bea.heads;
+    await cell.remove(bea.me()!.id);
+    await until(() => ali.heads.join() === cell.heads.join(), "A to get the removal");
+    expect(ali.members().find((m) => m.name === "Béatrice Roux")!.status).toBe("removed");
+
+    // Her tampered app writes under the old key, citing the log after her removal: refused by everyone.
+    const session = new Uint8Array(16).fill(7);
+    const forbiddenBefore = [f.stats.rejected.forbidden ?? 0, a.stats.rejected.forbidden ?? 0];
+    const late = await sealEnvelope(b.device, oldEpoch, {
+      kind: EnvelopeKind.changes,
+      docId: minutes.id,
+      session,
+      heads: cell.heads,
+      items: changesAs(await deriveActor(b.device.signingPublicKey, minutes.id, session), (d) => {
+        d.late = "après exclusion";
+      }),
+    });
+    await postRaw(relays[0]!, late);
+    await until(
+      () =>
+        (f.stats.rejected.forbidden ?? 0) > forbiddenBefore[0]! &&
+        (a.stats.rejected.forbidden ?? 0) > forbiddenBefore[1]!,
+      "F and A to refuse the late write",
+    );
+
+    // A write concurrent with the removal (citing the log before it) is decided by the ops it cites,
+    // so every device decides it the same way: both F and A hold the same document afterwards.
+    const session2 = new Uint8Array(16).fill(8);
+    const concurrent = await sealEnvelope(b.device, oldEpoch, {
+      kind: EnvelopeKind.changes,
+      docId: minutes.id,
+      session: session2,
+      heads: headsBefore,
+      items: changesAs(await deriveActor(b.device.signingPublicKey, minutes.id, session2), (d) => {
+        d.concurrent = "pendant";
+      }),
+    });
+    await postRaw(relays[1]!, concurrent);
+    const onF = await f.open<Record<string, string>>(minutes.id);
+    const onA = await a.open<Record<string, string>>(minutes.id);
+    await until(
+      () => onF.value().concurrent === "pendant" && onA.value().concurrent === "pendant",
+      "both to apply it",
+    );
+    expect(onF.value()).toEqual(onA.value());
+    expect(onF.value().late).toBeUndefined();
+  }, 120_000);
+
+  it("reopens a cell after a restart from what the device stored, keys included", async () => {
+    const { relays, f, a, cell } = await cellOfThree();
+    const doc = await cell.create<{ note: string }>("members", { note: "gardé" });
+    await f.close(200);
+    const restarted = await device(relays, f);
+    expect(await Cell.list(restarted)).toEqual([cell.id]);
+    const again = await Cell.open(restarted, cell.id);
+    expect(membership(again)).toBe(membership(cell));
+    expect(again.status).toBe("member");
+    expect(f.epochOf(cell.scopeId("members"))!.epoch).toBe(cell.state.scopes.get("members")!.at(-1)!.epoch);
+    expect((await again.open<{ note: string }>(doc.id)).value().note).toBe("gardé");
+    // Still a working member: a new document reaches the others.
+    const later = await again.create<{ note: string }>("members", { note: "après redémarrage" });
+    await until(() => a.documents(cell.scopeId("members")).includes(later.id), "A to get the new document");
+    await expect(Cell.open(restarted, "0".repeat(64))).rejects.toBeInstanceOf(NotAMemberError);
   }, 120_000);
 });
