@@ -12,6 +12,7 @@ import { governance1000 } from "./governance-1000.js";
 import { load20kPosts } from "./load-20k-posts.js";
 import { postLatency } from "./post-latency.js";
 import { relayFanout } from "./relay-fanout.js";
+import { rotation1000 } from "./rotation-1000.js";
 import { type Bench, type BenchResult, within } from "./support.js";
 
 /** Every bench, with the longest it may run (dataset preparation included). */
@@ -22,6 +23,7 @@ const BENCHES: Record<string, { run: Bench; limitMs: number }> = {
   "crypto-overhead": { run: cryptoOverhead, limitMs: 90_000 },
   "load-20k-posts": { run: load20kPosts, limitMs: 600_000 },
   "governance-1000": { run: governance1000 as Bench, limitMs: 300_000 },
+  "rotation-1000": { run: rotation1000, limitMs: 120_000 },
 };
 
 async function main(): Promise<number> {
