@@ -10,20 +10,25 @@
  * Removing a member rotates every scope they could read: new secret, lockboxes for the remaining
  * readers, the previous secret wrapped under the new one so history stays readable.
  */
-import { fromBase64 } from "./bytes.js";
+import { fromBase64, randomBytes, toBase64Url } from "./bytes.js";
 import { CellStore } from "./cell-store.js";
 import type { CelluleDocument } from "./document.js";
 import { Emitter } from "./emitter.js";
 import type { OpenedEnvelope } from "./envelope.js";
-import { ForbiddenError, IntegrityError, NotAMemberError } from "./errors.js";
+import { ForbiddenError, IntegrityError, InvalidArgumentError, NotAMemberError } from "./errors.js";
 import {
   admit as admitOp,
+  approveRules,
   createGenesis,
   createInvite,
   decline as declineOp,
   type Invitation,
+  proposeRules,
   redeemInvite,
+  removeDevice,
   removeMember,
+  setPolicy,
+  setRelays,
   setRole,
   writeOp,
 } from "./governance/actions.js";
@@ -31,9 +36,9 @@ import { GovernanceAuthority } from "./governance/authority.js";
 import { openLockbox, sealLockboxes, unwrapPrevious, wrapPrevious } from "./governance/lockbox.js";
 import { GovernanceLog } from "./governance/log.js";
 import { type Lockboxes, type OpHash, readOp, type SignedOp } from "./governance/ops.js";
-import { DEFAULT_RULES, hasAnyRole, type Role, type Rules } from "./governance/rules.js";
+import { DEFAULT_RULES, hasAnyRole, hasRight, type Role, type Rules } from "./governance/rules.js";
 import { type CellState, type MemberState, memberOfDevice } from "./governance/state.js";
-import type { CellId, DocId, MemberId, ScopeId } from "./ids.js";
+import type { CellId, DeviceId, DocId, MemberId, ScopeId } from "./ids.js";
 import type { Kit } from "./kit.js";
 import { newScopeSecret } from "./scope.js";
 
@@ -64,6 +69,8 @@ export class Cell extends Emitter<CellEvents> {
   /** Ops already reported through `refused` events. */
   private readonly reported = new Set<string>();
   private readonly store: CellStore;
+  /** Set while this device rotates keys on its own (see `rotateStale`), so it does not recurse. */
+  private rotating = false;
 
   private constructor(
     private readonly kit: Kit,
@@ -236,14 +243,13 @@ export class Cell extends Emitter<CellEvents> {
     await this.commit(await declineOp(this.kit.device, this.requireLog(), member as MemberId));
   }
 
-  /** Removes a member and rotates every scope they could read. */
+  /**
+   * Removes a member. Every scope they could read rotates: at once when this device may rotate keys,
+   * otherwise on the first device of an officer who may (see `refresh`).
+   */
   async remove(member: MemberId | string): Promise<void> {
-    const log = this.requireLog();
-    const roles = log.state().members.get(member as MemberId)?.roles ?? new Set<Role>();
-    await this.commit(await removeMember(this.kit.device, log, member as MemberId));
-    for (const scope of this.sealedScopes()) {
-      if (hasAnyRole(roles, log.state().rules.scopes[scope]!.readers)) await this.rotate(scope);
-    }
+    await this.commit(await removeMember(this.kit.device, this.requireLog(), member as MemberId));
+    await this.rotateStale(true);
   }
 
   /** Grants a role (and the keys of the scopes it reads). */
@@ -252,16 +258,86 @@ export class Cell extends Emitter<CellEvents> {
     await this.shareKeys(member as MemberId);
   }
 
-  /** Revokes a role, and rotates the scopes only that role let them read. */
+  /** Revokes a role; the scopes only that role let them read rotate, as for a removal. */
   async revoke(member: MemberId | string, role: Role): Promise<void> {
-    const log = this.requireLog();
-    const before = new Set(log.state().members.get(member as MemberId)?.roles ?? []);
-    await this.commit(await setRole(this.kit.device, log, member as MemberId, role, false));
-    const after = log.state().members.get(member as MemberId)?.roles ?? new Set<Role>();
-    for (const scope of this.sealedScopes()) {
-      const readers = log.state().rules.scopes[scope]!.readers;
-      if (hasAnyRole(before, readers) && !hasAnyRole(after, readers)) await this.rotate(scope);
+    await this.commit(await setRole(this.kit.device, this.requireLog(), member as MemberId, role, false));
+    await this.rotateStale(true);
+  }
+
+  /** Revokes one device (lost or stolen phone): the scopes it could read rotate, as for a removal. */
+  async removeDevice(device: DeviceId | string): Promise<void> {
+    await this.commit(await removeDevice(this.kit.device, this.requireLog(), device));
+    await this.rotateStale(true);
+  }
+
+  /** Sets a document's read scope and the roles that write it (officers with `set-policy`). */
+  async setPolicy(doc: DocId | string, policy: { scope: string; writers: Role[] }): Promise<void> {
+    await this.commit(
+      await setPolicy(this.kit.device, this.requireLog(), doc as DocId, policy.scope, policy.writers),
+    );
+  }
+
+  /** Replaces the cell's relay list (http(s) URLs). */
+  async setRelays(relays: string[]): Promise<void> {
+    for (const url of relays) {
+      if (!/^https?:\/\/[^\s/]+/.test(url))
+        throw new InvalidArgumentError(`not an http(s) relay URL: ${url}`);
     }
+    await this.commit(await setRelays(this.kit.device, this.requireLog(), relays));
+  }
+
+  /**
+   * Proposes new rules; they are in force once the quorum of officers the current rules name has approved
+   * (the proposer's approval counts). Returns the proposal's ID for `approveRules`.
+   */
+  async proposeRules(rules: Rules): Promise<OpHash> {
+    const op = await proposeRules(this.kit.device, this.requireLog(), rules);
+    await this.commit(op);
+    return op.hash;
+  }
+
+  /** Approves a rules proposal. */
+  async approveRules(proposal: OpHash | string): Promise<void> {
+    await this.commit(await approveRules(this.kit.device, this.requireLog(), proposal as OpHash));
+  }
+
+  /**
+   * Opens a two-person scope with another member, for messages; returns its name, to use with `create`.
+   * Only the two of them hold its key. Other members see that the pair exists, never what it holds.
+   */
+  async openPair(member: MemberId | string): Promise<string> {
+    const log = this.requireLog();
+    const state = log.state();
+    const me = this.me();
+    if (me?.status !== "member") throw new NotAMemberError("only a member opens a pair");
+    if (state.members.get(member as MemberId)?.status !== "member" || member === me.id) {
+      throw new InvalidArgumentError("a pair is with another member of the cell");
+    }
+    const scope = `pair:${toBase64Url(randomBytes(16))}`;
+    const members: [MemberId, MemberId] = [me.id, member as MemberId];
+    const secret = newScopeSecret();
+    const lockboxes = await sealLockboxes(
+      secret,
+      this.devicesOf(state, members).map((d) => ({ agreement: d.keys.agreement })),
+      {
+        cell: this.id,
+        scope,
+        epoch: 1,
+      },
+    );
+    await this.commit(await writeOp(this.kit.device, log, { type: "open-pair", scope, members, lockboxes }));
+    return scope;
+  }
+
+  /** The two-person scopes this device's member is in, with whom, and whether they are still open. */
+  pairs(): { scope: string; with: MemberId; open: boolean }[] {
+    const me = this.me();
+    if (!me || !this.log) return [];
+    return [...this.log.state().pairs].flatMap(([scope, pair]) =>
+      pair.members.includes(me.id)
+        ? [{ scope, with: pair.members.find((m) => m !== me.id)!, open: pair.open }]
+        : [],
+    );
   }
 
   private requireLog(): GovernanceLog {
@@ -373,7 +449,8 @@ export class Cell extends Emitter<CellEvents> {
         await this.kit.addScope(this.inboxScope(invite.key), fromBase64(invite.inbox));
       }
     }
-    this.emit("change", state);
+    await this.rotateStale();
+    this.emit("change", log.state());
     for (const { op, error } of this.refused()) {
       if (this.reported.has(op.hash)) continue;
       this.reported.add(op.hash);
@@ -392,7 +469,7 @@ export class Cell extends Emitter<CellEvents> {
     const previousSecret = epochs.length > 0 ? this.secrets.get(scope)?.get(epoch - 1) : undefined;
     if (epochs.length > 0 && !previousSecret)
       throw new ForbiddenError(`this device cannot read scope ${scope}`);
-    const lockboxes = await sealLockboxes(secret, this.readerDevices(state, scope), context);
+    const lockboxes = await sealLockboxes(secret, [...this.readers(state, scope).values()], context);
     const previous = previousSecret ? await wrapPrevious(secret, previousSecret, context) : null;
     await this.commit(
       await writeOp(this.kit.device, log, { type: "rotate", scope, epoch, lockboxes, previous }),
@@ -418,7 +495,13 @@ export class Cell extends Emitter<CellEvents> {
         context,
       );
       await this.commit(
-        await writeOp(this.kit.device, log, { type: "share-keys", scope, epoch: current.epoch, lockboxes }),
+        await writeOp(this.kit.device, log, {
+          type: "share-keys",
+          scope,
+          epoch: current.epoch,
+          member,
+          lockboxes,
+        }),
       );
     }
   }
@@ -447,16 +530,69 @@ export class Cell extends Emitter<CellEvents> {
     await this.kit.publishGovernance(this.id, inbox.scope, batch);
   }
 
-  private readerDevices(state: CellState, scope: string): { agreement: string }[] {
-    const readers = state.rules.scopes[scope]!.readers;
-    const out: { agreement: string }[] = [];
-    for (const m of state.members.values()) {
-      if (m.status !== "member" || !hasAnyRole(m.roles, readers)) continue;
-      for (const id of m.devices) {
-        const d = state.devices.get(id)!;
-        if (!d.removed) out.push({ agreement: d.keys.agreement });
-      }
+  /** The active devices of the members who read `scope` in `state`, by device ID. */
+  private readers(state: CellState, scope: string): Map<DeviceId, { agreement: string }> {
+    const pair = state.pairs.get(scope);
+    const readers = state.rules.scopes[scope]?.readers ?? [];
+    const members = pair
+      ? pair.open
+        ? pair.members
+        : []
+      : [...state.members.values()].filter((m) => hasAnyRole(m.roles, readers)).map((m) => m.id);
+    return new Map(this.devicesOf(state, members).map((d) => [d.id, { agreement: d.keys.agreement }]));
+  }
+
+  /** The active devices of members (admitted, not removed). */
+  private devicesOf(state: CellState, members: readonly MemberId[]) {
+    return members.flatMap((id) => {
+      const m = state.members.get(id);
+      if (m?.status !== "member") return [];
+      return [...m.devices].map((d) => state.devices.get(d)!).filter((d) => !d.removed);
+    });
+  }
+
+  /**
+   * Whether a device that may hold the current key of `scope` no longer reads it: one of the readers when
+   * the epoch was made, or of the members given the key since, was removed, lost the role, or lost a device.
+   */
+  private stale(state: CellState, scope: string): boolean {
+    const latest = state.scopes.get(scope)?.at(-1);
+    const then = latest && this.log!.stateAt([latest.op]);
+    if (!latest || !then) return false;
+    const holders = new Set(this.readers(then, scope).keys());
+    for (const member of latest.grantees) {
+      for (const d of state.members.get(member)?.devices ?? []) holders.add(d);
     }
-    return out;
+    const now = this.readers(state, scope);
+    return [...holders].some((d) => !now.has(d));
+  }
+
+  /**
+   * Rotates every scope whose key a device that left may hold. To keep concurrent rotations rare, one
+   * device does it: the one whose op made the key stale (`mine`), if it may rotate; otherwise the first
+   * (by member ID) of the active members who may, as soon as it learns of it. Pairs: one of their two people.
+   */
+  private async rotateStale(mine = false): Promise<void> {
+    const me = this.me();
+    if (this.rotating || me?.status !== "member") return;
+    this.rotating = true;
+    try {
+      for (const scope of [...this.requireLog().state().scopes.keys()]) {
+        const state = this.requireLog().state();
+        const epoch = state.scopes.get(scope)!.at(-1)!.epoch;
+        if (!this.secrets.get(scope)?.has(epoch) || !this.stale(state, scope)) continue;
+        const pair = state.pairs.get(scope);
+        const candidates = pair
+          ? pair.open
+            ? [...pair.members]
+            : []
+          : [...state.members.values()]
+              .filter((m) => m.status === "member" && hasRight(state.rules, m.roles, "rotate"))
+              .map((m) => m.id);
+        if (candidates.sort()[0] === me.id || (mine && candidates.includes(me.id))) await this.rotate(scope);
+      }
+    } finally {
+      this.rotating = false;
+    }
   }
 }

@@ -42,6 +42,14 @@ export class GovernanceAuthority implements Authority {
     const policy = state.policies.get(docId);
     if (policy && policy.scope !== scope)
       throw new ForbiddenError(`document ${docId} belongs to scope ${policy.scope}`);
+    const pair = state.pairs.get(scope);
+    if (pair) {
+      if (!pair.open)
+        throw new ForbiddenError(`the pair ${scope} is closed: one of its two people left the cell`);
+      if (!pair.members.includes(member.id))
+        throw new ForbiddenError(`only its two people write in ${scope}`);
+      return;
+    }
     const writers = policy?.writers ?? state.rules.scopes[scope]?.writers;
     if (!writers) throw new ForbiddenError(`no scope ${scope} in the rules`);
     if (!hasAnyRole(member.roles, writers)) {

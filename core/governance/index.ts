@@ -2,9 +2,9 @@
 export * from "./actions.js";
 export { GovernanceAuthority } from "./authority.js";
 export { canonicalJson } from "./canonical.js";
+export * from "./lockbox.js";
 export { type AddOutcome, GovernanceLog } from "./log.js";
 export * from "./ops.js";
 export { type OpStatus, type Resolution, resolve, stateAt } from "./reducer.js";
 export * from "./rules.js";
 export * from "./state.js";
-export * from "./lockbox.js";

@@ -14,6 +14,7 @@ import { type DeviceIdentity, deviceIdOf } from "../identity.js";
 import type { CellId, DeviceId, DocId, MemberId } from "../ids.js";
 import { type Canonical, canonicalJson } from "./canonical.js";
 import type { Role, Rules } from "./rules.js";
+import { checkOpShape, isOpType } from "./shape.js";
 
 /** SHA-256 of an op's body, lowercase hex. */
 export type OpHash = string & { readonly __opHash: true };
@@ -58,7 +59,13 @@ export type Op =
   | { type: "add-device"; member: MemberId; device: DeviceKeysPublic }
   | { type: "remove-device"; device: string }
   | { type: "rotate"; scope: string; epoch: number; lockboxes: Lockboxes; previous: string | null }
-  | { type: "share-keys"; scope: string; epoch: number; lockboxes: Lockboxes }
+  /** An epoch's key for one member's devices (an admission, a role granted, a device added). */
+  | { type: "share-keys"; scope: string; epoch: number; member: MemberId; lockboxes: Lockboxes }
+  /**
+   * A two-person scope (`pair:<22 random base64url>`) for messages between `members`: its first epoch,
+   * sealed to both people's devices. Other members see that the pair exists, never what it holds.
+   */
+  | { type: "open-pair"; scope: string; members: [MemberId, MemberId]; lockboxes: Lockboxes }
   | { type: "set-policy"; doc: DocId; scope: string; writers: Role[] }
   | { type: "set-relays"; relays: string[] }
   | { type: "propose-rules"; rules: Rules }
@@ -141,24 +148,6 @@ export async function signOp(
   return finish(body, encoded, bytes);
 }
 
-const OP_TYPES = new Set([
-  "genesis",
-  "invite",
-  "redeem",
-  "admit",
-  "decline",
-  "remove",
-  "set-role",
-  "add-device",
-  "remove-device",
-  "rotate",
-  "share-keys",
-  "set-policy",
-  "set-relays",
-  "propose-rules",
-  "approve-rules",
-]);
-
 const WIRE_PREFIX = '{"body":';
 const WIRE_SIGNATURE = /,"sig":"([A-Za-z0-9_-]{80,90})"}$/;
 
@@ -192,10 +181,11 @@ export async function readOp(bytes: Uint8Array): Promise<SignedOp> {
     typeof body.at !== "number" ||
     typeof body.op !== "object" ||
     body.op === null ||
-    !OP_TYPES.has((body.op as { type?: string }).type ?? "")
+    !isOpType((body.op as { type?: unknown }).type)
   ) {
     throw new IntegrityError("governance op is malformed");
   }
+  checkOpShape(body.op as unknown as Parameters<typeof checkOpShape>[0]);
   let author: CryptoKey;
   let sig: Uint8Array;
   try {

@@ -53,6 +53,15 @@ export interface EpochState {
   alternates: { op: OpHash; lockboxes: Lockboxes; previous: string | null }[];
   /** Lockboxes added later for new readers (admissions), without a new epoch. */
   grants: Lockboxes[];
+  /** Members given this epoch's key by a grant (their devices hold it, whatever the rules say later). */
+  grantees: MemberId[];
+}
+
+/** A two-person scope: who it is between. */
+export interface PairState {
+  members: [MemberId, MemberId];
+  /** Whether both are still members (a pair with someone removed takes no new writes). */
+  open: boolean;
 }
 
 /** A rules proposal waiting for approvals. */
@@ -75,6 +84,8 @@ export interface CellState {
   policies: Map<DocId, { scope: string; writers: Role[] }>;
   relays: string[];
   proposals: Map<OpHash, ProposalState>;
+  /** Two-person scopes, by scope name. */
+  pairs: Map<string, PairState>;
 }
 
 /** An empty state for a cell whose genesis is `genesis`. */
@@ -92,6 +103,7 @@ export function emptyState(genesis: SignedOp): CellState {
     policies: new Map(),
     relays: [],
     proposals: new Map(),
+    pairs: new Map(),
   };
 }
 
@@ -146,15 +158,26 @@ export function authorize(state: CellState, op: SignedOp): string | undefined {
       return target.member === author.id || may("remove") ? undefined : "may not remove that device";
     }
     case "rotate": {
-      if (!may("rotate")) return "may not rotate keys";
-      if (!(o.scope in state.rules.scopes) || o.scope === "public") return `no sealed scope ${o.scope}`;
+      const pair = state.pairs.get(o.scope);
+      if (pair) {
+        if (!pair.members.includes(author.id) && !may("rotate")) return "may not rotate that pair's keys";
+      } else {
+        if (!may("rotate")) return "may not rotate keys";
+        if (!(o.scope in state.rules.scopes) || o.scope === "public") return `no sealed scope ${o.scope}`;
+      }
       const epochs = state.scopes.get(o.scope) ?? [];
       const last = epochs.at(-1)?.epoch ?? 0;
       return o.epoch === last + 1 ? undefined : `epoch ${o.epoch} does not follow ${last}`;
     }
     case "share-keys":
       if (!may("admit")) return "may not share keys";
+      if (state.members.get(o.member)?.status !== "member") return "keys are shared with a member";
       return state.scopes.get(o.scope)?.some((e) => e.epoch === o.epoch) ? undefined : "no such epoch";
+    case "open-pair":
+      if (!o.members.includes(author.id)) return "a pair is opened by one of its two members";
+      if (!o.members.every((m) => state.members.get(m)?.status === "member"))
+        return "a pair is between members";
+      return state.scopes.has(o.scope) ? "that scope exists" : undefined;
     case "set-policy":
       if (!may("set-policy")) return "may not set document policies";
       return o.scope in state.rules.scopes ? undefined : `no scope ${o.scope}`;
@@ -227,6 +250,7 @@ export function applyOp(state: CellState, op: SignedOp): void {
       m.status = "removed";
       m.roles = new Set();
       for (const d of m.devices) state.devices.get(d)!.removed = true;
+      for (const pair of state.pairs.values()) if (pair.members.includes(o.member)) pair.open = false;
       return;
     }
     case "set-role": {
@@ -259,6 +283,7 @@ export function applyOp(state: CellState, op: SignedOp): void {
           previous: o.previous,
           alternates: [],
           grants: [],
+          grantees: [],
         });
       state.scopes.set(o.scope, epochs);
       return;
@@ -268,6 +293,24 @@ export function applyOp(state: CellState, op: SignedOp): void {
         .get(o.scope)!
         .find((e) => e.epoch === o.epoch)!
         .grants.push(o.lockboxes);
+      state.scopes
+        .get(o.scope)!
+        .find((e) => e.epoch === o.epoch)!
+        .grantees.push(o.member);
+      return;
+    case "open-pair":
+      state.scopes.set(o.scope, [
+        {
+          epoch: 1,
+          op: op.hash,
+          lockboxes: o.lockboxes,
+          previous: null,
+          alternates: [],
+          grants: [],
+          grantees: [],
+        },
+      ]);
+      state.pairs.set(o.scope, { members: [...o.members], open: true });
       return;
     case "set-policy":
       state.policies.set(o.doc, { scope: o.scope, writers: o.writers });

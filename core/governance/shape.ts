@@ -1,0 +1,103 @@
+/**
+ * The shape of each op type, checked when an op is read: a signed op whose fields are missing or of the
+ * wrong type is refused with `IntegrityError` before the reducer sees it, so that an authentic but
+ * malformed op (a tampered app) cannot throw inside the reducer and stop a cell's log on every device.
+ */
+import { IntegrityError } from "../errors.js";
+import type { Op } from "./ops.js";
+import type { Right } from "./rules.js";
+
+const RIGHTS = new Set<Right>([
+  "invite",
+  "admit",
+  "remove",
+  "set-role",
+  "set-policy",
+  "set-relays",
+  "rotate",
+  "propose-rules",
+]);
+const B64URL = /^[A-Za-z0-9_-]+$/;
+const HASH = /^[0-9a-f]{64}$/;
+/** Longest name, role, scope or URL an op may carry, in characters. */
+const MAX_TEXT = 2048;
+
+type Check = (value: unknown) => boolean;
+
+const text: Check = (v) => typeof v === "string" && v.length > 0 && v.length <= MAX_TEXT;
+const b64: Check = (v) => typeof v === "string" && v.length <= MAX_TEXT && B64URL.test(v);
+const hash: Check = (v) => typeof v === "string" && HASH.test(v);
+const bool: Check = (v) => typeof v === "boolean";
+const epoch: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 1;
+const list =
+  (item: Check, max = 10_000): Check =>
+  (v) =>
+    Array.isArray(v) && v.length <= max && v.every(item);
+const record = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+const fields =
+  (shape: Record<string, Check>): Check =>
+  (v) =>
+    record(v) && Object.entries(shape).every(([k, check]) => check(v[k]));
+
+const deviceKeys = fields({ signing: b64, agreement: b64 });
+const lockboxes = fields({
+  ephemeral: b64,
+  entries: list(fields({ tag: b64, box: b64 }), 100_000),
+});
+const rules: Check = (v) =>
+  record(v) &&
+  record(v.roles) &&
+  Object.entries(v.roles).every(
+    ([role, rights]) => text(role) && list((r) => RIGHTS.has(r as Right), 64)(rights),
+  ) &&
+  list(text, 256)(v.officers) &&
+  record(v.scopes) &&
+  Object.entries(v.scopes).every(
+    ([scope, rule]) => text(scope) && fields({ readers: list(text, 256), writers: list(text, 256) })(rule),
+  ) &&
+  Number.isSafeInteger(v.rulesQuorum) &&
+  (v.rulesQuorum as number) >= 1;
+
+const SHAPES: Record<Op["type"], Record<string, Check>> = {
+  genesis: { name: text, nonce: b64, founder: deviceKeys, founderName: text, rules },
+  invite: {
+    invite: b64,
+    role: text,
+    expires: (v) => Number.isSafeInteger(v),
+    single: bool,
+    inbox: b64,
+  },
+  redeem: { invite: b64, device: deviceKeys, name: text, proof: b64 },
+  admit: { member: text },
+  decline: { member: text },
+  remove: { member: text },
+  "set-role": { member: text, role: text, granted: bool },
+  "add-device": { member: text, device: deviceKeys },
+  "remove-device": { device: text },
+  rotate: { scope: text, epoch, lockboxes, previous: (v) => v === null || b64(v) },
+  "share-keys": { scope: text, epoch, member: text, lockboxes },
+  "open-pair": {
+    scope: (v) => typeof v === "string" && /^pair:[A-Za-z0-9_-]{22}$/.test(v),
+    members: (v) =>
+      list(text, 2)(v) && (v as string[]).length === 2 && (v as string[])[0] !== (v as string[])[1],
+    lockboxes,
+  },
+  "set-policy": { doc: text, scope: text, writers: list(text, 256) },
+  "set-relays": { relays: list(text, 64) },
+  "propose-rules": { rules },
+  "approve-rules": { proposal: hash },
+};
+
+/** Whether `type` names an op type. */
+export function isOpType(type: unknown): type is Op["type"] {
+  return typeof type === "string" && Object.hasOwn(SHAPES, type);
+}
+
+/** Throws `IntegrityError` unless `op` has the fields its type requires, of the right types. */
+export function checkOpShape(op: { type: Op["type"] } & Record<string, unknown>): void {
+  const shape = SHAPES[op.type];
+  for (const [field, check] of Object.entries(shape)) {
+    if (!check(op[field])) throw new IntegrityError(`governance op ${op.type} has a malformed ${field}`);
+  }
+}
