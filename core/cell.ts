@@ -438,6 +438,7 @@ export class Cell extends Emitter<CellEvents> {
         const key = `${scope}#${epoch}`;
         if (this.opened.has(key)) continue;
         this.opened.add(key);
+        this.kit.setAuthority(this.scopeId(scope), this.authority!);
         await this.kit.addScope(this.scopeId(scope), secret, epoch);
       }
     }

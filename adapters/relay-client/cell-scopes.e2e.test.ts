@@ -1,0 +1,166 @@
+/**
+ * A cell's scopes and policies end to end, through two in-process relays: two-person scopes, the treasury,
+ * document policies, role revocation and device removal with rotation, relay lists, rules that change
+ * by the officers' quorum.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import {
+  Cell,
+  DEFAULT_RULES,
+  ForbiddenError,
+  InvalidArgumentError,
+  type Kit,
+  type MemberState,
+  NotAMemberError,
+} from "../../core/index.js";
+import { memoryKit, until } from "../../test-support/devices.js";
+import { memoryStorage } from "../memory/index.js";
+import { type RelayServer, silentLogger, startRelay } from "../relay/index.js";
+import { relayClient } from "./index.js";
+
+let relays: RelayServer[] = [];
+let dirs: string[] = [];
+const kits: Kit[] = [];
+
+beforeAll(async () => {
+  dirs = await Promise.all([0, 1].map(() => mkdtemp(join(tmpdir(), "cellule-scopes-"))));
+  relays = await Promise.all(dirs.map((dataDir) => startRelay({ dataDir, log: silentLogger })));
+});
+
+afterAll(async () => {
+  await Promise.all(kits.map((k) => k.close(0)));
+  await Promise.all(relays.map((r) => r.close()));
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function device(): Promise<Kit> {
+  const storage = memoryStorage();
+  const kit = await memoryKit({
+    storage,
+    transports: [
+      relayClient({
+        relays: relays.map((r) => r.url),
+        WebSocket: WebSocket as never,
+        storage,
+        minBackoffMs: 50,
+      }),
+    ],
+  });
+  kits.push(kit);
+  return kit;
+}
+
+/** Founder F (secretary), Ali (member), Béatrice (treasurer). */
+async function cellOfThree() {
+  const [f, a, b] = [await device(), await device(), await device()] as [Kit, Kit, Kit];
+  const cell = await Cell.create(f, { name: "Cellule Olympe-de-Gouges", founderName: "Fatima" });
+  const ali = await Cell.join(a, await cell.invite(), { name: "Ali" });
+  const bea = await Cell.join(b, await cell.invite({ role: "treasurer" }), { name: "Béatrice" });
+  await until(() => cell.members().filter((m) => m.status === "pending").length === 2, "two pending members");
+  for (const m of cell.members().filter((x) => x.status === "pending")) await cell.admit(m.id);
+  await ali.whenMember();
+  await bea.whenMember();
+  const admitted = (c: Cell) => c.members().filter((m) => m.status === "member").length === 3;
+  await until(() => admitted(ali) && admitted(bea), "all three to know all three are members");
+  const member = (c: Cell, name: string) => c.members().find((m) => m.name === name) as MemberState;
+  return { f, a, b, cell, ali, bea, member };
+}
+
+const epochOn = (kit: Kit, cell: Cell, scope: string) => kit.epochOf(cell.scopeId(scope))?.epoch;
+
+describe("a cell's scopes", () => {
+  it("keeps two-person messages between the two, and closes the pair when one leaves", async () => {
+    const { f, b, cell, ali, bea, member } = await cellOfThree();
+    const scope = await ali.openPair(member(ali, "Béatrice").id);
+    await until(() => bea.pairs().length === 1, "Béatrice to see the pair");
+    expect(bea.pairs()[0]).toMatchObject({ scope, with: member(bea, "Ali").id, open: true });
+    const thread = await ali.create<{ messages: string[] }>(scope, { messages: ["On se voit jeudi ?"] });
+    await until(() => b.documents(bea.scopeId(scope)).includes(thread.id), "Béatrice to get the message");
+    const hers = await bea.open<{ messages: string[] }>(thread.id);
+    hers.change((d) => {
+      d.messages.push("Oui, 18 h.");
+    });
+    await until(async () => thread.value().messages.length === 2, "Ali to get the answer");
+
+    // Fatima, the secretary, sees that the pair exists but holds no key for it.
+    await until(() => cell.state.pairs.has(scope), "F to learn of the pair");
+    expect(epochOn(f, cell, scope)).toBeUndefined();
+    expect(f.documents(cell.scopeId(scope))).toEqual([]);
+    expect(cell.pairs()).toEqual([]);
+
+    await cell.remove(member(cell, "Béatrice").id);
+    await until(() => ali.pairs()[0]?.open === false, "Ali to see the pair closed");
+    expect(() =>
+      thread.change((d) => {
+        d.messages.push("Tu es là ?");
+      }),
+    ).toThrow(ForbiddenError);
+  }, 60_000);
+
+  it("keeps the treasury to the treasurer and the secretary; a revoked role rotates it", async () => {
+    const { f, a, b, cell, ali, bea, member } = await cellOfThree();
+    const ledger = await bea.create<{ stamps: number }>("treasury", { stamps: 3 });
+    await until(() => f.documents(cell.scopeId("treasury")).includes(ledger.id), "F to get the ledger");
+    expect(epochOn(a, ali, "treasury")).toBeUndefined();
+    await expect(ali.create("treasury", {})).rejects.toBeInstanceOf(NotAMemberError);
+    expect(a.documents(ali.scopeId("treasury"))).toEqual([]);
+
+    const before = epochOn(f, cell, "treasury")!;
+    await cell.revoke(member(cell, "Béatrice").id, "treasurer");
+    expect(epochOn(f, cell, "treasury")).toBe(before + 1);
+    await until(() => bea.me()?.roles.has("treasurer") === false, "Béatrice to lose the role");
+    expect(epochOn(b, bea, "treasury")).toBe(before);
+    expect(() =>
+      ledger.change((d) => {
+        d.stamps = 99;
+      }),
+    ).toThrow(ForbiddenError);
+  }, 60_000);
+
+  it("applies document policies, relay lists and rules changed by the officers' quorum", async () => {
+    const { cell, ali, member } = await cellOfThree();
+    const minutes = await cell.create<{ text: string }>("members", { text: "Compte rendu" });
+    await cell.setPolicy(minutes.id, { scope: "members", writers: ["secretary"] });
+    await until(() => ali.state.policies.has(minutes.id), "Ali to get the policy");
+    const hisCopy = await ali.open<{ text: string }>(minutes.id);
+    expect(() =>
+      hisCopy.change((d) => {
+        d.text = "modifié";
+      }),
+    ).toThrow(ForbiddenError);
+
+    await expect(cell.setRelays(["javascript:alert(1)"])).rejects.toBeInstanceOf(InvalidArgumentError);
+    // The default rules give no one the right to change relays: the rules must change first.
+    await expect(cell.setRelays(["https://relais.example.org"])).rejects.toBeInstanceOf(ForbiddenError);
+    const rules = structuredClone(DEFAULT_RULES);
+    rules.roles.secretary = [...rules.roles.secretary!, "set-relays"];
+    rules.roles["porte-parole"] = [];
+    await expect(ali.proposeRules(rules)).rejects.toBeInstanceOf(ForbiddenError);
+    await cell.proposeRules(rules);
+    expect(cell.state.rules.roles["porte-parole"]).toEqual([]);
+    await cell.setRelays(["https://relais.example.org", "https://autre.example.net"]);
+    await cell.grant(member(cell, "Ali").id, "porte-parole");
+    await until(() => ali.me()?.roles.has("porte-parole") === true, "Ali to get the new role");
+    expect(ali.state.relays).toEqual(["https://relais.example.org", "https://autre.example.net"]);
+  }, 60_000);
+
+  it("rotates every scope a removed device could read", async () => {
+    const { f, b, cell, bea } = await cellOfThree();
+    const before = epochOn(f, cell, "members")!;
+    const treasuryBefore = epochOn(f, cell, "treasury")!;
+    await cell.removeDevice(b.device.id);
+    expect(epochOn(f, cell, "members")).toBe(before + 1);
+    expect(epochOn(f, cell, "treasury")).toBe(treasuryBefore + 1);
+    const after = await cell.create<{ note: string }>("members", { note: "après" });
+    await until(
+      () => bea.state.devices.get(b.device.id)?.removed === true,
+      "the device to learn it was removed",
+    );
+    expect(epochOn(b, bea, "members")).toBe(before);
+    expect(b.documents(bea.scopeId("members"))).not.toContain(after.id);
+  }, 60_000);
+});
