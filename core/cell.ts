@@ -33,9 +33,11 @@ import {
   writeOp,
 } from "./governance/actions.js";
 import { GovernanceAuthority } from "./governance/authority.js";
+import type { Canonical } from "./governance/canonical.js";
 import { openLockbox, sealLockboxes, unwrapPrevious, wrapPrevious } from "./governance/lockbox.js";
 import { GovernanceLog } from "./governance/log.js";
 import { type Lockboxes, type OpHash, readOp, type SignedOp } from "./governance/ops.js";
+import { checkRecords, type SignedRecord, signRecord } from "./governance/records.js";
 import { DEFAULT_RULES, hasAnyRole, hasRight, type Role, type Rules } from "./governance/rules.js";
 import { type CellState, type MemberState, memberOfDevice } from "./governance/state.js";
 import type { CellId, DeviceId, DocId, MemberId, ScopeId } from "./ids.js";
@@ -180,6 +182,19 @@ export class Cell extends Emitter<CellEvents> {
       const status = log.status(op.hash);
       return status && !status.valid ? [{ op, error: new ForbiddenError(`refused: ${status.reason}`) }] : [];
     });
+  }
+
+  /** Signs a record that matters (a stamp, a vote) for a document; see `checkRecords`. */
+  signRecord<T extends Canonical>(kind: string, data: T): Promise<SignedRecord<T>> {
+    return signRecord(this.kit.device, this.requireLog(), kind, data);
+  }
+
+  /**
+   * Re-validates records against the log, as every view must: those that count, those refused (with a
+   * typed error), and those citing ops not received yet.
+   */
+  checkRecords<T extends Canonical>(records: readonly unknown[], options: { kind: string; roles: Role[] }) {
+    return checkRecords<T>(this.requireLog(), records, options);
   }
 
   /** Everyone the log knows, with status and roles. */

@@ -5,7 +5,7 @@
 import { IntegrityError, UnknownScopeError } from "../errors.js";
 import type { CellId } from "../ids.js";
 import { type OpHash, readOp, type SignedOp } from "./ops.js";
-import { type OpStatus, type Resolution, resolve, stateAt } from "./reducer.js";
+import { has, type OpStatus, type Resolution, resolve, stateAt } from "./reducer.js";
 import type { CellState } from "./state.js";
 
 /** What happened to an op handed to the log. */
@@ -92,6 +92,15 @@ export class GovernanceLog {
   /** Status of an op in the log (valid, or why not). */
   status(hash: OpHash): OpStatus | undefined {
     return this.resolved().status.get(hash);
+  }
+
+  /** Whether op `a` is `b` or one of its ancestors (both in the log). */
+  precedes(a: OpHash, b: OpHash): boolean {
+    const r = this.resolved();
+    const i = r.index.get(a);
+    const j = r.index.get(b);
+    if (i === undefined || j === undefined) return false;
+    return i === j || has(r.ancestors[j]!, i);
   }
 
   /** Ops no other op names as a parent: what a new op cites. */

@@ -60,7 +60,8 @@ function topologicalOrder(genesis: SignedOp, ops: Map<OpHash, SignedOp>): Signed
   return order;
 }
 
-const has = (set: Uint32Array, i: number) => (set[i >>> 5]! & (1 << (i & 31))) !== 0;
+/** Whether bit `i` is set in a bitset of op indices. */
+export const has = (set: Uint32Array, i: number) => (set[i >>> 5]! & (1 << (i & 31))) !== 0;
 const add = (set: Uint32Array, i: number) => {
   set[i >>> 5]! |= 1 << (i & 31);
 };
