@@ -64,8 +64,11 @@ export class Cell extends Emitter<CellEvents> {
   private authority: GovernanceAuthority | undefined;
   /** Ops received before the genesis (a joiner's welcome may arrive in pieces). */
   private readonly early: SignedOp[] = [];
-  /** Scope epochs already opened on the Kit, as `scope#epoch`. */
-  private readonly opened = new Set<string>();
+  /**
+   * Scope epochs opened (or being opened) on the Kit, as `scope#epoch` or `invite#key`: concurrent
+   * refreshes wait for the same opening, so none returns before the scope is usable.
+   */
+  private readonly opened = new Map<string, Promise<unknown>>();
   private readonly secrets = new Map<string, Map<number, Uint8Array>>();
   private readonly welcomed = new Set<string>();
   /** Ops already reported through `refused` events. */
@@ -450,19 +453,17 @@ export class Cell extends Emitter<CellEvents> {
         }
       }
       for (const [epoch, secret] of [...known].sort(([a], [b]) => a - b)) {
-        const key = `${scope}#${epoch}`;
-        if (this.opened.has(key)) continue;
-        this.opened.add(key);
-        this.kit.setAuthority(this.scopeId(scope), this.authority!);
-        await this.kit.addScope(this.scopeId(scope), secret, epoch);
+        await this.openOnce(`${scope}#${epoch}`, () => {
+          this.kit.setAuthority(this.scopeId(scope), this.authority!);
+          return this.kit.addScope(this.scopeId(scope), secret, epoch);
+        });
       }
     }
     if (memberOfDevice(state, device.id)) {
       for (const invite of state.invites.values()) {
-        const key = `invite#${invite.key}`;
-        if (this.opened.has(key)) continue;
-        this.opened.add(key);
-        await this.kit.addScope(this.inboxScope(invite.key), fromBase64(invite.inbox));
+        await this.openOnce(`invite#${invite.key}`, () =>
+          this.kit.addScope(this.inboxScope(invite.key), fromBase64(invite.inbox)),
+        );
       }
     }
     await this.rotateStale();
@@ -472,6 +473,15 @@ export class Cell extends Emitter<CellEvents> {
       this.reported.add(op.hash);
       this.emit("refused", op, error);
     }
+  }
+
+  private openOnce(key: string, open: () => Promise<unknown>): Promise<unknown> {
+    let opening = this.opened.get(key);
+    if (!opening) {
+      opening = open();
+      this.opened.set(key, opening);
+    }
+    return opening;
   }
 
   /** A new epoch for a scope, sealed to the active devices of its readers. */
