@@ -11,6 +11,7 @@
  * readers, the previous secret wrapped under the new one so history stays readable.
  */
 import { fromBase64, randomBytes, toBase64Url } from "./bytes.js";
+import { answerLink, type LinkOffer, offerLink } from "./cell-link.js";
 import { CellStore } from "./cell-store.js";
 import type { CelluleDocument } from "./document.js";
 import { Emitter } from "./emitter.js";
@@ -36,7 +37,13 @@ import { GovernanceAuthority } from "./governance/authority.js";
 import type { Canonical } from "./governance/canonical.js";
 import { openLockbox, sealLockboxes, unwrapPrevious, wrapPrevious } from "./governance/lockbox.js";
 import { GovernanceLog } from "./governance/log.js";
-import { type Lockboxes, type OpHash, readOp, type SignedOp } from "./governance/ops.js";
+import {
+  type DeviceKeysPublic,
+  type Lockboxes,
+  type OpHash,
+  readOp,
+  type SignedOp,
+} from "./governance/ops.js";
 import { checkRecords, type SignedRecord, signRecord } from "./governance/records.js";
 import { DEFAULT_RULES, hasAnyRole, hasRight, type Role, type Rules } from "./governance/rules.js";
 import { type CellState, type MemberState, memberOfDevice } from "./governance/state.js";
@@ -185,6 +192,59 @@ export class Cell extends Emitter<CellEvents> {
       const status = log.status(op.hash);
       return status && !status.valid ? [{ op, error: new ForbiddenError(`refused: ${status.reason}`) }] : [];
     });
+  }
+
+  /**
+   * Offers to link another device of this member (see cell-link.ts): show `offer.code` (and a QR code of
+   * it); when the new device has answered, type the check code it shows into `offer.confirm(code)`.
+   */
+  async startLink(ttlMs?: number): Promise<LinkOffer> {
+    if (this.me()?.status !== "member") throw new NotAMemberError("only a member's device links another");
+    return offerLink(
+      {
+        kit: this.kit,
+        certify: (keys) => this.certify(keys),
+        sendLog: (scope, docId) => this.sendLog(scope, docId),
+      },
+      ttlMs,
+    );
+  }
+
+  /**
+   * Links this new device with the code a trusted device of the member shows: show `checkCode` to the
+   * person; `cell` resolves once the trusted device confirmed it and the log and keys have arrived.
+   * `ExpiredLinkError` when nothing comes in time.
+   */
+  static async link(
+    kit: Kit,
+    code: string,
+    timeoutMs?: number,
+  ): Promise<{ checkCode: Promise<string>; cell: Promise<Cell> }> {
+    const { checkCode, log } = await answerLink(kit, code, timeoutMs);
+    return { checkCode, cell: log.then((ops) => Cell.fromWelcome(kit, ops)) };
+  }
+
+  /** A cell this device was just linked into, from the log it was sent. */
+  private static async fromWelcome(kit: Kit, ops: SignedOp[]): Promise<Cell> {
+    const genesis = ops.find((op) => op.body.op.type === "genesis");
+    if (!genesis) throw new IntegrityError("the linked device was sent no genesis");
+    const cell = new Cell(kit, genesis.hash as unknown as CellId);
+    await cell.store.saveRecord({});
+    await cell.store.saveOps(ops);
+    cell.early.push(...ops.filter((op) => op !== genesis));
+    cell.start(genesis);
+    await cell.refresh();
+    if (cell.status !== "member") throw new IntegrityError("the log sent does not certify this device");
+    return cell;
+  }
+
+  /** Certifies a device of this device's member, and gives it the keys the member reads. */
+  private async certify(keys: DeviceKeysPublic): Promise<void> {
+    const me = this.me()!;
+    await this.commit(
+      await writeOp(this.kit.device, this.requireLog(), { type: "add-device", member: me.id, device: keys }),
+    );
+    await this.shareKeys(me.id);
   }
 
   /** Signs a record that matters (a stamp, a vote) for a document; see `checkRecords`. */
@@ -508,9 +568,13 @@ export class Cell extends Emitter<CellEvents> {
     const state = log.state();
     const m = state.members.get(member);
     if (!m) return;
-    const devices = [...m.devices].map((d) => state.devices.get(d)!).filter((d) => !d.removed);
-    for (const scope of this.sealedScopes()) {
-      if (!hasAnyRole(m.roles, state.rules.scopes[scope]!.readers)) continue;
+    const devices = this.devicesOf(state, [member]);
+    for (const scope of state.scopes.keys()) {
+      const pair = state.pairs.get(scope);
+      const reads = pair
+        ? pair.open && pair.members.includes(member)
+        : hasAnyRole(m.roles, state.rules.scopes[scope]?.readers ?? []);
+      if (!reads) continue;
       const current = state.scopes.get(scope)?.at(-1);
       const secret = current && this.secrets.get(scope)?.get(current.epoch);
       if (!current || !secret) continue;
@@ -542,18 +606,25 @@ export class Cell extends Emitter<CellEvents> {
       this.inboxScope(invite),
       fromBase64(log.state().invites.get(invite)!.inbox),
     );
-    let batch: Uint8Array[] = [log.genesis.bytes];
-    let size = log.genesis.bytes.length;
-    for (const op of log.all().slice(1)) {
-      if (size + op.bytes.length > WELCOME_CHUNK) {
-        await this.kit.publishGovernance(this.id, inbox.scope, batch);
+    await this.sendLog(inbox.scope, this.id);
+  }
+
+  /** Sends every op of the log under `scope`, in envelopes under the relays' frame limit; returns how many. */
+  private async sendLog(scope: ScopeId, docId: string): Promise<number> {
+    const log = this.requireLog();
+    let batch: Uint8Array[] = [];
+    let size = 0;
+    for (const op of log.all()) {
+      if (size + op.bytes.length > WELCOME_CHUNK && batch.length > 0) {
+        await this.kit.publishGovernance(docId, scope, batch);
         batch = [];
         size = 0;
       }
       batch.push(op.bytes);
       size += op.bytes.length;
     }
-    await this.kit.publishGovernance(this.id, inbox.scope, batch);
+    await this.kit.publishGovernance(docId, scope, batch);
+    return log.all().length;
   }
 
   /** The active devices of the members who read `scope` in `state`, by device ID. */

@@ -63,6 +63,20 @@ export class ExpiredInviteError extends CelluleError {
   }
 }
 
+/** A device-linking code used after its expiry (or a link that was never answered in time). */
+export class ExpiredLinkError extends CelluleError {
+  constructor(message: string) {
+    super("expired-link", message);
+  }
+}
+
+/** The check code typed on the trusted device is not the one the new device shows: nothing was linked. */
+export class CheckCodeError extends CelluleError {
+  constructor(message: string) {
+    super("check-code", message);
+  }
+}
+
 /** Input too large, or too much of it too fast. */
 export class QuotaError extends CelluleError {
   constructor(message: string) {

@@ -170,7 +170,7 @@ export function authorize(state: CellState, op: SignedOp): string | undefined {
       return o.epoch === last + 1 ? undefined : `epoch ${o.epoch} does not follow ${last}`;
     }
     case "share-keys":
-      if (!may("admit")) return "may not share keys";
+      if (!may("admit") && o.member !== author.id) return "may not share keys";
       if (state.members.get(o.member)?.status !== "member") return "keys are shared with a member";
       return state.scopes.get(o.scope)?.some((e) => e.epoch === o.epoch) ? undefined : "no such epoch";
     case "open-pair":
