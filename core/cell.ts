@@ -25,6 +25,7 @@ import {
   decline as declineOp,
   type Invitation,
   proposeRules,
+  publicKeys,
   redeemInvite,
   removeDevice,
   removeMember,
@@ -47,8 +48,11 @@ import {
 import { checkRecords, type SignedRecord, signRecord } from "./governance/records.js";
 import { DEFAULT_RULES, hasAnyRole, hasRight, type Role, type Rules } from "./governance/rules.js";
 import { type CellState, type MemberState, memberOfDevice } from "./governance/state.js";
+import type { DeviceIdentity } from "./identity.js";
 import type { CellId, DeviceId, DocId, MemberId, ScopeId } from "./ids.js";
 import type { Kit } from "./kit.js";
+import { newRecoveryPhrase, type PhraseLanguage, recoveryIdentity, recoveryMailbox } from "./recovery.js";
+import { fetchMailbox } from "./recovery-mailbox.js";
 import { newScopeSecret } from "./scope.js";
 
 /** Events of a cell. */
@@ -81,6 +85,10 @@ export class Cell extends Emitter<CellEvents> {
   /** Ops already reported through `refused` events. */
   private readonly reported = new Set<string>();
   private readonly store: CellStore;
+  /** Ops this device posted to its member's recovery mailboxes, by mailbox. */
+  private readonly posted = new Map<string, Set<OpHash>>();
+  /** While recovering from a phrase: the recovery device, which opens lockboxes until this one is certified. */
+  private recovering: DeviceIdentity | undefined;
   /** Set while this device rotates keys on its own (see `rotateStale`), so it does not recurse. */
   private rotating = false;
 
@@ -239,12 +247,84 @@ export class Cell extends Emitter<CellEvents> {
   }
 
   /** Certifies a device of this device's member, and gives it the keys the member reads. */
-  private async certify(keys: DeviceKeysPublic): Promise<void> {
+  private async certify(keys: DeviceKeysPublic & { recovery?: boolean }): Promise<void> {
     const me = this.me()!;
+    const { recovery, ...device } = keys;
     await this.commit(
-      await writeOp(this.kit.device, this.requireLog(), { type: "add-device", member: me.id, device: keys }),
+      await writeOp(this.kit.device, this.requireLog(), {
+        type: "add-device",
+        member: me.id,
+        device,
+        ...(recovery ? { recovery } : {}),
+      }),
     );
     await this.shareKeys(me.id);
+  }
+
+  /**
+   * Makes this member's recovery phrase (see recovery.ts): show it once, the person writes it down. It
+   * certifies the phrase's recovery device (replacing an earlier one), which receives every scope key like
+   * the member's other devices; this member's devices then keep the log in its mailbox on the relays.
+   */
+  async createRecovery(language: PhraseLanguage = "fr"): Promise<string> {
+    const me = this.me();
+    if (me?.status !== "member") throw new NotAMemberError("only a member makes a recovery phrase");
+    const phrase = newRecoveryPhrase(language);
+    const recovery = await recoveryIdentity(phrase);
+    const log = this.requireLog();
+    for (const id of me.devices) {
+      const d = log.state().devices.get(id)!;
+      if (d.recovery && !d.removed) await this.commit(await removeDevice(this.kit.device, log, id));
+    }
+    await this.certify({ ...publicKeys(recovery), recovery: true });
+    return phrase;
+  }
+
+  /**
+   * Restores a member on this (new) device from their recovery phrase: fetches the log from the recovery
+   * mailbox on the relays, opens the keys with the phrase's recovery device, certifies this device for the
+   * member and gives it the keys. `InvalidArgumentError` for a wrong phrase (one wrong word is caught);
+   * `NotAMemberError` when no cell answers within `timeoutMs`.
+   */
+  static async recover(kit: Kit, phrase: string, options: { timeoutMs?: number } = {}): Promise<Cell> {
+    const recovery = await recoveryIdentity(phrase);
+    const ops = await fetchMailbox(kit, recovery, options.timeoutMs ?? 30_000);
+    const genesis = ops.find((op) => op.body.op.type === "genesis")!;
+    const cell = new Cell(kit, genesis.hash as unknown as CellId);
+    cell.recovering = recovery;
+    await cell.store.saveRecord({});
+    await cell.store.saveOps(ops);
+    cell.early.push(...ops.filter((op) => op !== genesis));
+    cell.start(genesis);
+    await cell.refresh();
+    const log = cell.requireLog();
+    const member = log.state().devices.get(recovery.id)?.member;
+    if (!member) throw new NotAMemberError("this recovery phrase belongs to no member of the cell it found");
+    await cell.commit(
+      await writeOp(recovery, log, { type: "add-device", member, device: publicKeys(kit.device) }),
+    );
+    await cell.shareKeys(member);
+    cell.recovering = undefined;
+    await cell.refresh();
+    return cell;
+  }
+
+  /** Posts the ops not posted yet to the recovery mailbox of each of this member's recovery devices. */
+  private async postToMailboxes(): Promise<void> {
+    const me = this.me();
+    if (me?.status !== "member" || this.recovering) return;
+    const log = this.requireLog();
+    for (const id of me.devices) {
+      const d = log.state().devices.get(id)!;
+      if (!d.recovery || d.removed) continue;
+      const mailbox = await recoveryMailbox(d.keys.agreement);
+      await this.openOnce(mailbox.scope, () => this.kit.addScope(mailbox.scope, mailbox.secret));
+      const posted = this.posted.get(mailbox.scope) ?? new Set<OpHash>();
+      this.posted.set(mailbox.scope, posted);
+      const fresh = log.all().filter((op) => !posted.has(op.hash));
+      for (const op of fresh) posted.add(op.hash);
+      if (fresh.length > 0) await this.sendOps(fresh, mailbox.scope, mailbox.scope);
+    }
   }
 
   /** Signs a record that matters (a stamp, a vote) for a document; see `checkRecords`. */
@@ -500,7 +580,9 @@ export class Cell extends Emitter<CellEvents> {
         const context = { cell: this.id, scope, epoch: e.epoch };
         if (!known.has(e.epoch)) {
           for (const boxes of [e.lockboxes, ...e.grants, ...e.alternates.map((a) => a.lockboxes)]) {
-            const secret = await openLockbox(boxes, device, context);
+            const secret =
+              (await openLockbox(boxes, device, context)) ??
+              (this.recovering && (await openLockbox(boxes, this.recovering, context)));
             if (secret) {
               known.set(e.epoch, secret);
               break;
@@ -527,6 +609,7 @@ export class Cell extends Emitter<CellEvents> {
       }
     }
     await this.rotateStale();
+    await this.postToMailboxes();
     this.emit("change", log.state());
     for (const { op, error } of this.refused()) {
       if (this.reported.has(op.hash)) continue;
@@ -609,12 +692,18 @@ export class Cell extends Emitter<CellEvents> {
     await this.sendLog(inbox.scope, this.id);
   }
 
-  /** Sends every op of the log under `scope`, in envelopes under the relays' frame limit; returns how many. */
+  /** Sends every op of the log under `scope`; returns how many. */
   private async sendLog(scope: ScopeId, docId: string): Promise<number> {
-    const log = this.requireLog();
+    const ops = this.requireLog().all();
+    await this.sendOps(ops, scope, docId);
+    return ops.length;
+  }
+
+  /** Sends ops under `scope`, in envelopes under the relays' frame limit. */
+  private async sendOps(ops: readonly SignedOp[], scope: ScopeId, docId: string): Promise<void> {
     let batch: Uint8Array[] = [];
     let size = 0;
-    for (const op of log.all()) {
+    for (const op of ops) {
       if (size + op.bytes.length > WELCOME_CHUNK && batch.length > 0) {
         await this.kit.publishGovernance(docId, scope, batch);
         batch = [];
@@ -624,7 +713,6 @@ export class Cell extends Emitter<CellEvents> {
       size += op.bytes.length;
     }
     await this.kit.publishGovernance(docId, scope, batch);
-    return log.all().length;
   }
 
   /** The active devices of the members who read `scope` in `state`, by device ID. */

@@ -34,6 +34,7 @@ export type * from "./ids.js";
 export type { IngestOutcome } from "./ingest.js";
 export { createKit, Kit, type KitEvents, type KitOptions, type KitStats } from "./kit.js";
 export { createLogger, type Logger } from "./log.js";
+export { newRecoveryPhrase, type PhraseLanguage, phraseEntropy } from "./recovery.js";
 export { FrameType, RELAY_DEFAULTS, RelayErrorCode } from "./relay-protocol.js";
 export { newScopeSecret, publicEpoch, type ScopeEpoch, sealedEpoch } from "./scope.js";
 export type { Transport, TransportContext, TransportStatus } from "./transport.js";

@@ -1,11 +1,13 @@
 /**
- * In real Chromium: the lockbox vectors open with the browser's WebCrypto, and a cell is founded, joined
+ * In real Chromium: the lockbox and recovery vectors hold with the browser's WebCrypto, and a cell is founded, joined
  * and admitted between two devices on IndexedDB (non-extractable keys) through a real relay; after a
  * reload of the founder's Kit, the cell reopens from what IndexedDB kept.
  */
 import { initializeWasm, isWasmInitialized } from "@automerge/automerge/slim";
 import { Cell, createKit, fromHex, governance, type Kit, toHex } from "../../core/index.js";
+import { recoveryIdentity } from "../../core/recovery.js";
 import vectors from "../../core/test-vectors/lockbox-v1.json" with { type: "json" };
+import recovery from "../../core/test-vectors/recovery-v1.json" with { type: "json" };
 import { assert, deepEqual } from "../../core/testing/assert.js";
 import { dexieKeystore, dexieStorage } from "../dexie/index.js";
 import { relayClient } from "./index.js";
@@ -48,6 +50,13 @@ describe("lockboxes in Chromium", () => {
       vectors.context,
     );
     deepEqual(toHex(previous), vectors.previous, "the previous epoch secret");
+  });
+});
+
+describe("recovery phrases in Chromium", () => {
+  it("give the checked-in recovery device (the browser derives the public keys)", async () => {
+    const device = await recoveryIdentity(recovery.phrase);
+    deepEqual(device.id, recovery.deviceId, "the recovery device's ID");
   });
 });
 

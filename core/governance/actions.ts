@@ -28,7 +28,8 @@ export interface Invitation {
   relays: string[];
 }
 
-function publicKeys(device: DeviceIdentity) {
+/** A device's public keys as ops carry them. */
+export function publicKeys(device: DeviceIdentity) {
   return { signing: toBase64Url(device.signingPublicKey), agreement: toBase64Url(device.agreementPublicKey) };
 }
 

@@ -56,7 +56,7 @@ export type Op =
   | { type: "decline"; member: MemberId }
   | { type: "remove"; member: MemberId }
   | { type: "set-role"; member: MemberId; role: Role; granted: boolean }
-  | { type: "add-device"; member: MemberId; device: DeviceKeysPublic }
+  | { type: "add-device"; member: MemberId; device: DeviceKeysPublic; recovery?: boolean }
   | { type: "remove-device"; device: string }
   | { type: "rotate"; scope: string; epoch: number; lockboxes: Lockboxes; previous: string | null }
   /** An epoch's key for one member's devices (an admission, a role granted, a device added). */

@@ -73,7 +73,7 @@ const SHAPES: Record<Op["type"], Record<string, Check>> = {
   decline: { member: text },
   remove: { member: text },
   "set-role": { member: text, role: text, granted: bool },
-  "add-device": { member: text, device: deviceKeys },
+  "add-device": { member: text, device: deviceKeys, recovery: (v) => v === undefined || bool(v) },
   "remove-device": { device: text },
   rotate: { scope: text, epoch, lockboxes, previous: (v) => v === null || b64(v) },
   "share-keys": { scope: text, epoch, member: text, lockboxes },

@@ -25,6 +25,8 @@ export interface DeviceState {
   member: MemberId;
   keys: DeviceKeysPublic;
   removed: boolean;
+  /** A device derived from the member's recovery phrase (its keys exist only while the phrase is used). */
+  recovery?: boolean;
 }
 
 /** An invitation. */
@@ -266,6 +268,7 @@ export function applyOp(state: CellState, op: SignedOp): void {
         member: o.member,
         keys: o.device,
         removed: false,
+        ...(o.recovery ? { recovery: true } : {}),
       });
       return;
     case "remove-device":

@@ -1,0 +1,100 @@
+/**
+ * Recovery phrases end to end, through two in-process relays: a member loses their only device and
+ * restores their membership, keys and documents on a new one; a phrase with one wrong word is caught.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import {
+  Cell,
+  InvalidArgumentError,
+  type Kit,
+  NotAMemberError,
+  newRecoveryPhrase,
+} from "../../core/index.js";
+import { memoryKit, until } from "../../test-support/devices.js";
+import { memoryStorage } from "../memory/index.js";
+import { type RelayServer, silentLogger, startRelay } from "../relay/index.js";
+import { relayClient } from "./index.js";
+
+let relays: RelayServer[] = [];
+let dirs: string[] = [];
+const kits: Kit[] = [];
+
+beforeAll(async () => {
+  dirs = await Promise.all([0, 1].map(() => mkdtemp(join(tmpdir(), "cellule-recovery-"))));
+  relays = await Promise.all(dirs.map((dataDir) => startRelay({ dataDir, log: silentLogger })));
+});
+
+afterAll(async () => {
+  await Promise.all(kits.map((k) => k.close(0)));
+  await Promise.all(relays.map((r) => r.close()));
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function device(): Promise<Kit> {
+  const storage = memoryStorage();
+  const kit = await memoryKit({
+    storage,
+    transports: [
+      relayClient({
+        relays: relays.map((r) => r.url),
+        WebSocket: WebSocket as never,
+        storage,
+        minBackoffMs: 50,
+      }),
+    ],
+  });
+  kits.push(kit);
+  return kit;
+}
+
+describe("recovery phrases", () => {
+  it("restore a member who lost their only device, with the cell's keys and documents", async () => {
+    const [f, phone] = [await device(), await device()] as [Kit, Kit];
+    const cell = await Cell.create(f, { name: "Cellule Louise-Michel", founderName: "Fatima" });
+    const ali = await Cell.join(phone, await cell.invite(), { name: "Ali" });
+    await until(() => cell.members().some((m) => m.status === "pending"), "the redeem");
+    await cell.admit(cell.members().find((m) => m.status === "pending")!.id);
+    await ali.whenMember();
+    const phrase = await ali.createRecovery();
+    expect(phrase.split(" ")).toHaveLength(13);
+    const notes = await ali.create<{ text: string }>("members", { text: "Liste des tracts" });
+    // A rotation after the phrase was made: the recovery device gets the new key like any other.
+    await until(() => cell.state.devices.size === 3, "F to see the recovery device");
+    await cell.openPair(ali.me()!.id);
+    await phone.close(500); // the phone is lost
+
+    const laptop = await device();
+    const words = phrase.split(" ");
+    const oneWrong = [...words];
+    oneWrong[5] = words[5] === "abaisser" ? "abandon" : "abaisser";
+    await expect(Cell.recover(laptop, oneWrong.join(" "))).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(Cell.recover(laptop, words.slice(1).join(" "))).rejects.toBeInstanceOf(InvalidArgumentError);
+
+    const restored = await Cell.recover(laptop, phrase.toUpperCase());
+    expect(restored.id).toBe(cell.id);
+    expect(restored.status).toBe("member");
+    expect(restored.me()?.name).toBe("Ali");
+    expect(restored.pairs()).toHaveLength(1);
+    await until(
+      () => laptop.documents(restored.scopeId("members")).includes(notes.id),
+      "the laptop to get the notes",
+    );
+    expect((await restored.open<{ text: string }>(notes.id)).value().text).toBe("Liste des tracts");
+    await until(() => cell.state.devices.has(laptop.device.id), "F to see the laptop");
+    expect(cell.members().find((m) => m.name === "Ali")!.devices.size).toBe(3);
+    // The restored device works as a member: what it writes reaches the others.
+    const later = await restored.create<{ text: string }>("members", { text: "de retour" });
+    await until(() => f.documents(cell.scopeId("members")).includes(later.id), "F to get the new document");
+  }, 60_000);
+
+  it("says no cell knows a phrase that was never registered", async () => {
+    const stranger = await device();
+    await expect(Cell.recover(stranger, newRecoveryPhrase(), { timeoutMs: 1_000 })).rejects.toBeInstanceOf(
+      NotAMemberError,
+    );
+  }, 30_000);
+});
