@@ -11,6 +11,7 @@
  * readers, the previous secret wrapped under the new one so history stays readable.
  */
 import { fromBase64, randomBytes, toBase64Url } from "./bytes.js";
+import { CellKeys } from "./cell-keys.js";
 import { answerLink, type LinkOffer, offerLink } from "./cell-link.js";
 import { CellStore } from "./cell-store.js";
 import type { CelluleDocument } from "./document.js";
@@ -36,19 +37,13 @@ import {
 } from "./governance/actions.js";
 import { GovernanceAuthority } from "./governance/authority.js";
 import type { Canonical } from "./governance/canonical.js";
-import { openLockbox, sealLockboxes, unwrapPrevious, wrapPrevious } from "./governance/lockbox.js";
+import { sealLockboxes } from "./governance/lockbox.js";
 import { GovernanceLog } from "./governance/log.js";
-import {
-  type DeviceKeysPublic,
-  type Lockboxes,
-  type OpHash,
-  readOp,
-  type SignedOp,
-} from "./governance/ops.js";
+import { type DeviceKeysPublic, type OpHash, readOp, type SignedOp } from "./governance/ops.js";
+import { devicesOf } from "./governance/readers.js";
 import { checkRecords, type SignedRecord, signRecord } from "./governance/records.js";
-import { DEFAULT_RULES, hasAnyRole, hasRight, type Role, type Rules } from "./governance/rules.js";
+import { DEFAULT_RULES, type Role, type Rules } from "./governance/rules.js";
 import { type CellState, type MemberState, memberOfDevice } from "./governance/state.js";
-import type { DeviceIdentity } from "./identity.js";
 import type { CellId, DeviceId, DocId, MemberId, ScopeId } from "./ids.js";
 import type { Kit } from "./kit.js";
 import { newRecoveryPhrase, type PhraseLanguage, recoveryIdentity, recoveryMailbox } from "./recovery.js";
@@ -75,22 +70,13 @@ export class Cell extends Emitter<CellEvents> {
   private authority: GovernanceAuthority | undefined;
   /** Ops received before the genesis (a joiner's welcome may arrive in pieces). */
   private readonly early: SignedOp[] = [];
-  /**
-   * Scope epochs opened (or being opened) on the Kit, as `scope#epoch` or `invite#key`: concurrent
-   * refreshes wait for the same opening, so none returns before the scope is usable.
-   */
-  private readonly opened = new Map<string, Promise<unknown>>();
-  private readonly secrets = new Map<string, Map<number, Uint8Array>>();
   private readonly welcomed = new Set<string>();
   /** Ops already reported through `refused` events. */
   private readonly reported = new Set<string>();
   private readonly store: CellStore;
   /** Ops this device posted to its member's recovery mailboxes, by mailbox. */
   private readonly posted = new Map<string, Set<OpHash>>();
-  /** While recovering from a phrase: the recovery device, which opens lockboxes until this one is certified. */
-  private recovering: DeviceIdentity | undefined;
-  /** Set while this device rotates keys on its own (see `rotateStale`), so it does not recurse. */
-  private rotating = false;
+  private readonly keys: CellKeys;
 
   private constructor(
     private readonly kit: Kit,
@@ -99,6 +85,16 @@ export class Cell extends Emitter<CellEvents> {
   ) {
     super();
     this.store = new CellStore(kit.storage, id);
+    this.keys = new CellKeys({
+      kit,
+      id,
+      log: () => this.requireLog(),
+      authority: () => this.authority!,
+      me: () => this.me(),
+      scopeId: (name) => this.scopeId(name),
+      inboxScope: (key) => this.inboxScope(key),
+      commit: (op) => this.commit(op),
+    });
     kit.onGovernance(id, (opened) => this.receive(opened));
   }
 
@@ -142,7 +138,7 @@ export class Cell extends Emitter<CellEvents> {
     await cell.store.saveRecord({});
     await cell.store.saveOps([genesis]);
     cell.start(genesis);
-    for (const scope of cell.sealedScopes()) await cell.rotate(scope);
+    for (const scope of cell.sealedScopes()) await cell.keys.rotate(scope);
     // The genesis travels once the members key exists, so later devices and re-seeded relays have it.
     await kit.publishGovernance(cell.id, cell.scopeId("members"), [genesis.bytes]);
     return cell;
@@ -258,7 +254,7 @@ export class Cell extends Emitter<CellEvents> {
         ...(recovery ? { recovery } : {}),
       }),
     );
-    await this.shareKeys(me.id);
+    await this.keys.share(me.id);
   }
 
   /**
@@ -291,7 +287,7 @@ export class Cell extends Emitter<CellEvents> {
     const ops = await fetchMailbox(kit, recovery, options.timeoutMs ?? 30_000);
     const genesis = ops.find((op) => op.body.op.type === "genesis")!;
     const cell = new Cell(kit, genesis.hash as unknown as CellId);
-    cell.recovering = recovery;
+    cell.keys.recovering = recovery;
     await cell.store.saveRecord({});
     await cell.store.saveOps(ops);
     cell.early.push(...ops.filter((op) => op !== genesis));
@@ -303,8 +299,8 @@ export class Cell extends Emitter<CellEvents> {
     await cell.commit(
       await writeOp(recovery, log, { type: "add-device", member, device: publicKeys(kit.device) }),
     );
-    await cell.shareKeys(member);
-    cell.recovering = undefined;
+    await cell.keys.share(member);
+    cell.keys.recovering = undefined;
     await cell.refresh();
     return cell;
   }
@@ -312,13 +308,13 @@ export class Cell extends Emitter<CellEvents> {
   /** Posts the ops not posted yet to the recovery mailbox of each of this member's recovery devices. */
   private async postToMailboxes(): Promise<void> {
     const me = this.me();
-    if (me?.status !== "member" || this.recovering) return;
+    if (me?.status !== "member" || this.keys.recovering) return;
     const log = this.requireLog();
     for (const id of me.devices) {
       const d = log.state().devices.get(id)!;
       if (!d.recovery || d.removed) continue;
       const mailbox = await recoveryMailbox(d.keys.agreement);
-      await this.openOnce(mailbox.scope, () => this.kit.addScope(mailbox.scope, mailbox.secret));
+      await this.keys.once(mailbox.scope, () => this.kit.addScope(mailbox.scope, mailbox.secret));
       const posted = this.posted.get(mailbox.scope) ?? new Set<OpHash>();
       this.posted.set(mailbox.scope, posted);
       const fresh = log.all().filter((op) => !posted.has(op.hash));
@@ -392,7 +388,7 @@ export class Cell extends Emitter<CellEvents> {
   async admit(member: MemberId | string): Promise<void> {
     const log = this.requireLog();
     await this.commit(await admitOp(this.kit.device, log, member as MemberId));
-    await this.shareKeys(member as MemberId);
+    await this.keys.share(member as MemberId);
     await this.welcome(member as MemberId);
   }
 
@@ -407,25 +403,25 @@ export class Cell extends Emitter<CellEvents> {
    */
   async remove(member: MemberId | string): Promise<void> {
     await this.commit(await removeMember(this.kit.device, this.requireLog(), member as MemberId));
-    await this.rotateStale(true);
+    await this.keys.rotateStale(true);
   }
 
   /** Grants a role (and the keys of the scopes it reads). */
   async grant(member: MemberId | string, role: Role): Promise<void> {
     await this.commit(await setRole(this.kit.device, this.requireLog(), member as MemberId, role, true));
-    await this.shareKeys(member as MemberId);
+    await this.keys.share(member as MemberId);
   }
 
   /** Revokes a role; the scopes only that role let them read rotate, as for a removal. */
   async revoke(member: MemberId | string, role: Role): Promise<void> {
     await this.commit(await setRole(this.kit.device, this.requireLog(), member as MemberId, role, false));
-    await this.rotateStale(true);
+    await this.keys.rotateStale(true);
   }
 
   /** Revokes one device (lost or stolen phone): the scopes it could read rotate, as for a removal. */
   async removeDevice(device: DeviceId | string): Promise<void> {
     await this.commit(await removeDevice(this.kit.device, this.requireLog(), device));
-    await this.rotateStale(true);
+    await this.keys.rotateStale(true);
   }
 
   /** Sets a document's read scope and the roles that write it (officers with `set-policy`). */
@@ -476,7 +472,7 @@ export class Cell extends Emitter<CellEvents> {
     const secret = newScopeSecret();
     const lockboxes = await sealLockboxes(
       secret,
-      this.devicesOf(state, members).map((d) => ({ agreement: d.keys.agreement })),
+      devicesOf(state, members).map((d) => ({ agreement: d.keys.agreement })),
       {
         cell: this.id,
         scope,
@@ -566,116 +562,17 @@ export class Cell extends Emitter<CellEvents> {
     if (this.log) await this.refresh();
   }
 
-  /** Opens the scope epochs this device can reach, follows open invitations, and tells listeners. */
+  /** Opens the keys this device can reach, rotates stale ones, and tells listeners. */
   private async refresh(): Promise<void> {
     const log = this.requireLog();
-    const state = log.state();
-    const device = this.kit.device;
-    for (const [scope, epochs] of state.scopes) {
-      const known = this.secrets.get(scope) ?? new Map<number, Uint8Array>();
-      this.secrets.set(scope, known);
-      // Newest first: a lockbox (or grant) opens an epoch, whose secret unwraps the one before it.
-      for (let i = epochs.length - 1; i >= 0; i--) {
-        const e = epochs[i]!;
-        const context = { cell: this.id, scope, epoch: e.epoch };
-        if (!known.has(e.epoch)) {
-          for (const boxes of [e.lockboxes, ...e.grants, ...e.alternates.map((a) => a.lockboxes)]) {
-            const secret =
-              (await openLockbox(boxes, device, context)) ??
-              (this.recovering && (await openLockbox(boxes, this.recovering, context)));
-            if (secret) {
-              known.set(e.epoch, secret);
-              break;
-            }
-          }
-        }
-        const secret = known.get(e.epoch);
-        if (secret && e.previous && i > 0 && !known.has(epochs[i - 1]!.epoch)) {
-          known.set(epochs[i - 1]!.epoch, await unwrapPrevious(secret, e.previous, context));
-        }
-      }
-      for (const [epoch, secret] of [...known].sort(([a], [b]) => a - b)) {
-        await this.openOnce(`${scope}#${epoch}`, () => {
-          this.kit.setAuthority(this.scopeId(scope), this.authority!);
-          return this.kit.addScope(this.scopeId(scope), secret, epoch);
-        });
-      }
-    }
-    if (memberOfDevice(state, device.id)) {
-      for (const invite of state.invites.values()) {
-        await this.openOnce(`invite#${invite.key}`, () =>
-          this.kit.addScope(this.inboxScope(invite.key), fromBase64(invite.inbox)),
-        );
-      }
-    }
-    await this.rotateStale();
+    await this.keys.openAll();
+    await this.keys.rotateStale();
     await this.postToMailboxes();
     this.emit("change", log.state());
     for (const { op, error } of this.refused()) {
       if (this.reported.has(op.hash)) continue;
       this.reported.add(op.hash);
       this.emit("refused", op, error);
-    }
-  }
-
-  private openOnce(key: string, open: () => Promise<unknown>): Promise<unknown> {
-    let opening = this.opened.get(key);
-    if (!opening) {
-      opening = open();
-      this.opened.set(key, opening);
-    }
-    return opening;
-  }
-
-  /** A new epoch for a scope, sealed to the active devices of its readers. */
-  private async rotate(scope: string): Promise<void> {
-    const log = this.requireLog();
-    const state = log.state();
-    const epochs = state.scopes.get(scope) ?? [];
-    const epoch = (epochs.at(-1)?.epoch ?? 0) + 1;
-    const context = { cell: this.id, scope, epoch };
-    const secret = newScopeSecret();
-    const previousSecret = epochs.length > 0 ? this.secrets.get(scope)?.get(epoch - 1) : undefined;
-    if (epochs.length > 0 && !previousSecret)
-      throw new ForbiddenError(`this device cannot read scope ${scope}`);
-    const lockboxes = await sealLockboxes(secret, [...this.readers(state, scope).values()], context);
-    const previous = previousSecret ? await wrapPrevious(secret, previousSecret, context) : null;
-    await this.commit(
-      await writeOp(this.kit.device, log, { type: "rotate", scope, epoch, lockboxes, previous }),
-    );
-  }
-
-  /** Lockboxes of the current epochs a member's roles read, for their devices. */
-  private async shareKeys(member: MemberId): Promise<void> {
-    const log = this.requireLog();
-    const state = log.state();
-    const m = state.members.get(member);
-    if (!m) return;
-    const devices = this.devicesOf(state, [member]);
-    for (const scope of state.scopes.keys()) {
-      const pair = state.pairs.get(scope);
-      const reads = pair
-        ? pair.open && pair.members.includes(member)
-        : hasAnyRole(m.roles, state.rules.scopes[scope]?.readers ?? []);
-      if (!reads) continue;
-      const current = state.scopes.get(scope)?.at(-1);
-      const secret = current && this.secrets.get(scope)?.get(current.epoch);
-      if (!current || !secret) continue;
-      const context = { cell: this.id, scope, epoch: current.epoch };
-      const lockboxes: Lockboxes = await sealLockboxes(
-        secret,
-        devices.map((d) => ({ agreement: d.keys.agreement })),
-        context,
-      );
-      await this.commit(
-        await writeOp(this.kit.device, log, {
-          type: "share-keys",
-          scope,
-          epoch: current.epoch,
-          member,
-          lockboxes,
-        }),
-      );
     }
   }
 
@@ -713,71 +610,5 @@ export class Cell extends Emitter<CellEvents> {
       size += op.bytes.length;
     }
     await this.kit.publishGovernance(docId, scope, batch);
-  }
-
-  /** The active devices of the members who read `scope` in `state`, by device ID. */
-  private readers(state: CellState, scope: string): Map<DeviceId, { agreement: string }> {
-    const pair = state.pairs.get(scope);
-    const readers = state.rules.scopes[scope]?.readers ?? [];
-    const members = pair
-      ? pair.open
-        ? pair.members
-        : []
-      : [...state.members.values()].filter((m) => hasAnyRole(m.roles, readers)).map((m) => m.id);
-    return new Map(this.devicesOf(state, members).map((d) => [d.id, { agreement: d.keys.agreement }]));
-  }
-
-  /** The active devices of members (admitted, not removed). */
-  private devicesOf(state: CellState, members: readonly MemberId[]) {
-    return members.flatMap((id) => {
-      const m = state.members.get(id);
-      if (m?.status !== "member") return [];
-      return [...m.devices].map((d) => state.devices.get(d)!).filter((d) => !d.removed);
-    });
-  }
-
-  /**
-   * Whether a device that may hold the current key of `scope` no longer reads it: one of the readers when
-   * the epoch was made, or of the members given the key since, was removed, lost the role, or lost a device.
-   */
-  private stale(state: CellState, scope: string): boolean {
-    const latest = state.scopes.get(scope)?.at(-1);
-    const then = latest && this.log!.stateAt([latest.op]);
-    if (!latest || !then) return false;
-    const holders = new Set(this.readers(then, scope).keys());
-    for (const member of latest.grantees) {
-      for (const d of state.members.get(member)?.devices ?? []) holders.add(d);
-    }
-    const now = this.readers(state, scope);
-    return [...holders].some((d) => !now.has(d));
-  }
-
-  /**
-   * Rotates every scope whose key a device that left may hold. To keep concurrent rotations rare, one
-   * device does it: the one whose op made the key stale (`mine`), if it may rotate; otherwise the first
-   * (by member ID) of the active members who may, as soon as it learns of it. Pairs: one of their two people.
-   */
-  private async rotateStale(mine = false): Promise<void> {
-    const me = this.me();
-    if (this.rotating || me?.status !== "member") return;
-    this.rotating = true;
-    try {
-      for (const scope of [...this.requireLog().state().scopes.keys()]) {
-        const state = this.requireLog().state();
-        const epoch = state.scopes.get(scope)!.at(-1)!.epoch;
-        if (!this.secrets.get(scope)?.has(epoch) || !this.stale(state, scope)) continue;
-        const pair = state.pairs.get(scope);
-        const candidates = pair
-          ? pair.open
-            ? [...pair.members]
-            : []
-          : [...state.members.values()]
-              .filter((m) => m.status === "member" && hasRight(state.rules, m.roles, "rotate"))
-              .map((m) => m.id);
-        if (candidates.sort()[0] === me.id || (mine && candidates.includes(me.id))) await this.rotate(scope);
-      }
-    } finally {
-      this.rotating = false;
-    }
   }
 }

@@ -2,11 +2,7 @@
  * Linking a second device to a member, through two in-process relays: the check code, a wrong code, an
  * expired code, and revoking the linked device.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
+import { describe, expect, it } from "vitest";
 import {
   Cell,
   CheckCodeError,
@@ -15,52 +11,22 @@ import {
   type Kit,
   type LinkRequest,
 } from "../../core/index.js";
-import { memoryKit, until } from "../../test-support/devices.js";
-import { memoryStorage } from "../memory/index.js";
-import { type RelayServer, silentLogger, startRelay } from "../relay/index.js";
-import { relayClient } from "./index.js";
+import { admittedCell, relayFixture } from "../../test-support/cells.js";
+import { until } from "../../test-support/devices.js";
 
-let relays: RelayServer[] = [];
-let dirs: string[] = [];
-const kits: Kit[] = [];
-
-beforeAll(async () => {
-  dirs = await Promise.all([0, 1].map(() => mkdtemp(join(tmpdir(), "cellule-link-"))));
-  relays = await Promise.all(dirs.map((dataDir) => startRelay({ dataDir, log: silentLogger })));
-});
-
-afterAll(async () => {
-  await Promise.all(kits.map((k) => k.close(0)));
-  await Promise.all(relays.map((r) => r.close()));
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function device(): Promise<Kit> {
-  const storage = memoryStorage();
-  const kit = await memoryKit({
-    storage,
-    transports: [
-      relayClient({
-        relays: relays.map((r) => r.url),
-        WebSocket: WebSocket as never,
-        storage,
-        minBackoffMs: 50,
-      }),
-    ],
-  });
-  kits.push(kit);
-  return kit;
-}
+const network = relayFixture();
+const device = () => network.device();
 
 /** Founder F and member Ali on his phone. */
 async function cellOfTwo() {
   const [f, phone] = [await device(), await device()] as [Kit, Kit];
-  const cell = await Cell.create(f, { name: "Cellule Rosa-Parks", founderName: "Fatima" });
-  const ali = await Cell.join(phone, await cell.invite(), { name: "Ali" });
-  await until(() => cell.members().some((m) => m.status === "pending"), "the redeem");
-  await cell.admit(cell.members().find((m) => m.status === "pending")!.id);
-  await ali.whenMember();
-  return { f, phone, cell, ali };
+  const { cell, cells } = await admittedCell(
+    f,
+    "Fatima",
+    [{ kit: phone, name: "Ali" }],
+    "Cellule Rosa-Parks",
+  );
+  return { f, phone, cell, ali: cells[0]! };
 }
 
 const nextRequest = (offer: { on: (e: "request", fn: (r: LinkRequest) => void) => () => void }) =>

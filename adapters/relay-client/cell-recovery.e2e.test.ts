@@ -2,11 +2,7 @@
  * Recovery phrases end to end, through two in-process relays: a member loses their only device and
  * restores their membership, keys and documents on a new one; a phrase with one wrong word is caught.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
+import { describe, expect, it } from "vitest";
 import {
   Cell,
   InvalidArgumentError,
@@ -14,51 +10,17 @@ import {
   NotAMemberError,
   newRecoveryPhrase,
 } from "../../core/index.js";
-import { memoryKit, until } from "../../test-support/devices.js";
-import { memoryStorage } from "../memory/index.js";
-import { type RelayServer, silentLogger, startRelay } from "../relay/index.js";
-import { relayClient } from "./index.js";
+import { admittedCell, relayFixture } from "../../test-support/cells.js";
+import { until } from "../../test-support/devices.js";
 
-let relays: RelayServer[] = [];
-let dirs: string[] = [];
-const kits: Kit[] = [];
-
-beforeAll(async () => {
-  dirs = await Promise.all([0, 1].map(() => mkdtemp(join(tmpdir(), "cellule-recovery-"))));
-  relays = await Promise.all(dirs.map((dataDir) => startRelay({ dataDir, log: silentLogger })));
-});
-
-afterAll(async () => {
-  await Promise.all(kits.map((k) => k.close(0)));
-  await Promise.all(relays.map((r) => r.close()));
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function device(): Promise<Kit> {
-  const storage = memoryStorage();
-  const kit = await memoryKit({
-    storage,
-    transports: [
-      relayClient({
-        relays: relays.map((r) => r.url),
-        WebSocket: WebSocket as never,
-        storage,
-        minBackoffMs: 50,
-      }),
-    ],
-  });
-  kits.push(kit);
-  return kit;
-}
+const network = relayFixture();
+const device = () => network.device();
 
 describe("recovery phrases", () => {
   it("restore a member who lost their only device, with the cell's keys and documents", async () => {
     const [f, phone] = [await device(), await device()] as [Kit, Kit];
-    const cell = await Cell.create(f, { name: "Cellule Louise-Michel", founderName: "Fatima" });
-    const ali = await Cell.join(phone, await cell.invite(), { name: "Ali" });
-    await until(() => cell.members().some((m) => m.status === "pending"), "the redeem");
-    await cell.admit(cell.members().find((m) => m.status === "pending")!.id);
-    await ali.whenMember();
+    const { cell, cells } = await admittedCell(f, "Fatima", [{ kit: phone, name: "Ali" }]);
+    const ali = cells[0]!;
     const phrase = await ali.createRecovery();
     expect(phrase.split(" ")).toHaveLength(13);
     const notes = await ali.create<{ text: string }>("members", { text: "Liste des tracts" });

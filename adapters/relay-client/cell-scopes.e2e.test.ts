@@ -3,13 +3,9 @@
  * document policies, role revocation and device removal with rotation, relay lists, rules that change
  * by the officers' quorum.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
+import { describe, expect, it } from "vitest";
 import {
-  Cell,
+  type Cell,
   DEFAULT_RULES,
   ForbiddenError,
   InvalidArgumentError,
@@ -17,55 +13,25 @@ import {
   type MemberState,
   NotAMemberError,
 } from "../../core/index.js";
-import { memoryKit, until } from "../../test-support/devices.js";
-import { memoryStorage } from "../memory/index.js";
-import { type RelayServer, silentLogger, startRelay } from "../relay/index.js";
-import { relayClient } from "./index.js";
+import { admittedCell, relayFixture } from "../../test-support/cells.js";
+import { until } from "../../test-support/devices.js";
 
-let relays: RelayServer[] = [];
-let dirs: string[] = [];
-const kits: Kit[] = [];
-
-beforeAll(async () => {
-  dirs = await Promise.all([0, 1].map(() => mkdtemp(join(tmpdir(), "cellule-scopes-"))));
-  relays = await Promise.all(dirs.map((dataDir) => startRelay({ dataDir, log: silentLogger })));
-});
-
-afterAll(async () => {
-  await Promise.all(kits.map((k) => k.close(0)));
-  await Promise.all(relays.map((r) => r.close()));
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function device(): Promise<Kit> {
-  const storage = memoryStorage();
-  const kit = await memoryKit({
-    storage,
-    transports: [
-      relayClient({
-        relays: relays.map((r) => r.url),
-        WebSocket: WebSocket as never,
-        storage,
-        minBackoffMs: 50,
-      }),
-    ],
-  });
-  kits.push(kit);
-  return kit;
-}
+const network = relayFixture();
+const device = () => network.device();
 
 /** Founder F (secretary), Ali (member), Béatrice (treasurer). */
 async function cellOfThree() {
   const [f, a, b] = [await device(), await device(), await device()] as [Kit, Kit, Kit];
-  const cell = await Cell.create(f, { name: "Cellule Olympe-de-Gouges", founderName: "Fatima" });
-  const ali = await Cell.join(a, await cell.invite(), { name: "Ali" });
-  const bea = await Cell.join(b, await cell.invite({ role: "treasurer" }), { name: "Béatrice" });
-  await until(() => cell.members().filter((m) => m.status === "pending").length === 2, "two pending members");
-  for (const m of cell.members().filter((x) => x.status === "pending")) await cell.admit(m.id);
-  await ali.whenMember();
-  await bea.whenMember();
-  const admitted = (c: Cell) => c.members().filter((m) => m.status === "member").length === 3;
-  await until(() => admitted(ali) && admitted(bea), "all three to know all three are members");
+  const { cell, cells } = await admittedCell(
+    f,
+    "Fatima",
+    [
+      { kit: a, name: "Ali" },
+      { kit: b, name: "Béatrice", role: "treasurer" },
+    ],
+    "Cellule Olympe-de-Gouges",
+  );
+  const [ali, bea] = cells as [Cell, Cell];
   const member = (c: Cell, name: string) => c.members().find((m) => m.name === name) as MemberState;
   return { f, a, b, cell, ali, bea, member };
 }

@@ -20,10 +20,9 @@ import {
   sealEnvelope,
 } from "../../core/index.js";
 import { encodePut } from "../../core/relay-frames.js";
-import { changesAs, memoryKit, until } from "../../test-support/devices.js";
+import { admittedCell, membership, relayDevice, storeOf } from "../../test-support/cells.js";
+import { changesAs, until } from "../../test-support/devices.js";
 import { type RelayProcess, startRelayProcess } from "../../test-support/relay-process.js";
-import { memoryKeystore, memoryStorage } from "../memory/index.js";
-import { relayClient } from "./index.js";
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -36,41 +35,14 @@ async function relay(): Promise<RelayProcess> {
   return r;
 }
 
-/** What each test device keeps, to start it again after a restart. */
-const stores = new WeakMap<
-  Kit,
-  { storage: ReturnType<typeof memoryStorage>; keystore: ReturnType<typeof memoryKeystore> }
->();
-
 async function device(relays: RelayProcess[], restartOf?: Kit): Promise<Kit> {
-  const { storage, keystore } = (restartOf && stores.get(restartOf)) ?? {
-    storage: memoryStorage(),
-    keystore: memoryKeystore(),
-  };
-  const kit = await memoryKit({
-    storage,
-    keystore,
-    transports: [
-      relayClient({
-        relays: relays.map((r) => r.url),
-        WebSocket: WebSocket as never,
-        storage,
-        minBackoffMs: 50,
-      }),
-    ],
-  });
+  const kit = await relayDevice(
+    relays.map((r) => r.url),
+    restartOf ? { store: storeOf(restartOf) } : {},
+  );
   cleanup.push(() => kit.close(200));
-  stores.set(kit, { storage, keystore });
   return kit;
 }
-
-const membership = (cell: Cell) =>
-  JSON.stringify(
-    cell
-      .members()
-      .map((m) => [m.id, m.name, m.status, [...m.roles].sort()])
-      .sort(),
-  );
 
 async function allBytes(dir: string): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -84,17 +56,11 @@ async function allBytes(dir: string): Promise<Buffer> {
 async function cellOfThree() {
   const relays = [await relay(), await relay()];
   const [f, a, b] = [await device(relays), await device(relays), await device(relays)] as [Kit, Kit, Kit];
-  const cell = await Cell.create(f, { name: "Cellule Louise-Michel", founderName: "Fatima Ouali" });
-  const ali = await Cell.join(a, await cell.invite(), { name: "Ali Benali" });
-  const bea = await Cell.join(b, await cell.invite({ role: "treasurer" }), { name: "Béatrice Roux" });
-  await until(() => cell.members().filter((m) => m.status === "pending").length === 2, "two pending members");
-  for (const m of cell.members().filter((x) => x.status === "pending")) await cell.admit(m.id);
-  await ali.whenMember();
-  await bea.whenMember();
-  await until(
-    () => membership(ali) === membership(cell) && membership(bea) === membership(cell),
-    "all three to agree on the membership",
-  );
+  const { cell, cells } = await admittedCell(f, "Fatima Ouali", [
+    { kit: a, name: "Ali Benali" },
+    { kit: b, name: "Béatrice Roux", role: "treasurer" },
+  ]);
+  const [ali, bea] = cells as [Cell, Cell];
   return { relays, f, a, b, cell, ali, bea };
 }
 

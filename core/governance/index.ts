@@ -5,6 +5,7 @@ export { canonicalJson } from "./canonical.js";
 export * from "./lockbox.js";
 export { type AddOutcome, GovernanceLog } from "./log.js";
 export * from "./ops.js";
+export * from "./readers.js";
 export * from "./records.js";
 export { type OpStatus, type Resolution, resolve, stateAt } from "./reducer.js";
 export * from "./rules.js";

@@ -1,0 +1,169 @@
+/**
+ * A cell's scope keys on one device: opening the epochs this device can reach (lockboxes, grants, the
+ * previous-epoch chain), rotating a scope, sharing the current keys with a member's devices, and rotating
+ * on its own the scopes a departed device may still read.
+ */
+import { fromBase64 } from "./bytes.js";
+import { ForbiddenError } from "./errors.js";
+import { writeOp } from "./governance/actions.js";
+import type { GovernanceAuthority } from "./governance/authority.js";
+import { openLockbox, sealLockboxes, unwrapPrevious, wrapPrevious } from "./governance/lockbox.js";
+import type { GovernanceLog } from "./governance/log.js";
+import type { SignedOp } from "./governance/ops.js";
+import { designatedRotators, devicesOf, readers, reads, stale } from "./governance/readers.js";
+import type { MemberState } from "./governance/state.js";
+import { memberOfDevice } from "./governance/state.js";
+import type { DeviceIdentity } from "./identity.js";
+import type { CellId, MemberId, ScopeId } from "./ids.js";
+import type { Kit } from "./kit.js";
+import { newScopeSecret } from "./scope.js";
+
+/** What the keys need of their cell. */
+export interface KeyHost {
+  readonly kit: Kit;
+  readonly id: CellId;
+  log(): GovernanceLog;
+  authority(): GovernanceAuthority;
+  me(): MemberState | undefined;
+  scopeId(name: string): ScopeId;
+  inboxScope(inviteKey: string): ScopeId;
+  /** Adds an op of this device to the log and sends it. */
+  commit(op: SignedOp): Promise<void>;
+}
+
+/** See the module comment. */
+export class CellKeys {
+  /** Epoch secrets this device holds, by scope name and epoch. */
+  private readonly secrets = new Map<string, Map<number, Uint8Array>>();
+  /**
+   * Scopes opened (or being opened) on the Kit, as `scope#epoch` or any other key: concurrent refreshes
+   * wait for the same opening, so none returns before the scope is usable.
+   */
+  private readonly opened = new Map<string, Promise<unknown>>();
+  private rotating = false;
+  /** While recovering from a phrase: the recovery device, which opens lockboxes until this one is certified. */
+  recovering: DeviceIdentity | undefined;
+
+  constructor(private readonly host: KeyHost) {}
+
+  /** Opens `open()` once per key; later calls wait for the same opening. */
+  once(key: string, open: () => Promise<unknown>): Promise<unknown> {
+    let opening = this.opened.get(key);
+    if (!opening) {
+      opening = open();
+      this.opened.set(key, opening);
+    }
+    return opening;
+  }
+
+  /** Opens every scope epoch this device can reach, and the inboxes of open invitations. */
+  async openAll(): Promise<void> {
+    const { kit, id } = this.host;
+    const state = this.host.log().state();
+    for (const [scope, epochs] of state.scopes) {
+      const known = this.secrets.get(scope) ?? new Map<number, Uint8Array>();
+      this.secrets.set(scope, known);
+      // Newest first: a lockbox (or grant) opens an epoch, whose secret unwraps the one before it.
+      for (let i = epochs.length - 1; i >= 0; i--) {
+        const e = epochs[i]!;
+        const context = { cell: id, scope, epoch: e.epoch };
+        if (!known.has(e.epoch)) {
+          for (const boxes of [e.lockboxes, ...e.grants, ...e.alternates.map((a) => a.lockboxes)]) {
+            const secret =
+              (await openLockbox(boxes, kit.device, context)) ??
+              (this.recovering && (await openLockbox(boxes, this.recovering, context)));
+            if (secret) {
+              known.set(e.epoch, secret);
+              break;
+            }
+          }
+        }
+        const secret = known.get(e.epoch);
+        if (secret && e.previous && i > 0 && !known.has(epochs[i - 1]!.epoch)) {
+          known.set(epochs[i - 1]!.epoch, await unwrapPrevious(secret, e.previous, context));
+        }
+      }
+      for (const [epoch, secret] of [...known].sort(([a], [b]) => a - b)) {
+        await this.once(`${scope}#${epoch}`, () => {
+          kit.setAuthority(this.host.scopeId(scope), this.host.authority());
+          return kit.addScope(this.host.scopeId(scope), secret, epoch);
+        });
+      }
+    }
+    if (memberOfDevice(state, kit.device.id)) {
+      for (const invite of state.invites.values()) {
+        await this.once(`invite#${invite.key}`, () =>
+          kit.addScope(this.host.inboxScope(invite.key), fromBase64(invite.inbox)),
+        );
+      }
+    }
+  }
+
+  /** A new epoch for a scope, sealed to the active devices of its readers. */
+  async rotate(scope: string): Promise<void> {
+    const log = this.host.log();
+    const state = log.state();
+    const epochs = state.scopes.get(scope) ?? [];
+    const epoch = (epochs.at(-1)?.epoch ?? 0) + 1;
+    const context = { cell: this.host.id, scope, epoch };
+    const secret = newScopeSecret();
+    const previousSecret = epochs.length > 0 ? this.secrets.get(scope)?.get(epoch - 1) : undefined;
+    if (epochs.length > 0 && !previousSecret)
+      throw new ForbiddenError(`this device cannot read scope ${scope}`);
+    const lockboxes = await sealLockboxes(secret, [...readers(state, scope).values()], context);
+    const previous = previousSecret ? await wrapPrevious(secret, previousSecret, context) : null;
+    await this.host.commit(
+      await writeOp(this.host.kit.device, log, { type: "rotate", scope, epoch, lockboxes, previous }),
+    );
+  }
+
+  /** The current keys of every scope a member reads, sealed to their active devices. */
+  async share(member: MemberId): Promise<void> {
+    const log = this.host.log();
+    const state = log.state();
+    const devices = devicesOf(state, [member]).map((d) => ({ agreement: d.keys.agreement }));
+    if (devices.length === 0) return;
+    for (const scope of state.scopes.keys()) {
+      if (!reads(state, scope, member)) continue;
+      const current = state.scopes.get(scope)!.at(-1)!;
+      const secret = this.secrets.get(scope)?.get(current.epoch);
+      if (!secret) continue;
+      const lockboxes = await sealLockboxes(secret, devices, {
+        cell: this.host.id,
+        scope,
+        epoch: current.epoch,
+      });
+      await this.host.commit(
+        await writeOp(this.host.kit.device, log, {
+          type: "share-keys",
+          scope,
+          epoch: current.epoch,
+          member,
+          lockboxes,
+        }),
+      );
+    }
+  }
+
+  /**
+   * Rotates every scope whose key a departed device may hold. To keep concurrent rotations rare, one
+   * device does it: the one whose op made the key stale (`mine`), if it may rotate; otherwise the first
+   * designated member's (see `designatedRotators`), as soon as it learns of it.
+   */
+  async rotateStale(mine = false): Promise<void> {
+    const me = this.host.me();
+    if (this.rotating || me?.status !== "member") return;
+    this.rotating = true;
+    try {
+      for (const scope of [...this.host.log().state().scopes.keys()]) {
+        const state = this.host.log().state();
+        const epoch = state.scopes.get(scope)!.at(-1)!.epoch;
+        if (!this.secrets.get(scope)?.has(epoch) || !stale(this.host.log(), state, scope)) continue;
+        const rotators = designatedRotators(state, scope);
+        if (rotators[0] === me.id || (mine && rotators.includes(me.id))) await this.rotate(scope);
+      }
+    } finally {
+      this.rotating = false;
+    }
+  }
+}
