@@ -13,6 +13,8 @@ export interface WriteRequest {
   device: DeviceId;
   /** Governance heads the author cited (hex). */
   heads: string[];
+  /** The scope epoch the envelope was sealed under (absent for the device's own writes, made under the current one). */
+  epoch?: number;
 }
 
 /** Decides whether a device may write a document. */

@@ -129,9 +129,13 @@ export class Ingest {
       if (known && known !== scope) {
         throw new ForbiddenError(`document ${body.docId} belongs to scope ${known}, not ${scope}`);
       }
-      this.ctx
-        .authorityFor(scope)
-        .checkWrite({ docId: body.docId, scope, device: body.authorId, heads: body.heads });
+      this.ctx.authorityFor(scope).checkWrite({
+        docId: body.docId,
+        scope,
+        device: body.authorId,
+        heads: body.heads,
+        epoch: header.epoch,
+      });
       if (body.kind === EnvelopeKind.changes) {
         const expected = await deriveActor(body.author, body.docId, body.session);
         for (const actor of actorsOf(body.items)) {

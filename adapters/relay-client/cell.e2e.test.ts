@@ -204,6 +204,24 @@ describe("a cell through relays", () => {
       "F and A to refuse the late write",
     );
 
+    // Even a member in good standing may not seal under a key older than one the log she cites has made.
+    const stale = new Uint8Array(16).fill(9);
+    const underOldKey = await sealEnvelope(a.device, oldEpoch, {
+      kind: EnvelopeKind.changes,
+      docId: minutes.id,
+      session: stale,
+      heads: cell.heads,
+      items: changesAs(await deriveActor(a.device.signingPublicKey, minutes.id, stale), (d) => {
+        d.stale = "ancienne clé";
+      }),
+    });
+    const forbiddenOnF = f.stats.rejected.forbidden ?? 0;
+    await postRaw(relays[0]!, underOldKey);
+    await until(
+      () => (f.stats.rejected.forbidden ?? 0) > forbiddenOnF,
+      "F to refuse a write under the old key",
+    );
+
     // A write concurrent with the removal (citing the log before it) is decided by the ops it cites,
     // so every device decides it the same way: both F and A hold the same document afterwards.
     const session2 = new Uint8Array(16).fill(8);
@@ -225,6 +243,7 @@ describe("a cell through relays", () => {
     );
     expect(onF.value()).toEqual(onA.value());
     expect(onF.value().late).toBeUndefined();
+    expect(onF.value().stale).toBeUndefined();
   }, 120_000);
 
   it("reopens a cell after a restart from what the device stored, keys included", async () => {

@@ -32,7 +32,7 @@ export class GovernanceAuthority implements Authority {
     return this.log.heads();
   }
 
-  checkWrite({ docId, scope: scopeId, device, heads }: WriteRequest): void {
+  checkWrite({ docId, scope: scopeId, device, heads, epoch }: WriteRequest): void {
     const scope = scopeId.startsWith(this.prefix) ? scopeId.slice(this.prefix.length) : scopeId;
     const state = this.log.stateAt(heads as OpHash[]);
     if (!state) throw new ForbiddenError("the envelope cites governance ops this device does not have yet");
@@ -42,6 +42,12 @@ export class GovernanceAuthority implements Authority {
     const policy = state.policies.get(docId);
     if (policy && policy.scope !== scope)
       throw new ForbiddenError(`document ${docId} belongs to scope ${policy.scope}`);
+    const newest = state.scopes.get(scope)?.at(-1)?.epoch;
+    if (epoch !== undefined && newest !== undefined && epoch < newest) {
+      throw new ForbiddenError(
+        `sealed under epoch ${epoch} of ${scope}, older than epoch ${newest} its author had seen`,
+      );
+    }
     const pair = state.pairs.get(scope);
     if (pair) {
       if (!pair.open)
