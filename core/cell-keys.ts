@@ -3,13 +3,19 @@
  * previous-epoch chain), rotating a scope, sharing the current keys with a member's devices, and rotating
  * on its own the scopes a departed device may still read.
  */
-import { fromBase64 } from "./bytes.js";
+import { fromBase64, toHex } from "./bytes.js";
 import { ForbiddenError } from "./errors.js";
 import { writeOp } from "./governance/actions.js";
 import type { GovernanceAuthority } from "./governance/authority.js";
-import { openLockbox, sealLockboxes, unwrapPrevious, wrapPrevious } from "./governance/lockbox.js";
+import {
+  type LockboxContext,
+  openLockbox,
+  sealLockboxes,
+  unwrapPrevious,
+  wrapPrevious,
+} from "./governance/lockbox.js";
 import type { GovernanceLog } from "./governance/log.js";
-import type { SignedOp } from "./governance/ops.js";
+import type { Lockboxes, SignedOp } from "./governance/ops.js";
 import { designatedRotators, devicesOf, readers, reads, stale } from "./governance/readers.js";
 import type { MemberState } from "./governance/state.js";
 import { memberOfDevice } from "./governance/state.js";
@@ -41,10 +47,21 @@ export class CellKeys {
    */
   private readonly opened = new Map<string, Promise<unknown>>();
   private rotating = false;
-  /** While recovering from a phrase: the recovery device, which opens lockboxes until this one is certified. */
-  recovering: DeviceIdentity | undefined;
+  /** What each lockbox list opened to for this device (undefined: nothing), so each is tried once. */
+  private tried = new WeakMap<Lockboxes, Uint8Array | undefined>();
+  private recoveryDevice: DeviceIdentity | undefined;
 
   constructor(private readonly host: KeyHost) {}
+
+  /** While recovering from a phrase: the recovery device, which opens lockboxes until this one is certified. */
+  get recovering(): DeviceIdentity | undefined {
+    return this.recoveryDevice;
+  }
+
+  set recovering(device: DeviceIdentity | undefined) {
+    this.recoveryDevice = device;
+    this.tried = new WeakMap();
+  }
 
   /** Opens `open()` once per key; later calls wait for the same opening. */
   once(key: string, open: () => Promise<unknown>): Promise<unknown> {
@@ -56,37 +73,40 @@ export class CellKeys {
     return opening;
   }
 
-  /** Opens every scope epoch this device can reach, and the inboxes of open invitations. */
+  /**
+   * Opens every scope epoch this device can reach, and the inboxes of open invitations. Concurrent
+   * rotations to one epoch (alternates) are all opened to read; the device writes under the one the
+   * log ranks first, like every other device.
+   */
   async openAll(): Promise<void> {
     const { kit, id } = this.host;
     const state = this.host.log().state();
     for (const [scope, epochs] of state.scopes) {
       const known = this.secrets.get(scope) ?? new Map<number, Uint8Array>();
       this.secrets.set(scope, known);
+      const scopeId = this.host.scopeId(scope);
       // Newest first: a lockbox (or grant) opens an epoch, whose secret unwraps the one before it.
       for (let i = epochs.length - 1; i >= 0; i--) {
         const e = epochs[i]!;
         const context = { cell: id, scope, epoch: e.epoch };
-        if (!known.has(e.epoch)) {
-          for (const boxes of [e.lockboxes, ...e.grants, ...e.alternates.map((a) => a.lockboxes)]) {
-            const secret =
-              (await openLockbox(boxes, kit.device, context)) ??
-              (this.recovering && (await openLockbox(boxes, this.recovering, context)));
-            if (secret) {
-              known.set(e.epoch, secret);
-              break;
-            }
-          }
-        }
-        const secret = known.get(e.epoch);
+        const canonical = await this.openAny([e.lockboxes, ...e.grants], context);
+        const alternates = await Promise.all(e.alternates.map((a) => this.openAny([a.lockboxes], context)));
+        const secret = canonical ?? alternates.find((x) => x !== undefined) ?? known.get(e.epoch);
+        if (secret) known.set(e.epoch, secret);
         if (secret && e.previous && i > 0 && !known.has(epochs[i - 1]!.epoch)) {
           known.set(epochs[i - 1]!.epoch, await unwrapPrevious(secret, e.previous, context));
         }
+        for (const [k, alt] of alternates.entries()) {
+          if (!alt) continue;
+          await this.once(`${scope}#${e.epoch}#${e.alternates[k]!.op}`, () =>
+            kit.addScope(scopeId, alt, e.epoch, { send: false }),
+          );
+        }
       }
       for (const [epoch, secret] of [...known].sort(([a], [b]) => a - b)) {
-        await this.once(`${scope}#${epoch}`, () => {
-          kit.setAuthority(this.host.scopeId(scope), this.host.authority());
-          return kit.addScope(this.host.scopeId(scope), secret, epoch);
+        await this.once(`${scope}#${epoch}#${toHex(secret)}`, () => {
+          kit.setAuthority(scopeId, this.host.authority());
+          return kit.addScope(scopeId, secret, epoch);
         });
       }
     }
@@ -97,6 +117,21 @@ export class CellKeys {
         );
       }
     }
+  }
+
+  /** The secret the first of these lockbox lists opens for this device (each list is tried once). */
+  private async openAny(lists: Lockboxes[], context: LockboxContext): Promise<Uint8Array | undefined> {
+    for (const boxes of lists) {
+      if (!this.tried.has(boxes)) {
+        const secret =
+          (await openLockbox(boxes, this.host.kit.device, context)) ??
+          (this.recovering && (await openLockbox(boxes, this.recovering, context)));
+        this.tried.set(boxes, secret);
+      }
+      const secret = this.tried.get(boxes);
+      if (secret) return secret;
+    }
+    return undefined;
   }
 
   /** A new epoch for a scope, sealed to the active devices of its readers. */

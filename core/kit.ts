@@ -202,16 +202,23 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
 
   /**
    * Makes a scope readable and writable on this device: a sealed scope with its epoch secret, or the
-   * public scope without one. Subscribes to its topic on every transport.
+   * public scope without one. Subscribes to its topic on every transport. The newest epoch added is the
+   * one this device writes under, unless `send: false` (a key kept only to read, e.g. a concurrent
+   * rotation's alternate).
    */
-  async addScope(scope: ScopeId | string, secret?: Uint8Array, epoch = 1): Promise<ScopeEpoch> {
+  async addScope(
+    scope: ScopeId | string,
+    secret?: Uint8Array,
+    epoch = 1,
+    options: { send?: boolean } = {},
+  ): Promise<ScopeEpoch> {
     this.assertOpen();
     const e = secret
       ? await sealedEpoch(scope as ScopeId, epoch, secret)
       : await publicEpoch(scope as ScopeId);
     this.scopesByTopic.set(e.topic, e);
     const current = this.currentEpoch.get(e.scope);
-    if (!current || current.epoch <= e.epoch) this.currentEpoch.set(e.scope, e);
+    if (options.send !== false && (!current || current.epoch <= e.epoch)) this.currentEpoch.set(e.scope, e);
     for (const t of this.options.transports) t.subscribe([e.topic]);
     return e;
   }

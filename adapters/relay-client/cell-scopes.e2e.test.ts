@@ -129,4 +129,44 @@ describe("a cell's scopes", () => {
     expect(epochOn(b, bea, "members")).toBe(before);
     expect(b.documents(bea.scopeId("members"))).not.toContain(after.id);
   }, 60_000);
+
+  it("resolves concurrent rotations by two secretaries alike, and keeps what was written under either key", async () => {
+    const kits = [await device(), await device(), await device(), await device(), await device()];
+    const [f, a, c] = kits as [Kit, Kit, Kit];
+    const { cell, cells } = await admittedCell(f, "Fatima", [
+      { kit: a, name: "Ali", role: "secretary" },
+      { kit: c, name: "Chloé" },
+      { kit: kits[3]!, name: "Bruno" },
+      { kit: kits[4]!, name: "Basile" },
+    ]);
+    const [ali, chloe] = cells as [Cell, Cell];
+    const member = (name: string) => cell.members().find((m) => m.name === name)!.id;
+    const epoch = epochOn(f, cell, "members")!;
+    // Both secretaries remove someone at the same moment: each rotates the members key to the same epoch.
+    await Promise.all([cell.remove(member("Bruno")), ali.remove(member("Basile"))]);
+    const fromF = await cell.create<{ by: string }>("members", { by: "Fatima" });
+    const fromA = await ali.create<{ by: string }>("members", { by: "Ali" });
+    const topic = (kit: Kit, c: Cell) => kit.epochOf(c.scopeId("members"))?.topic;
+    await until(
+      () => cell.heads.join() === ali.heads.join() && chloe.heads.join() === cell.heads.join(),
+      "all three to hold the same log",
+    );
+    await until(
+      () => topic(f, cell) === topic(a, ali) && topic(c, chloe) === topic(f, cell),
+      "one key to write under",
+    );
+    expect(cell.state.scopes.get("members")!.at(-1)!.epoch).toBeGreaterThanOrEqual(epoch + 1);
+    // The two rotations were concurrent: one of them is kept as an alternate of the same epoch.
+    expect(cell.state.scopes.get("members")!.some((e) => e.alternates.length > 0)).toBe(true);
+    for (const [kit, c2] of [
+      [f, cell],
+      [a, ali],
+      [c, chloe],
+    ] as const) {
+      await until(
+        () => [fromF.id, fromA.id].every((id) => kit.documents(c2.scopeId("members")).includes(id)),
+        "every document on every device",
+      );
+    }
+  }, 60_000);
 });
