@@ -37,6 +37,7 @@ import {
 } from "./governance/actions.js";
 import { GovernanceAuthority } from "./governance/authority.js";
 import type { Canonical } from "./governance/canonical.js";
+import { invitationFrom } from "./governance/invitation-text.js";
 import { sealLockboxes } from "./governance/lockbox.js";
 import { GovernanceLog } from "./governance/log.js";
 import { type DeviceKeysPublic, type OpHash, readOp, type SignedOp } from "./governance/ops.js";
@@ -148,7 +149,9 @@ export class Cell extends Emitter<CellEvents> {
    * Redeems an invitation on this device: the cell's officers see a pending member; once one of them
    * admits it, the welcome brings the log and the keys. `ExpiredInviteError` for an expired invitation.
    */
-  static async join(kit: Kit, invitation: Invitation, options: { name: string }): Promise<Cell> {
+  static async join(kit: Kit, invite: Invitation | string, options: { name: string }): Promise<Cell> {
+    const invitation = invitationFrom(invite);
+    if (!options.name?.trim()) throw new InvalidArgumentError("a member needs a name");
     const cell = new Cell(kit, invitation.cell);
     const redeem = await redeemInvite(kit.device, invitation, options.name, [
       invitation.op as SignedOp["hash"],

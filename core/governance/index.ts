@@ -2,6 +2,7 @@
 export * from "./actions.js";
 export { GovernanceAuthority } from "./authority.js";
 export { canonicalJson } from "./canonical.js";
+export * from "./invitation-text.js";
 export * from "./lockbox.js";
 export { type AddOutcome, GovernanceLog } from "./log.js";
 export * from "./ops.js";
