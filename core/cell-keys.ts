@@ -152,14 +152,14 @@ export class CellKeys {
     );
   }
 
-  /** The current keys of every scope a member reads, sealed to their active devices. */
-  async share(member: MemberId): Promise<void> {
+  /** The current keys of every scope a member reads (or of `only` these), sealed to their active devices. */
+  async share(member: MemberId, only?: readonly string[]): Promise<void> {
     const log = this.host.log();
     const state = log.state();
     const devices = devicesOf(state, [member]).map((d) => ({ agreement: d.keys.agreement }));
     if (devices.length === 0) return;
     for (const scope of state.scopes.keys()) {
-      if (!reads(state, scope, member)) continue;
+      if (!reads(state, scope, member) || (only && !only.includes(scope))) continue;
       const current = state.scopes.get(scope)!.at(-1)!;
       const secret = this.secrets.get(scope)?.get(current.epoch);
       if (!secret) continue;

@@ -62,6 +62,9 @@ export interface CellEvents {
 /** This device's standing in the cell. */
 export type CellStatus = "joining" | "pending" | "member" | "declined" | "removed";
 
+/** How long without a new op counts as caught up, while recovering. */
+const QUIET_MS = 1000;
+
 /** Split the welcome so that no envelope exceeds the relays' frame limit. */
 const WELCOME_CHUNK = 512 * 1024;
 
@@ -78,6 +81,8 @@ export class Cell extends Emitter<CellEvents> {
   /** Ops this device posted to its member's recovery mailboxes, by mailbox. */
   private readonly posted = new Map<string, Set<OpHash>>();
   private readonly keys: CellKeys;
+  /** When the last op came from another device (ms), for `quiet`. */
+  private lastOp = 0;
 
   private constructor(
     private readonly kit: Kit,
@@ -303,6 +308,14 @@ export class Cell extends Emitter<CellEvents> {
       await writeOp(recovery, log, { type: "add-device", member, device: publicKeys(kit.device) }),
     );
     await cell.keys.share(member);
+    // Ops made before this device was certified may still be arriving through the scopes just opened:
+    // keep the recovery device's keys until the log is quiet, then give this device the keys they made.
+    const latest = () => new Map([...log.state().scopes].map(([scope, e]) => [scope, e.at(-1)!.op]));
+    const before = latest();
+    cell.lastOp = Date.now();
+    await cell.quiet(QUIET_MS, 10 * QUIET_MS);
+    const changed = [...latest()].filter(([scope, op]) => before.get(scope) !== op).map(([scope]) => scope);
+    if (changed.length > 0) await cell.keys.share(member, changed);
     cell.keys.recovering = undefined;
     await cell.refresh();
     return cell;
@@ -533,6 +546,14 @@ export class Cell extends Emitter<CellEvents> {
     if (!before) await this.kit.publishGovernance(this.id, members, [op.bytes]);
   }
 
+  /** Resolves once no op has come for `ms` (or after `maxMs`). */
+  private async quiet(ms: number, maxMs: number): Promise<void> {
+    const end = Date.now() + maxMs;
+    while (Date.now() - this.lastOp < ms && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, ms / 4));
+    }
+  }
+
   private async receive(opened: OpenedEnvelope): Promise<void> {
     const fresh: SignedOp[] = [];
     for (const item of opened.body.items) {
@@ -552,6 +573,7 @@ export class Cell extends Emitter<CellEvents> {
       fresh.push(op);
     }
     await this.store.saveOps(fresh);
+    if (fresh.length > 0) this.lastOp = Date.now();
     const redeems = fresh.filter((op) => op.body.op.type === "redeem");
     const me = this.log && memberOfDevice(this.log.state(), this.kit.device.id);
     if (redeems.length > 0 && me) {

@@ -26,7 +26,8 @@ describe("recovery phrases", () => {
     const notes = await ali.create<{ text: string }>("members", { text: "Liste des tracts" });
     // A rotation after the phrase was made: the recovery device gets the new key like any other.
     await until(() => cell.state.devices.size === 3, "F to see the recovery device");
-    await cell.openPair(ali.me()!.id);
+    const pair = await cell.openPair(ali.me()!.id);
+    const letter = await cell.create<{ text: string }>(pair, { text: "Pour Ali seulement" });
     await phone.close(500); // the phone is lost
 
     const laptop = await device();
@@ -42,6 +43,10 @@ describe("recovery phrases", () => {
     expect(restored.me()?.name).toBe("Ali");
     // The mailbox may hold the log up to a moment before the pair; the rest comes through the cell's scopes.
     await until(() => restored.pairs().length === 1, "the restored device to learn of the pair");
+    await until(
+      () => laptop.documents(restored.scopeId(pair)).includes(letter.id),
+      "the laptop to read the pair",
+    );
     await until(
       () => laptop.documents(restored.scopeId("members")).includes(notes.id),
       "the laptop to get the notes",
