@@ -1,7 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ExpiredInviteError, ForbiddenError, IntegrityError, type MemberId } from "../index.js";
-import { admit, createGenesis, createInvite, redeemInvite, removeMember, setRole } from "./actions.js";
+import {
+  admit,
+  createGenesis,
+  createInvite,
+  redeemInvite,
+  removeMember,
+  setRole,
+  writeOp,
+} from "./actions.js";
 import { GovernanceLog } from "./log.js";
 import { readOp, type SignedOp, signOp } from "./ops.js";
 import { deliver, device, summary } from "./scenario.test-support.js";
@@ -169,5 +177,31 @@ describe("governance log", () => {
     for (const op of ops) log.add(op);
     expect(log.waiting).toBe(0);
     expect(log.add(ops[0]!)).toBe("duplicate");
+  });
+
+  it("shares a scope's keys only with members who read it, by members who read it or may admit", async () => {
+    const { a, b, f, log } = await membership();
+    const boxes = { ephemeral: "AAAA", entries: [{ tag: "AAAAAAAAAAA", box: "AAAA" }] };
+    log.add(
+      await writeOp(f, log, {
+        type: "rotate",
+        scope: "treasury",
+        epoch: 1,
+        lockboxes: boxes,
+        previous: null,
+      }),
+    );
+    const share = (member: string) => ({
+      type: "share-keys" as const,
+      scope: "treasury",
+      epoch: 1,
+      member: member as MemberId,
+      lockboxes: boxes,
+    });
+    // Ali is a plain member: the treasury is not his to read, whoever shares it.
+    await expect(writeOp(f, log, share(a.id))).rejects.toBeInstanceOf(ForbiddenError);
+    // Béa (treasurer) may pass the treasury key on to her own devices; Ali may not pass it to her.
+    expect((await writeOp(b, log, share(b.id))).body.op.type).toBe("share-keys");
+    await expect(writeOp(a, log, share(b.id))).rejects.toBeInstanceOf(ForbiddenError);
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { CellId, DeviceId, DocId, MemberId } from "../ids.js";
 import type { DeviceKeysPublic, Lockboxes, OpHash, SignedOp } from "./ops.js";
+import { reads } from "./readers.js";
 import { hasRight, type Right, type Role, type Rules } from "./rules.js";
 
 /** A person the cell knows through its log. */
@@ -172,7 +173,9 @@ export function authorize(state: CellState, op: SignedOp): string | undefined {
       return o.epoch === last + 1 ? undefined : `epoch ${o.epoch} does not follow ${last}`;
     }
     case "share-keys":
-      if (!may("admit") && o.member !== author.id) return "may not share keys";
+      if (!reads(state, o.scope, o.member)) return "keys are shared with a member who reads the scope";
+      if (!may("admit") && !reads(state, o.scope, author.id))
+        return "may not share keys of a scope one does not read";
       if (state.members.get(o.member)?.status !== "member") return "keys are shared with a member";
       return state.scopes.get(o.scope)?.some((e) => e.epoch === o.epoch) ? undefined : "no such epoch";
     case "open-pair":
