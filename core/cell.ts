@@ -574,17 +574,19 @@ export class Cell extends Emitter<CellEvents> {
     }
     await this.store.saveOps(fresh);
     if (fresh.length > 0) this.lastOp = Date.now();
+    if (!this.log) return;
+    await this.refresh();
+    // A redeem picked up from an invitation inbox: pass it on to every member (once the keys are open:
+    // a new member's welcome carries redeems too, and must not stop at them).
     const redeems = fresh.filter((op) => op.body.op.type === "redeem");
-    const me = this.log && memberOfDevice(this.log.state(), this.kit.device.id);
-    if (redeems.length > 0 && me) {
-      // A redeem picked up from an invitation inbox: pass it on to every member.
+    const members = this.kit.epochOf(this.scopeId("members"));
+    if (redeems.length > 0 && members && memberOfDevice(this.log.state(), this.kit.device.id)) {
       await this.kit.publishGovernance(
         this.id,
-        this.scopeId("members"),
+        members.scope,
         redeems.map((op) => op.bytes),
       );
     }
-    if (this.log) await this.refresh();
   }
 
   /** Opens the keys this device can reach, rotates stale ones, and tells listeners. */
