@@ -4,7 +4,8 @@
  * non-extractable.
  */
 import { toBase64Url } from "./bytes.js";
-import { exportPublicKey, sha256, sign } from "./crypto.js";
+import { exportPublicKey, sign } from "./crypto.js";
+import { sha256Sync } from "./hash.js";
 import type { DeviceId } from "./ids.js";
 
 /** The key pairs of one device. */
@@ -36,7 +37,7 @@ export function deviceIdOf(signingPublicKey: Uint8Array): Promise<DeviceId> {
   let id = ids.get(key);
   if (!id) {
     if (ids.size >= 10_000) ids.clear();
-    id = sha256(signingPublicKey).then((d) => toBase64Url(d) as DeviceId);
+    id = Promise.resolve(toBase64Url(sha256Sync(signingPublicKey)) as DeviceId);
     ids.set(key, id);
   }
   return id;

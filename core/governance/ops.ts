@@ -8,8 +8,9 @@
  * governance envelope (kind 3).
  */
 import { concat, fromBase64, fromUtf8, toBase64Url, toHex, utf8 } from "../bytes.js";
-import { cachedVerifyKey, importVerifyKey, sha256, verify } from "../crypto.js";
+import { cachedVerifyKey, verify } from "../crypto.js";
 import { IntegrityError } from "../errors.js";
+import { sha256Quick } from "../hash.js";
 import { type DeviceIdentity, deviceIdOf } from "../identity.js";
 import type { CellId, DeviceId, DocId, MemberId } from "../ids.js";
 import { type Canonical, canonicalJson } from "./canonical.js";
@@ -114,7 +115,7 @@ function introduced(op: Op): DeviceKeysPublic | undefined {
 async function finish(body: OpBody, encoded: Uint8Array, bytes: Uint8Array): Promise<SignedOp> {
   const device = introduced(body.op);
   return {
-    hash: toHex(await sha256(encoded)) as OpHash,
+    hash: toHex(await sha256Quick(encoded)) as OpHash,
     body,
     authorId: await deviceIdOf(fromBase64(body.author)),
     ...(device ? { subjectId: await deviceIdOf(fromBase64(device.signing)) } : {}),
@@ -202,7 +203,7 @@ export async function readOp(bytes: Uint8Array): Promise<SignedOp> {
     // The invitee proves it holds the invitation's private key; checked here so the reducer stays pure.
     let inviteKey: CryptoKey;
     try {
-      inviteKey = await importVerifyKey(fromBase64(op.invite));
+      inviteKey = await cachedVerifyKey(fromBase64(op.invite));
     } catch {
       throw new IntegrityError("redeem names a malformed invitation key");
     }
