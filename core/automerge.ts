@@ -5,8 +5,8 @@
 import * as A from "@automerge/automerge/slim";
 import type { DocHandle } from "@automerge/automerge-repo/slim";
 import { concat, toHex, utf8 } from "./bytes.js";
-import { sha256 } from "./crypto.js";
 import { IntegrityError } from "./errors.js";
+import { sha256Sync } from "./hash.js";
 import type { ActorId, DocId } from "./ids.js";
 
 /** Where the Automerge WASM comes from in a browser: a URL, a fetch `Request`, or the bytes. */
@@ -39,6 +39,8 @@ async function bytesOf(response: Response): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+const ACTOR_DOMAIN = utf8("cellule/actor/v1");
+
 /**
  * The actor ID a device must use for a document in a session: the first 16 bytes of
  * SHA-256("cellule/actor/v1" ‖ signing key ‖ document ID ‖ session nonce). Receivers recompute it, so nobody
@@ -49,7 +51,7 @@ export async function deriveActor(
   docId: DocId,
   session: Uint8Array,
 ): Promise<ActorId> {
-  const digest = await sha256(concat(utf8("cellule/actor/v1"), signingKey, utf8(docId), session));
+  const digest = sha256Sync(concat(ACTOR_DOMAIN, signingKey, utf8(docId), session));
   return toHex(digest.subarray(0, 16)) as ActorId;
 }
 

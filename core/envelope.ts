@@ -32,8 +32,9 @@
  * content address is the SHA-256 of all its bytes.
  */
 import { concat, fromHex, fromUtf8, randomBytes, toHex, utf8 } from "./bytes.js";
-import { aesGcmDecrypt, aesGcmEncrypt, cachedVerifyKey, SUITE_1, sha256, verify } from "./crypto.js";
+import { aesGcmDecrypt, aesGcmEncrypt, cachedVerifyKey, SUITE_1, verify } from "./crypto.js";
 import { IntegrityError, InvalidArgumentError, QuotaError, UnknownScopeError } from "./errors.js";
+import { sha256Quick } from "./hash.js";
 import type { DeviceIdentity } from "./identity.js";
 import { deviceIdOf } from "./identity.js";
 import type { DeviceId, DocId, EnvelopeHash, Topic } from "./ids.js";
@@ -107,7 +108,7 @@ export function readHeader(bytes: Uint8Array): EnvelopeHeader {
 
 /** The content address of an envelope. */
 export async function envelopeHash(bytes: Uint8Array): Promise<EnvelopeHash> {
-  return toHex(await sha256(bytes)) as EnvelopeHash;
+  return toHex(await sha256Quick(bytes)) as EnvelopeHash;
 }
 
 function encodeHeader(scope: ScopeEpoch, iv: Uint8Array): Uint8Array {
@@ -225,6 +226,8 @@ class Reader {
 export async function openEnvelope(
   bytes: Uint8Array,
   scopeFor: (topic: Topic, epoch: number) => ScopeEpoch | undefined,
+  /** The envelope's hash when the caller has it already. */
+  hash?: EnvelopeHash,
 ): Promise<OpenedEnvelope> {
   if (bytes.length > MAX_ENVELOPE_BYTES) throw new IntegrityError("envelope larger than the maximum size");
   const header = readHeader(bytes);
@@ -265,7 +268,7 @@ export async function openEnvelope(
     throw new IntegrityError("bad envelope signature");
   }
   return {
-    hash: await envelopeHash(bytes),
+    hash: hash ?? (await envelopeHash(bytes)),
     header,
     body: { kind, author, authorId: await deviceIdOf(author), session, docId, heads, items },
   };

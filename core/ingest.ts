@@ -102,7 +102,7 @@ export class Ingest {
     try {
       hash = await envelopeHash(bytes);
       if (this.seen.has(hash)) return { status: "duplicate", hash };
-      return await openEnvelope(bytes, this.ctx.scopeFor);
+      return await openEnvelope(bytes, this.ctx.scopeFor, hash);
     } catch (error) {
       return { status: "rejected", error: asCelluleError(error), ...(hash ? { hash } : {}) };
     }
