@@ -1,12 +1,11 @@
 /**
  * The receive pipeline: open → verify → check the actor binding → check the author may write → apply to
- * the local handle → store. Every envelope either passes all checks or changes nothing; each refusal is a
+ * the document (its open handle, or storage until it is opened: see pending.ts) → store. Every envelope either passes all checks or changes nothing; each refusal is a
  * typed error. Envelopes are opened in parallel batches (WebCrypto is asynchronous) and applied in
  * arrival order.
  */
-import type { DocHandle } from "@automerge/automerge-repo/slim";
 import type { Authority } from "./authority.js";
-import { actorsOf, applyChanges, applySnapshot, deriveActor } from "./automerge.js";
+import { actorsOf, deriveActor } from "./automerge.js";
 import { EnvelopeKind, envelopeHash, type OpenedEnvelope, openEnvelope } from "./envelope.js";
 import { ActorMismatchError, CelluleError, ForbiddenError, IntegrityError } from "./errors.js";
 import type { DocId, EnvelopeHash, ScopeId, Topic } from "./ids.js";
@@ -27,7 +26,8 @@ export interface IngestContext {
   authorityFor(scope: ScopeId): Authority;
   governance: GovernanceHandler;
   docScope(docId: DocId): ScopeId | undefined;
-  handleFor(docId: DocId, scope: ScopeId): Promise<DocHandle<unknown>>;
+  /** Applies verified, authorised content to a document (its handle, or storage until it is opened). */
+  deliver(docId: DocId, scope: ScopeId, kind: EnvelopeKind, items: Uint8Array[]): Promise<void>;
   isKnown(topic: Topic, hash: EnvelopeHash): Promise<boolean>;
   store(topic: Topic, hash: EnvelopeHash, bytes: Uint8Array): Promise<void>;
   onOutcome(outcome: IngestOutcome, source: string): void;
@@ -145,17 +145,10 @@ export class Ingest {
             );
           }
         }
-        const handle = await this.ctx.handleFor(body.docId, scope);
-        try {
-          applyChanges(handle, body.items);
-        } catch (cause) {
-          throw new IntegrityError("Automerge refused the changes", { cause });
-        }
-      } else if (body.kind === EnvelopeKind.snapshot) {
-        if (body.items.length !== 1)
-          throw new IntegrityError("a snapshot envelope carries exactly one document");
-        applySnapshot(await this.ctx.handleFor(body.docId, scope), body.items[0]!);
+      } else if (body.kind === EnvelopeKind.snapshot && body.items.length !== 1) {
+        throw new IntegrityError("a snapshot envelope carries exactly one document");
       }
+      await this.ctx.deliver(body.docId, scope, body.kind, body.items);
       this.seen.add(hash);
       await this.ctx.store(header.topic, hash, bytes);
       return { status: "accepted", docId: body.docId, hash };

@@ -159,6 +159,51 @@ describe("Kit: documents and ingest", () => {
   });
 });
 
+describe("Kit: documents received but not opened", () => {
+  it("stores them without a handle, lists them, and merges them when first opened", async () => {
+    const { a, b, publishedBy } = await pair();
+    const docs = await Promise.all([1, 2, 3].map((i) => a.create<Note>("members", { title: `Note ${i}` })));
+    docs[0]!.change((d) => {
+      d.items = ["un", "deux"];
+    });
+    await a.flush();
+    for (const e of await publishedBy(a)) expect((await b.receive(e)).status).toBe("accepted");
+    expect(b.documents("members").sort()).toEqual(docs.map((d) => d.id).sort());
+    expect(Object.keys(b.repo.handles)).toHaveLength(0);
+    const storage = (b as any).options.storage;
+    expect(await storage.loadRange([docs[0]!.id, "cellule-pending"])).not.toHaveLength(0);
+    const opened = await b.open<Note>(docs[0]!.id);
+    expect(opened.value()).toEqual({ title: "Note 1", items: ["un", "deux"] });
+    expect(await storage.loadRange([docs[0]!.id, "cellule-pending"])).toHaveLength(0);
+    // Once open, what arrives goes to the handle.
+    docs[0]!.change((d) => {
+      d.items!.push("trois");
+    });
+    await a.flush();
+    for (const e of await publishedBy(a)) await b.receive(e);
+    expect(opened.value().items).toEqual(["un", "deux", "trois"]);
+  });
+
+  it("opens a document whose stored changes include a damaged one, and keeps the rest", async () => {
+    const { a, b, publishedBy } = await pair();
+    const doc = await a.create<Note>("members", { title: "Gardé" });
+    await a.flush();
+    for (const e of await publishedBy(a)) await b.receive(e);
+    const storage = (b as any).options.storage;
+    // A stored change damaged on disk: its checksum no longer matches.
+    const damaged = A.getLastLocalChange(A.change(A.init<{ t?: string }>(), (d) => (d.t = "x")))!.slice();
+    damaged[damaged.length - 3]! ^= 0xff;
+    await storage.save([doc.id, "cellule-pending", "abîmé"], damaged);
+    const refused: unknown[] = [];
+    b.on("rejected", (error) => refused.push(error));
+    // Automerge ignores or refuses a damaged chunk depending on what it is merged into: either way the
+    // document opens with everything else, and a refusal is reported as an IntegrityError.
+    expect((await b.open<Note>(doc.id)).value()).toEqual({ title: "Gardé" });
+    for (const error of refused) expect(error).toBeInstanceOf(IntegrityError);
+    expect(await storage.loadRange([doc.id, "cellule-pending"])).toHaveLength(0);
+  });
+});
+
 describe("Kit: snapshots", () => {
   it("publishes a compacted snapshot after `snapshotEvery` local changes; a device holding only it reads the whole document", async () => {
     const secret = newScopeSecret();

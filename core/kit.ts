@@ -15,6 +15,8 @@ import {
 import { type Authority, WriterSets } from "./authority.js";
 import {
   type AutomergeWasmSource,
+  applyChanges,
+  applySnapshot,
   changeAndCapture,
   deriveActor,
   emptyDocBytes,
@@ -29,6 +31,7 @@ import { EnvelopeKind, MAX_ENVELOPE_BYTES, sealEnvelope } from "./envelope.js";
 import {
   type CelluleError,
   ClosedError,
+  IntegrityError,
   InvalidArgumentError,
   NotAMemberError,
   UnknownDocumentError,
@@ -38,6 +41,7 @@ import { DeviceIdentity, type Keystore } from "./identity.js";
 import type { ActorId, DocId, EnvelopeHash, ScopeId, Topic } from "./ids.js";
 import { type GovernanceHandler, Ingest, type IngestOutcome } from "./ingest.js";
 import { createLogger, type Logger } from "./log.js";
+import { mergePending, storePending } from "./pending.js";
 import { publicEpoch, type ScopeEpoch, sealedEpoch } from "./scope.js";
 import type { Transport, TransportStatus } from "./transport.js";
 
@@ -101,6 +105,8 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   private readonly currentEpoch = new Map<ScopeId, ScopeEpoch>();
   private readonly docScopes = new Map<DocId, ScopeId>();
   private readonly handles = new Map<DocId, Promise<DocHandle<unknown>>>();
+  /** Received content of a document being written to storage, so that opening it waits for it. */
+  private readonly savingPending = new Map<DocId, Promise<void>>();
   private readonly actors = new Map<DocId, ActorId>();
   private readonly outboxes = new Map<DocId, Outbox>();
   private readonly localChanges = new Map<DocId, number>();
@@ -138,7 +144,7 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
         return handler(opened, source);
       },
       docScope: (docId) => this.docScopes.get(docId),
-      handleFor: (docId, scope) => this.handleFor(docId, scope),
+      deliver: (docId, scope, kind, items) => this.deliver(docId, scope, kind, items),
       isKnown: (topic, hash) => this.hasEnvelope(topic, hash),
       store: (topic, hash, bytes) => this.storeEnvelope(topic, hash, bytes),
       onOutcome: (outcome, source) => this.record(outcome, source),
@@ -342,20 +348,64 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     const known = this.docScopes.has(docId);
     let handle: DocHandle<unknown> | undefined;
     if (known) {
-      // Registered but possibly never saved (a crash right after creation): then start it empty.
+      // Registered but never saved by the Repo (received but not opened yet, or a crash right after
+      // creation): then start it empty, and merge what was received.
       handle = await this.repo.find(docId as never).catch(() => undefined);
     }
     if (!handle) {
       handle = this.repo.import(emptyDocBytes(), { docId: docId as never });
       if (!handle.isReady()) handle.doneLoading();
     }
-    if (!known) {
-      this.docScopes.set(docId, scope);
-      await this.options.storage.save([DOC_KEY, docId], utf8(scope));
-      this.emit("document", docId, scope);
+    await this.register(docId, scope);
+    await this.savingPending.get(docId)?.catch(() => {});
+    const merged = await mergePending(this.options.storage, docId, handle, (error) =>
+      this.refuse(error, "storage"),
+    );
+    if (merged.length > 0) {
+      await this.repo.flush([docId as never]);
+      await Promise.all(merged.map((key) => this.options.storage.remove(key)));
     }
     this.actors.set(docId, await deriveActor(this.device.signingPublicKey, docId, this.session));
     return handle;
+  }
+
+  /** Records a document as held by this device (in a scope), once. */
+  private async register(docId: DocId, scope: ScopeId): Promise<void> {
+    if (this.docScopes.has(docId)) return;
+    this.docScopes.set(docId, scope);
+    await this.options.storage.save([DOC_KEY, docId], utf8(scope));
+    this.emit("document", docId, scope);
+  }
+
+  /**
+   * Applies verified, authorised content: to the document's handle when it is open (`IntegrityError` if
+   * Automerge refuses it), else to storage, merged when the document is opened (see pending.ts).
+   */
+  private async deliver(
+    docId: DocId,
+    scope: ScopeId,
+    kind: EnvelopeKind,
+    items: Uint8Array[],
+  ): Promise<void> {
+    const open = this.handles.get(docId);
+    if (!open) {
+      await this.register(docId, scope);
+      const saving = storePending(this.options.storage, docId, items);
+      this.savingPending.set(docId, saving);
+      await saving.finally(() => {
+        if (this.savingPending.get(docId) === saving) this.savingPending.delete(docId);
+      });
+      return;
+    }
+    const handle = await open;
+    try {
+      if (kind === EnvelopeKind.snapshot) applySnapshot(handle, items[0]!);
+      else applyChanges(handle, items);
+    } catch (cause) {
+      throw cause instanceof IntegrityError
+        ? cause
+        : new IntegrityError("Automerge refused the changes", { cause });
+    }
   }
 
   private enqueue(docId: DocId, changes: Uint8Array[]): void {
@@ -420,6 +470,10 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     const tracked = p.catch((error) => this.options.logger.error("could not publish a change", error));
     this.pending.add(tracked);
     tracked.finally(() => this.pending.delete(tracked));
+  }
+
+  private refuse(error: CelluleError, source: string): void {
+    this.record({ status: "rejected", error }, source);
   }
 
   private record(outcome: IngestOutcome, source: string): void {
