@@ -11,8 +11,9 @@
  * readers, the previous secret wrapped under the new one so history stays readable.
  */
 import { fromBase64, randomBytes, toBase64Url } from "./bytes.js";
+import { CellDevices } from "./cell-devices.js";
 import { CellKeys } from "./cell-keys.js";
-import { answerLink, type LinkOffer, offerLink } from "./cell-link.js";
+import { answerLink, type LinkOffer } from "./cell-link.js";
 import { CellStore } from "./cell-store.js";
 import type { CelluleDocument } from "./document.js";
 import { Emitter } from "./emitter.js";
@@ -26,7 +27,6 @@ import {
   decline as declineOp,
   type Invitation,
   proposeRules,
-  publicKeys,
   redeemInvite,
   removeDevice,
   removeMember,
@@ -40,14 +40,15 @@ import type { Canonical } from "./governance/canonical.js";
 import { invitationFrom } from "./governance/invitation-text.js";
 import { sealLockboxes } from "./governance/lockbox.js";
 import { GovernanceLog } from "./governance/log.js";
-import { type DeviceKeysPublic, type OpHash, readOp, type SignedOp } from "./governance/ops.js";
+import { type OpHash, readOp, type SignedOp } from "./governance/ops.js";
 import { devicesOf } from "./governance/readers.js";
 import { checkRecords, type SignedRecord, signRecord } from "./governance/records.js";
 import { DEFAULT_RULES, type Role, type Rules } from "./governance/rules.js";
 import { type CellState, type MemberState, memberOfDevice } from "./governance/state.js";
+import type { DeviceIdentity } from "./identity.js";
 import type { CellId, DeviceId, DocId, MemberId, ScopeId } from "./ids.js";
 import type { Kit } from "./kit.js";
-import { newRecoveryPhrase, type PhraseLanguage, recoveryIdentity, recoveryMailbox } from "./recovery.js";
+import { type PhraseLanguage, recoveryIdentity } from "./recovery.js";
 import { fetchMailbox } from "./recovery-mailbox.js";
 import { newScopeSecret } from "./scope.js";
 
@@ -62,9 +63,6 @@ export interface CellEvents {
 /** This device's standing in the cell. */
 export type CellStatus = "joining" | "pending" | "member" | "declined" | "removed";
 
-/** How long without a new op counts as caught up, while recovering. */
-const QUIET_MS = 1000;
-
 /** Split the welcome so that no envelope exceeds the relays' frame limit. */
 const WELCOME_CHUNK = 512 * 1024;
 
@@ -78,9 +76,8 @@ export class Cell extends Emitter<CellEvents> {
   /** Ops already reported through `refused` events. */
   private readonly reported = new Set<string>();
   private readonly store: CellStore;
-  /** Ops this device posted to its member's recovery mailboxes, by mailbox. */
-  private readonly posted = new Map<string, Set<OpHash>>();
   private readonly keys: CellKeys;
+  private readonly devices: CellDevices;
   /** When the last op came from another device (ms), for `quiet`. */
   private lastOp = 0;
 
@@ -101,6 +98,16 @@ export class Cell extends Emitter<CellEvents> {
       inboxScope: (key) => this.inboxScope(key),
       commit: (op) => this.commit(op),
     });
+    this.devices = new CellDevices({
+      kit,
+      keys: this.keys,
+      log: () => this.requireLog(),
+      me: () => this.me(),
+      commit: (op) => this.commit(op),
+      sendOps: (ops, scope, docId) => this.sendOps(ops, scope, docId),
+      sendLog: (scope, docId) => this.sendLog(scope, docId),
+      quiet: (ms, maxMs) => this.quiet(ms, maxMs),
+    });
     kit.onGovernance(id, (opened) => this.receive(opened));
   }
 
@@ -118,12 +125,7 @@ export class Cell extends Emitter<CellEvents> {
     const record = await cell.store.loadRecord();
     if (!record) throw new NotAMemberError(`this device knows no cell ${id.slice(0, 12)}…`);
     const ops = await Promise.all((await cell.store.loadOps()).map((bytes) => readOp(bytes)));
-    const genesis = ops.find((op) => op.body.op.type === "genesis" && op.hash === id);
-    cell.early.push(...ops.filter((op) => op !== genesis && op.body.cell === id));
-    if (genesis) {
-      cell.start(genesis);
-      await cell.refresh();
-    } else if (record.invitation) {
+    if (!(await cell.adopt(ops, false)) && record.invitation) {
       await kit.addScope(cell.inboxScope(record.invitation.id), fromBase64(record.invitation.inbox));
     }
     return cell;
@@ -210,16 +212,8 @@ export class Cell extends Emitter<CellEvents> {
    * Offers to link another device of this member (see cell-link.ts): show `offer.code` (and a QR code of
    * it); when the new device has answered, type the check code it shows into `offer.confirm(code)`.
    */
-  async startLink(ttlMs?: number): Promise<LinkOffer> {
-    if (this.me()?.status !== "member") throw new NotAMemberError("only a member's device links another");
-    return offerLink(
-      {
-        kit: this.kit,
-        certify: (keys) => this.certify(keys),
-        sendLog: (scope, docId) => this.sendLog(scope, docId),
-      },
-      ttlMs,
-    );
+  startLink(ttlMs?: number): Promise<LinkOffer> {
+    return this.devices.offerLink(ttlMs);
   }
 
   /**
@@ -233,36 +227,12 @@ export class Cell extends Emitter<CellEvents> {
     timeoutMs?: number,
   ): Promise<{ checkCode: Promise<string>; cell: Promise<Cell> }> {
     const { checkCode, log } = await answerLink(kit, code, timeoutMs);
-    return { checkCode, cell: log.then((ops) => Cell.fromWelcome(kit, ops)) };
-  }
-
-  /** A cell this device was just linked into, from the log it was sent. */
-  private static async fromWelcome(kit: Kit, ops: SignedOp[]): Promise<Cell> {
-    const genesis = ops.find((op) => op.body.op.type === "genesis");
-    if (!genesis) throw new IntegrityError("the linked device was sent no genesis");
-    const cell = new Cell(kit, genesis.hash as unknown as CellId);
-    await cell.store.saveRecord({});
-    await cell.store.saveOps(ops);
-    cell.early.push(...ops.filter((op) => op !== genesis));
-    cell.start(genesis);
-    await cell.refresh();
-    if (cell.status !== "member") throw new IntegrityError("the log sent does not certify this device");
-    return cell;
-  }
-
-  /** Certifies a device of this device's member, and gives it the keys the member reads. */
-  private async certify(keys: DeviceKeysPublic & { recovery?: boolean }): Promise<void> {
-    const me = this.me()!;
-    const { recovery, ...device } = keys;
-    await this.commit(
-      await writeOp(this.kit.device, this.requireLog(), {
-        type: "add-device",
-        member: me.id,
-        device,
-        ...(recovery ? { recovery } : {}),
-      }),
-    );
-    await this.keys.share(me.id);
+    const cell = log.then(async (ops) => {
+      const cell = await Cell.fromOps(kit, ops);
+      if (cell.status !== "member") throw new IntegrityError("the log sent does not certify this device");
+      return cell;
+    });
+    return { checkCode, cell };
   }
 
   /**
@@ -270,18 +240,8 @@ export class Cell extends Emitter<CellEvents> {
    * certifies the phrase's recovery device (replacing an earlier one), which receives every scope key like
    * the member's other devices; this member's devices then keep the log in its mailbox on the relays.
    */
-  async createRecovery(language: PhraseLanguage = "fr"): Promise<string> {
-    const me = this.me();
-    if (me?.status !== "member") throw new NotAMemberError("only a member makes a recovery phrase");
-    const phrase = newRecoveryPhrase(language);
-    const recovery = await recoveryIdentity(phrase);
-    const log = this.requireLog();
-    for (const id of me.devices) {
-      const d = log.state().devices.get(id)!;
-      if (d.recovery && !d.removed) await this.commit(await removeDevice(this.kit.device, log, id));
-    }
-    await this.certify({ ...publicKeys(recovery), recovery: true });
-    return phrase;
+  createRecovery(language: PhraseLanguage = "fr"): Promise<string> {
+    return this.devices.createRecovery(language);
   }
 
   /**
@@ -293,50 +253,33 @@ export class Cell extends Emitter<CellEvents> {
   static async recover(kit: Kit, phrase: string, options: { timeoutMs?: number } = {}): Promise<Cell> {
     const recovery = await recoveryIdentity(phrase);
     const ops = await fetchMailbox(kit, recovery, options.timeoutMs ?? 30_000);
-    const genesis = ops.find((op) => op.body.op.type === "genesis")!;
-    const cell = new Cell(kit, genesis.hash as unknown as CellId);
-    cell.keys.recovering = recovery;
-    await cell.store.saveRecord({});
-    await cell.store.saveOps(ops);
-    cell.early.push(...ops.filter((op) => op !== genesis));
-    cell.start(genesis);
-    await cell.refresh();
-    const log = cell.requireLog();
-    const member = log.state().devices.get(recovery.id)?.member;
-    if (!member) throw new NotAMemberError("this recovery phrase belongs to no member of the cell it found");
-    await cell.commit(
-      await writeOp(recovery, log, { type: "add-device", member, device: publicKeys(kit.device) }),
-    );
-    await cell.keys.share(member);
-    // Ops made before this device was certified may still be arriving through the scopes just opened:
-    // keep the recovery device's keys until the log is quiet, then give this device the keys they made.
-    const latest = () => new Map([...log.state().scopes].map(([scope, e]) => [scope, e.at(-1)!.op]));
-    const before = latest();
-    cell.lastOp = Date.now();
-    await cell.quiet(QUIET_MS, 10 * QUIET_MS);
-    const changed = [...latest()].filter(([scope, op]) => before.get(scope) !== op).map(([scope]) => scope);
-    if (changed.length > 0) await cell.keys.share(member, changed);
+    const cell = await Cell.fromOps(kit, ops, recovery);
+    await cell.devices.completeRecovery(recovery);
     cell.keys.recovering = undefined;
     await cell.refresh();
     return cell;
   }
 
-  /** Posts the ops not posted yet to the recovery mailbox of each of this member's recovery devices. */
-  private async postToMailboxes(): Promise<void> {
-    const me = this.me();
-    if (me?.status !== "member" || this.keys.recovering) return;
-    const log = this.requireLog();
-    for (const id of me.devices) {
-      const d = log.state().devices.get(id)!;
-      if (!d.recovery || d.removed) continue;
-      const mailbox = await recoveryMailbox(d.keys.agreement);
-      await this.keys.once(mailbox.scope, () => this.kit.addScope(mailbox.scope, mailbox.secret));
-      const posted = this.posted.get(mailbox.scope) ?? new Set<OpHash>();
-      this.posted.set(mailbox.scope, posted);
-      const fresh = log.all().filter((op) => !posted.has(op.hash));
-      for (const op of fresh) posted.add(op.hash);
-      if (fresh.length > 0) await this.sendOps(fresh, mailbox.scope, mailbox.scope);
-    }
+  /** A cell this device was just sent the log of (linking, recovery), recorded as its own. */
+  private static async fromOps(kit: Kit, ops: SignedOp[], recovering?: DeviceIdentity): Promise<Cell> {
+    const genesis = ops.find((op) => op.body.op.type === "genesis");
+    if (!genesis) throw new IntegrityError("this device was sent no genesis");
+    const cell = new Cell(kit, genesis.hash as unknown as CellId);
+    cell.keys.recovering = recovering;
+    await cell.store.saveRecord({});
+    await cell.adopt(ops, true);
+    return cell;
+  }
+
+  /** Takes ops into the log (stored first when `save`); with the genesis among them, opens the keys. */
+  private async adopt(ops: SignedOp[], save: boolean): Promise<boolean> {
+    if (save) await this.store.saveOps(ops);
+    const genesis = ops.find((op) => op.body.op.type === "genesis" && op.hash === (this.id as string));
+    this.early.push(...ops.filter((op) => op !== genesis && op.body.cell === this.id));
+    if (!genesis) return false;
+    this.start(genesis);
+    await this.refresh();
+    return true;
   }
 
   /** Signs a record that matters (a stamp, a vote) for a document; see `checkRecords`. */
@@ -546,9 +489,10 @@ export class Cell extends Emitter<CellEvents> {
     if (!before) await this.kit.publishGovernance(this.id, members, [op.bytes]);
   }
 
-  /** Resolves once no op has come for `ms` (or after `maxMs`). */
+  /** Waits at least `ms`, then until no op has come from another device for `ms` (at most `maxMs`). */
   private async quiet(ms: number, maxMs: number): Promise<void> {
     const end = Date.now() + maxMs;
+    this.lastOp = Date.now();
     while (Date.now() - this.lastOp < ms && Date.now() < end) {
       await new Promise((r) => setTimeout(r, ms / 4));
     }
@@ -594,7 +538,7 @@ export class Cell extends Emitter<CellEvents> {
     const log = this.requireLog();
     await this.keys.openAll();
     await this.keys.rotateStale();
-    await this.postToMailboxes();
+    await this.devices.postToMailboxes();
     this.emit("change", log.state());
     for (const { op, error } of this.refused()) {
       if (this.reported.has(op.hash)) continue;
