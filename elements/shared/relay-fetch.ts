@@ -1,0 +1,71 @@
+/**
+ * Fetching a cell's public files from its relays, as a keyless widget does: each relay in turn, each with a
+ * time limit, the next one when a relay is down, slow, answers an error, or serves something the caller's
+ * check refuses (a tampered edition). The widget can then say which: nothing reachable, or nothing valid.
+ */
+
+/** Why no relay gave a usable answer. */
+export type RelayFailure = "unreachable" | "invalid";
+
+/** No relay gave a usable answer: `reason` says whether none answered or none answered validly. */
+export class RelayFetchError extends Error {
+  constructor(
+    readonly reason: RelayFailure,
+    /** What went wrong at each relay, in the order tried. */
+    readonly attempts: { relay: string; error: string }[],
+  ) {
+    super(
+      reason === "unreachable"
+        ? `no relay answered (${attempts.map((a) => `${a.relay}: ${a.error}`).join("; ")})`
+        : `no relay served a valid answer (${attempts.map((a) => `${a.relay}: ${a.error}`).join("; ")})`,
+    );
+    this.name = "RelayFetchError";
+  }
+}
+
+/** Options of {@link fetchFromRelays}. */
+export interface RelayFetchOptions<T> {
+  /** How long one relay may take, in ms. @default 4000 */
+  timeoutMs?: number;
+  /** Turns a response body into the value, or throws when it is not acceptable (e.g. a bad signature). */
+  check: (body: unknown, relay: string) => Promise<T> | T;
+  /** Cancels every attempt. */
+  signal?: AbortSignal;
+}
+
+/**
+ * GETs `path` (JSON) from each relay in turn until one answers with something `check` accepts; resolves
+ * with that value and the relay that served it. `RelayFetchError` when none does.
+ */
+export async function fetchFromRelays<T>(
+  relays: readonly string[],
+  path: string,
+  options: RelayFetchOptions<T>,
+): Promise<{ value: T; relay: string }> {
+  const attempts: { relay: string; error: string }[] = [];
+  let answered = false;
+  for (const relay of relays) {
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    options.signal?.addEventListener("abort", abort, { once: true });
+    const timer = setTimeout(abort, options.timeoutMs ?? 4000);
+    try {
+      const response = await fetch(new URL(path, relay), {
+        signal: controller.signal,
+        credentials: "omit",
+        referrerPolicy: "no-referrer",
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const body: unknown = await response.json();
+      answered = true;
+      return { value: await options.check(body, relay), relay };
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      attempts.push({ relay, error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", abort);
+    }
+  }
+  throw new RelayFetchError(answered ? "invalid" : "unreachable", attempts);
+}
