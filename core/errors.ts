@@ -104,3 +104,10 @@ export class ClosedError extends CelluleError {
     super("closed", `${what} is closed`);
   }
 }
+
+/** A signed document of another cell than the one asked for (an edition served for the wrong cell ID). */
+export class WrongCellError extends CelluleError {
+  constructor(message: string) {
+    super("wrong-cell", message);
+  }
+}

@@ -35,6 +35,7 @@ export type * from "./ids.js";
 export type { IngestOutcome } from "./ingest.js";
 export { createKit, Kit, type KitEvents, type KitOptions, type KitStats } from "./kit.js";
 export { createLogger, type Logger } from "./log.js";
+export * from "./public/index.js";
 export { newRecoveryPhrase, type PhraseLanguage, phraseEntropy } from "./recovery.js";
 export { FrameType, RELAY_DEFAULTS, RelayErrorCode } from "./relay-protocol.js";
 export { newScopeSecret, publicEpoch, type ScopeEpoch, sealedEpoch } from "./scope.js";

@@ -16,6 +16,8 @@ import { fileURLToPath } from "node:url";
 import { WebSocketServer } from "ws";
 import { RELAY_DEFAULTS } from "../../core/relay-protocol.js";
 import { RelayHub } from "./connection.js";
+import { editionRoutes } from "./edition-routes.js";
+import { EditionStore } from "./edition-store.js";
 import { FRAME_SLACK } from "./frames.js";
 import { describeError, type RelayLogger, stderrLogger } from "./log.js";
 import { PeerCursors, PeerLink, type PeerStatus, peerWsUrl } from "./peer.js";
@@ -120,6 +122,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayServer> {
   };
   const peerUrls = (options.peers ?? []).map(peerWsUrl);
   const store = await RelayStore.open(options.dataDir, { cacheBytes: options.cacheBytes, log });
+  const editions = await EditionStore.open(store.dir, log);
   const started = Date.now();
   const hub = new RelayHub(store, limits, log);
   const cursors = await PeerCursors.load(store.dir, log);
@@ -137,7 +140,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayServer> {
       store,
       log,
       ...limits,
-      routes: options.routes,
+      routes: [...editionRoutes(editions), ...(options.routes ?? [])],
       health: () => {
         const s = stats();
         return {

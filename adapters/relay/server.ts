@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { readHeader } from "../../core/envelope.js";
-import { CelluleError, IntegrityError, QuotaError, StorageError } from "../../core/errors.js";
+import { CelluleError, IntegrityError, QuotaError, StorageError, WrongCellError } from "../../core/errors.js";
 import { RelayErrorCode } from "../../core/relay-protocol.js";
 import { TokenBucket } from "./connection.js";
 import { describeError, type RelayLogger } from "./log.js";
@@ -133,7 +133,7 @@ async function getTopic(ctx: RouteContext): Promise<void> {
 }
 
 /** Reads a request body of at most `max` bytes; `HttpError` 413 beyond. */
-async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+export async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? "0");
   if (declared > max) throw new HttpError(413, RelayErrorCode.tooLarge, `body over ${max} bytes`);
   const chunks: Buffer[] = [];
@@ -179,7 +179,7 @@ export function createHttpHandler(options: HttpOptions): (req: IncomingMessage, 
     if (req.method === "OPTIONS") {
       res.writeHead(204, {
         ...CORS,
-        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+        "Access-Control-Allow-Methods": "GET, POST, PUT, OPTIONS",
         "Access-Control-Allow-Headers": req.headers["access-control-request-headers"] ?? "Content-Type",
         "Access-Control-Max-Age": "86400",
       });
@@ -214,11 +214,13 @@ export function createHttpHandler(options: HttpOptions): (req: IncomingMessage, 
           ? [e.status, e.relayCode]
           : e instanceof IntegrityError
             ? [400, RelayErrorCode.badEnvelope]
-            : e instanceof QuotaError
-              ? [413, RelayErrorCode.tooLarge]
-              : e instanceof StorageError
-                ? [503, RelayErrorCode.storage]
-                : [500, 0];
+            : e instanceof WrongCellError
+              ? [400, RelayErrorCode.badEnvelope]
+              : e instanceof QuotaError
+                ? [413, RelayErrorCode.tooLarge]
+                : e instanceof StorageError
+                  ? [503, RelayErrorCode.storage]
+                  : [500, 0];
       if (status >= 500) log.error(`${req.method} ${req.url} failed`, e);
       if (res.headersSent) {
         res.destroy();

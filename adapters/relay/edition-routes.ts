@@ -1,0 +1,105 @@
+/**
+ * HTTP routes of editions: `PUT /c/<cellId>/edition` (verified before it is kept), `GET
+ * /c/<cellId>/edition.json`, `/feed.atom`, `/events.ics` and `/c/<cellId>` (HTML, `?lang=en`), with ETags,
+ * 304 answers and open CORS so any page, static host or CDN can serve them.
+ */
+import { MAX_EDITION_BYTES } from "../../core/public/format.js";
+import { RelayErrorCode } from "../../core/relay-protocol.js";
+import { pageLang, renderAtom, renderHtml, renderIcs } from "./edition-render.js";
+import type { EditionStore, StoredEdition } from "./edition-store.js";
+import { HttpError, type Route, type RouteContext, readBody, sendJson } from "./server.js";
+
+const CELL = "([0-9a-f]{64})";
+
+/** Max age, in seconds, caches may keep an edition or its renderings before revalidating. */
+export const EDITION_MAX_AGE_S = 60;
+
+function stored(editions: EditionStore, ctx: RouteContext): StoredEdition {
+  const e = editions.get(ctx.params[0]!);
+  if (!e) throw new HttpError(404, 0, "no edition of this cell here");
+  return e;
+}
+
+function serve(ctx: RouteContext, e: StoredEdition, name: string, type: string, make: () => string): void {
+  const { req, res } = ctx;
+  const etag = `"${e.hash.slice(0, 32)}${name ? `-${name}` : ""}"`;
+  const headers = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": `public, max-age=${EDITION_MAX_AGE_S}, stale-while-revalidate=86400`,
+    ETag: etag,
+    "Last-Modified": new Date(e.edition.at).toUTCString(),
+  };
+  const match = req.headers["if-none-match"];
+  if (match?.split(",").some((m) => m.trim().replace(/^W\//, "") === etag)) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  let body = name ? e.rendered.get(name) : e.bytes;
+  if (!body) {
+    body = Buffer.from(make());
+    e.rendered.set(name, body);
+  }
+  res.writeHead(200, { ...headers, "Content-Type": type, "Content-Length": body.length });
+  res.end(req.method === "HEAD" ? undefined : body);
+}
+
+/** The edition routes over `editions`. */
+export function editionRoutes(editions: EditionStore): Route[] {
+  return [
+    {
+      method: "PUT",
+      path: new RegExp(`^/c/${CELL}/edition$`),
+      async handle(ctx) {
+        const bytes = await readBody(ctx.req, MAX_EDITION_BYTES);
+        const outcome = await editions.put(ctx.params[0]!, bytes);
+        const hash = editions.get(ctx.params[0]!)!.hash;
+        sendJson(ctx.res, outcome === "stored" ? 201 : outcome === "same" ? 200 : 409, {
+          ok: outcome !== "older",
+          outcome,
+          current: hash,
+        });
+      },
+    },
+    {
+      method: "GET",
+      path: new RegExp(`^/c/${CELL}/edition\\.json$`),
+      handle: (ctx) => serve(ctx, stored(editions, ctx), "", "application/json; charset=utf-8", () => ""),
+    },
+    {
+      method: "GET",
+      path: new RegExp(`^/c/${CELL}/feed\\.atom$`),
+      handle(ctx) {
+        const e = stored(editions, ctx);
+        const self = `${ctx.req.headers.host ? `http://${ctx.req.headers.host}` : ""}${ctx.url.pathname}`;
+        serve(ctx, e, "atom", "application/atom+xml; charset=utf-8", () => renderAtom(e.edition, self));
+      },
+    },
+    {
+      method: "GET",
+      path: new RegExp(`^/c/${CELL}/events\\.ics$`),
+      handle(ctx) {
+        const e = stored(editions, ctx);
+        serve(ctx, e, "ics", "text/calendar; charset=utf-8", () => renderIcs(e.edition));
+      },
+    },
+    {
+      method: "GET",
+      path: new RegExp(`^/c/${CELL}/?$`),
+      handle(ctx) {
+        const e = stored(editions, ctx);
+        const lang = pageLang(ctx.url.searchParams.get("lang"));
+        serve(ctx, e, `html-${lang}`, "text/html; charset=utf-8", () => renderHtml(e.edition, lang));
+      },
+    },
+    ...(["GET", "PUT"] as const).map((method) => ({
+      method,
+      path: /^\/c\/([^/]+)(?:\/.*)?$/,
+      handle(): void {
+        throw new HttpError(400, RelayErrorCode.malformed, "a cell ID is 64 lowercase hex digits");
+      },
+    })),
+  ];
+}

@@ -1,0 +1,262 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  buildEdition,
+  type PublicContent,
+  Publisher,
+  relaySink,
+  signEdition,
+} from "../../core/public/index.js";
+import { DAY, NOW, publishingCell, sampleContent } from "../../core/public/test-support.js";
+import { foldIcsLine } from "./edition-render.js";
+import { type RelayServer, silentLogger, startRelay } from "./index.js";
+
+type Cell = Awaited<ReturnType<typeof publishingCell>>;
+let relay: RelayServer;
+let dataDir: string;
+let cell: Cell;
+
+const put = (c: Cell, bytes: Uint8Array, id: string = c.genesis.hash) =>
+  fetch(`${relay.url}/c/${id}/edition`, { method: "PUT", body: Buffer.from(bytes) });
+const signed = (c: Cell, content: PublicContent, at: number) =>
+  signEdition(buildEdition(c.genesis, c.keys.chain, content, at), c.keys.signing.privateKey);
+
+const HOSTILE = [
+  "<img src=x onerror=alert(1)>",
+  "<script>alert(1)</script>",
+  "\u202Egnp.exe",
+  '"><svg onload=alert(1)>',
+  "a & b ; c , d\nnouvelle ligne \\ fin",
+];
+
+function hostileContent() {
+  const c = sampleContent();
+  c.profile.name = HOSTILE.join(" ");
+  c.profile.description = "d".repeat(99_000);
+  c.posts.push({
+    id: "h1",
+    title: HOSTILE.join(" "),
+    text: `${HOSTILE.join("\n")}\n${"x".repeat(99_000)}`,
+    author: "\u202Eeve",
+    date: NOW,
+    visibility: "public",
+  });
+  c.events.push({
+    id: "h2",
+    title: "Réunion; ordre du jour, vote\nsuite",
+    description: `${"é".repeat(200)} <b>&`,
+    place: "Salle \\ 3",
+    start: NOW + DAY,
+    end: NOW + DAY,
+    visibility: "public",
+  });
+  return c;
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "cellule-editions-"));
+  relay = await startRelay({ dataDir, log: silentLogger });
+  cell = await publishingCell();
+});
+
+afterAll(async () => {
+  await relay.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("relay editions", () => {
+  it("stores a verified edition, serves it with ETag, 304, cache and CORS headers", async () => {
+    const bytes = await signed(cell, sampleContent(), NOW);
+    expect((await put(cell, bytes)).status).toBe(201);
+    expect((await put(cell, bytes)).status).toBe(200);
+    const res = await fetch(`${relay.url}/c/${cell.genesis.hash}/edition.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(res.headers.get("cache-control")).toMatch(/max-age=\d+/);
+    expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
+    const etag = res.headers.get("etag")!;
+    const again = await fetch(`${relay.url}/c/${cell.genesis.hash}/edition.json`, {
+      headers: { "If-None-Match": etag },
+    });
+    expect(again.status).toBe(304);
+    expect(again.headers.get("etag")).toBe(etag);
+    const pre = await fetch(`${relay.url}/c/${cell.genesis.hash}/edition`, {
+      method: "OPTIONS",
+      headers: { Origin: "https://blog.example", "Access-Control-Request-Method": "PUT" },
+    });
+    expect(pre.headers.get("access-control-allow-methods")).toContain("PUT");
+  });
+
+  it("keeps only the newest edition (ties broken by hash) and keeps it across a restart", async () => {
+    const c = await publishingCell();
+    const newer = await signed(c, sampleContent(), NOW + 10);
+    const older = await signed(c, sampleContent(), NOW + 5);
+    expect((await put(c, newer)).status).toBe(201);
+    expect((await put(c, older)).status).toBe(409);
+    const tieA = await signed(c, sampleContent(), NOW + 20);
+    const tieB = await signed(c, sampleContent(), NOW + 20); // same body, another signature
+    await put(c, tieA);
+    await put(c, tieB);
+    const first = Buffer.from(
+      await (await fetch(`${relay.url}/c/${c.genesis.hash}/edition.json`)).arrayBuffer(),
+    );
+    await put(c, tieA); // order does not matter: the larger hash wins either way
+    const second = Buffer.from(
+      await (await fetch(`${relay.url}/c/${c.genesis.hash}/edition.json`)).arrayBuffer(),
+    );
+    expect(second.equals(first)).toBe(true);
+    expect([Buffer.from(tieA), Buffer.from(tieB)].some((b) => b.equals(first))).toBe(true);
+
+    await relay.close();
+    relay = await startRelay({ dataDir, log: silentLogger });
+    const after = Buffer.from(
+      await (await fetch(`${relay.url}/c/${c.genesis.hash}/edition.json`)).arrayBuffer(),
+    );
+    expect(after.equals(first)).toBe(true);
+    expect((await readdir(join(dataDir, "editions"))).filter((n) => n.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("refuses tampered, foreign and oversized editions and bad cell IDs, storing nothing", async () => {
+    const c = await publishingCell();
+    const other = await publishingCell();
+    const bytes = await signed(c, sampleContent(), NOW);
+    const flipped = bytes.slice();
+    flipped[bytes.length >> 1]! ^= 1;
+    expect((await put(c, flipped)).status).toBe(400);
+    const foreign = await put(other, bytes);
+    expect(foreign.status).toBe(400);
+    expect((await foreign.json()).error).toMatch(/edition of cell/);
+    expect((await put(c, new Uint8Array(3 * 1024 * 1024))).status).toBe(413);
+    expect((await put(c, bytes, "not-a-cell")).status).toBe(400);
+    expect((await fetch(`${relay.url}/c/NOT-A-CELL/edition.json`)).status).toBe(400);
+    expect((await fetch(`${relay.url}/c/${c.genesis.hash}/edition.json`)).status).toBe(404);
+    expect((await fetch(`${relay.url}/c/${other.genesis.hash}/feed.atom`)).status).toBe(404);
+  });
+
+  it("serves the public journal as Atom, escaped, members-only posts absent", async () => {
+    const c = await publishingCell();
+    await put(c, await signed(c, hostileContent(), NOW));
+    const res = await fetch(`${relay.url}/c/${c.genesis.hash}/feed.atom`);
+    expect(res.headers.get("content-type")).toMatch(/^application\/atom\+xml/);
+    const xml = await res.text();
+    expect(xml).not.toContain("<img");
+    expect(xml).not.toContain("<script");
+    expect(xml).not.toContain("Code de la porte");
+    const entries = [...xml.matchAll(/<entry>([\s\S]*?)<\/entry>/g)].map((m) => m[1]!);
+    expect(entries).toHaveLength(4);
+    const unescapeXml = (s: string) =>
+      s.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&amp;/g, "&");
+    const hostile = entries.find((e) => e.includes(":post:h1"))!;
+    expect(unescapeXml(/<title>([^<]*)<\/title>/.exec(hostile)![1]!)).toBe(HOSTILE.join(" "));
+    expect(/<link href="https:\/\/example.org\/tract.pdf" title="Le tract"\/>/.test(xml)).toBe(true);
+    // Only the five XML escapes and no raw markup inside text nodes.
+    for (const e of entries)
+      for (const m of e.matchAll(/>([^<]*)</g)) expect(m[1]).not.toMatch(/&(?!#\d+;|amp;)/);
+  });
+
+  it("serves public events as iCalendar with RFC 5545 escaping and folding", async () => {
+    const c = await publishingCell();
+    await put(c, await signed(c, hostileContent(), NOW));
+    const res = await fetch(`${relay.url}/c/${c.genesis.hash}/events.ics`);
+    expect(res.headers.get("content-type")).toMatch(/^text\/calendar/);
+    const ics = await res.text();
+    expect(ics.endsWith("\r\n")).toBe(true);
+    const physical = ics.slice(0, -2).split("\r\n");
+    for (const l of physical) expect(Buffer.byteLength(l)).toBeLessThanOrEqual(75);
+    expect(ics.replace(/\r\n/g, "")).not.toContain("\n");
+    const lines = ics.slice(0, -2).replace(/\r\n /g, "").split("\r\n");
+    expect(lines[0]).toBe("BEGIN:VCALENDAR");
+    expect(lines.at(-1)).toBe("END:VCALENDAR");
+    expect(lines.filter((l) => l === "BEGIN:VEVENT")).toHaveLength(2); // e1 and h2; past and members-only absent
+    expect(lines).toContain("SUMMARY:Réunion\\; ordre du jour\\, vote\\nsuite");
+    expect(lines).toContain("LOCATION:Salle \\\\ 3");
+    expect(lines).toContain(`DESCRIPTION:${"é".repeat(200)} <b>&`);
+    expect(lines).toContain("DTSTART:20261125T120000Z");
+    expect(ics).not.toContain("Local");
+    // Folding never splits a multi-byte character.
+    expect(
+      foldIcsLine(`X:${"é".repeat(100)}`)
+        .split("\r\n ")
+        .every((p) => !p.includes("\ufffd")),
+    ).toBe(true);
+  });
+
+  it("renders HTML with everything escaped, only http/https/mailto links, fr by default and en on demand", async () => {
+    const c = await publishingCell();
+    const content = hostileContent();
+    const links = [
+      "javascript:alert(1)",
+      " JaVaScRiPt:alert(1)",
+      "java\tscript:alert(1)",
+      "DATA:text/html,<b>",
+      "vbscript:x",
+    ];
+    content.posts.push(
+      ...links.map((link, i) => ({
+        id: `l${i}`,
+        title: `lien ${i}`,
+        text: "",
+        link,
+        author: "x",
+        date: NOW,
+        visibility: "public" as const,
+      })),
+    );
+    // The relay re-checks links even in a validly signed edition whose author skipped the checks.
+    const body = buildEdition(c.genesis, c.keys.chain, sampleContent(), NOW);
+    body.posts = content.posts.filter((p) => p.visibility === "public");
+    body.profile = content.profile;
+    await put(c, await signEdition(body, c.keys.signing.privateKey));
+    const fr = await (await fetch(`${relay.url}/c/${c.genesis.hash}`)).text();
+    expect(fr).toContain('<html lang="fr">');
+    expect(fr).toContain("Événements");
+    expect(fr).not.toMatch(/<img|<script|<svg/i);
+    expect(fr).toContain("&#60;img src=x onerror=alert(1)&#62;");
+    expect(fr).not.toMatch(/href="\s*(javascript|data|vbscript)/i);
+    expect(fr).not.toContain("\u202E");
+    expect(fr).toContain("<bdi>eve</bdi>");
+    expect(fr).toContain('href="https://example.org/tract.pdf"');
+    expect(
+      [...fr.matchAll(/href="([^"]*)"/g)]
+        .map((m) => m[1])
+        .every((h) => /^(https?:|mailto:|[0-9a-f]{64}\/)/.test(h!)),
+    ).toBe(true);
+    const en = await (await fetch(`${relay.url}/c/${c.genesis.hash}?lang=en`)).text();
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain("Events");
+    expect(en.length).toBeGreaterThan(99_000);
+  });
+});
+
+describe("Publisher", () => {
+  it("publishes to the relay after changes, debounced, newest last", async () => {
+    const c = await publishingCell();
+    let content = sampleContent();
+    let sent = 0;
+    const sink = relaySink([relay.url, "http://127.0.0.1:1"]);
+    const publisher = new Publisher({
+      genesis: c.genesis,
+      keys: c.keys,
+      content: () => content,
+      sink: async (id, bytes) => {
+        sent++;
+        await sink(id, bytes);
+      },
+      debounceMs: 20,
+    });
+    publisher.changed();
+    content = { ...content, profile: { ...content.profile, name: "Nouveau nom" } };
+    publisher.changed();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sent).toBe(1);
+    const got = await (await fetch(`${relay.url}/c/${c.genesis.hash}/edition.json`)).json();
+    expect(got.edition.profile.name).toBe("Nouveau nom");
+    await publisher.close();
+    expect(() => publisher.changed()).toThrow(/closed/);
+    await expect(relaySink(["http://127.0.0.1:1"])(c.genesis.hash, new Uint8Array(1))).rejects.toThrow(
+      /no relay/,
+    );
+  });
+});
