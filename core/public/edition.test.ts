@@ -144,3 +144,22 @@ describe("editions", () => {
     expect(strip(signed)).toBe(strip(bytes));
   });
 });
+
+describe("the verifier stays small", () => {
+  it("imports nothing beyond bytes, crypto, errors and the format (no Automerge, no WASM)", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const seen = new Set<string>();
+    const walk = async (url: URL): Promise<void> => {
+      if (seen.has(url.href)) return;
+      seen.add(url.href);
+      const text = await readFile(url, "utf8");
+      for (const m of text.matchAll(/^import\s+(?!type\b)[^;]*?from\s+"([^"]+)"/gm)) {
+        expect(m[1], `${url.pathname} imports ${m[1]}`).toMatch(/^\.\.?\//);
+        await walk(new URL(m[1]!.replace(/\.js$/, ".ts"), url));
+      }
+    };
+    await walk(new URL("./verify.ts", import.meta.url));
+    const names = [...seen].map((u) => u.replace(/^.*\/core\//, "")).sort();
+    expect(names).toEqual(["bytes.ts", "crypto.ts", "errors.ts", "public/format.ts", "public/verify.ts"]);
+  });
+});

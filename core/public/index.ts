@@ -1,5 +1,6 @@
 /** The cell's public face: content, editions, their verification and publication. */
 export * from "./content.js";
+export * from "./documents.js";
 export * from "./edition.js";
 export * from "./format.js";
 export * from "./publisher.js";
