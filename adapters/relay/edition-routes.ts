@@ -46,8 +46,14 @@ function serve(ctx: RouteContext, e: StoredEdition, name: string, type: string, 
   res.end(req.method === "HEAD" ? undefined : body);
 }
 
-/** The edition routes over `editions`. */
-export function editionRoutes(editions: EditionStore): Route[] {
+/**
+ * The edition routes over `editions`; `onStored` is told of each newer edition kept (e.g. to copy it to
+ * peers).
+ */
+export function editionRoutes(
+  editions: EditionStore,
+  onStored: (cell: string, bytes: Uint8Array) => void = () => {},
+): Route[] {
   return [
     {
       method: "PUT",
@@ -55,6 +61,7 @@ export function editionRoutes(editions: EditionStore): Route[] {
       async handle(ctx) {
         const bytes = await readBody(ctx.req, MAX_EDITION_BYTES);
         const outcome = await editions.put(ctx.params[0]!, bytes);
+        if (outcome === "stored") onStored(ctx.params[0]!, bytes);
         const hash = editions.get(ctx.params[0]!)!.hash;
         sendJson(ctx.res, outcome === "stored" ? 201 : outcome === "same" ? 200 : 409, {
           ok: outcome !== "older",

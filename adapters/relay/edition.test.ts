@@ -230,6 +230,33 @@ describe("relay editions", () => {
   });
 });
 
+describe("peered relays", () => {
+  it("copy a newer edition to each other, once", async () => {
+    const dirs = await Promise.all([1, 2].map(() => mkdtemp(join(tmpdir(), "cellule-editions-peer-"))));
+    const b = await startRelay({ dataDir: dirs[1]!, log: silentLogger });
+    const a = await startRelay({ dataDir: dirs[0]!, log: silentLogger, peers: [b.url] });
+    try {
+      const c = await publishingCell();
+      const bytes = await signed(c, sampleContent(), NOW);
+      const res = await fetch(`${a.url}/c/${c.genesis.hash}/edition`, {
+        method: "PUT",
+        body: Buffer.from(bytes),
+      });
+      expect(res.status).toBe(201);
+      let got: Response | undefined;
+      for (let i = 0; i < 100 && got?.status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        got = await fetch(`${b.url}/c/${c.genesis.hash}/edition.json`);
+      }
+      expect(Buffer.from(await got!.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+      for (const d of dirs) await rm(d, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("Publisher", () => {
   it("publishes to the relay after changes, debounced, newest last", async () => {
     const c = await publishingCell();

@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { WebSocketServer } from "ws";
 import { RELAY_DEFAULTS } from "../../core/relay-protocol.js";
 import { RelayHub } from "./connection.js";
+import { editionForwarder } from "./edition-peers.js";
 import { editionRoutes } from "./edition-routes.js";
 import { EditionStore } from "./edition-store.js";
 import { FRAME_SLACK } from "./frames.js";
@@ -140,7 +141,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayServer> {
       store,
       log,
       ...limits,
-      routes: [...editionRoutes(editions), ...(options.routes ?? [])],
+      routes: [...editionRoutes(editions, editionForwarder(peerUrls, log)), ...(options.routes ?? [])],
       health: () => {
         const s = stats();
         return {
