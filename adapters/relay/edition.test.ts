@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InvalidArgumentError } from "../../core/errors.js";
 import {
   buildEdition,
   type PublicContent,
@@ -285,5 +286,30 @@ describe("Publisher", () => {
     await expect(relaySink(["http://127.0.0.1:1"])(c.genesis.hash, new Uint8Array(1))).rejects.toThrow(
       /no relay/,
     );
+  });
+
+  it("refuses a missing chain, and reports bad content without sending anything", async () => {
+    const c = await publishingCell();
+    const base = { genesis: c.genesis, content: sampleContent, sink: async () => {} };
+    expect(() => new Publisher({ ...base, keys: { ...c.keys, chain: [] } })).toThrow(InvalidArgumentError);
+    let sent = 0;
+    const errors: unknown[] = [];
+    const bad = new Publisher({
+      ...base,
+      keys: c.keys,
+      content: () => ({ ...sampleContent(), profile: { ...sampleContent().profile, name: "" } }),
+      sink: async () => {
+        sent++;
+      },
+      debounceMs: 5,
+      onError: (e) => errors.push(e),
+    });
+    await expect(bad.publish()).rejects.toBeInstanceOf(InvalidArgumentError);
+    bad.changed();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(InvalidArgumentError);
+    expect(sent).toBe(0);
+    await bad.close();
   });
 });
