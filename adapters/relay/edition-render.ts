@@ -207,7 +207,7 @@ export function renderHtml(e: VerifiedEdition, lang: "fr" | "en"): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'none'">
 <title>${h(name)}</title>
-<link rel="alternate" type="application/atom+xml" href="${h(e.cell)}/feed.atom">
+<link rel="alternate" type="application/atom+xml" href="/c/${h(e.cell)}/feed.atom">
 </head>
 <body>
 <header><h1 dir="auto">${h(name)}</h1>
@@ -225,7 +225,7 @@ ${page(t.about, str(e.pages.about))}
 ${page(t.whyJoin, str(e.pages.whyJoin))}
 ${page(t.contact, str(e.pages.contact))}
 </main>
-<footer><p><a href="${h(e.cell)}/feed.atom">Atom</a> · <a href="${h(e.cell)}/events.ics">iCalendar</a></p></footer>
+<footer><p><a href="/c/${h(e.cell)}/feed.atom">Atom</a> · <a href="/c/${h(e.cell)}/events.ics">iCalendar</a></p></footer>
 </body>
 </html>
 `;

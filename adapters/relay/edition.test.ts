@@ -222,7 +222,7 @@ describe("relay editions", () => {
     expect(
       [...fr.matchAll(/href="([^"]*)"/g)]
         .map((m) => m[1])
-        .every((h) => /^(https?:|mailto:|[0-9a-f]{64}\/)/.test(h!)),
+        .every((h) => /^(https?:|mailto:|\/c\/[0-9a-f]{64}\/)/.test(h!)),
     ).toBe(true);
     const en = await (await fetch(`${relay.url}/c/${c.genesis.hash}?lang=en`)).text();
     expect(en).toContain('<html lang="en">');
