@@ -105,6 +105,13 @@ describe("editions", () => {
       await expect(verifyEdition(utf8(text))).rejects.toBeInstanceOf(IntegrityError);
     }
     await expect(verifyEdition(new Uint8Array([0xff, 0xfe]))).rejects.toBeInstanceOf(IntegrityError);
+    const { bytes } = await edition();
+    // A signature of 85 characters is not base64 at all.
+    const cut = fromUtf8(bytes).replace(
+      /"sig":"([^"]+)"}$/,
+      (_, sig: string) => `"sig":"${sig.slice(0, 85)}"}`,
+    );
+    await expect(verifyEdition(utf8(cut))).rejects.toBeInstanceOf(IntegrityError);
     await expect(verifyEdition("text" as unknown as Uint8Array)).rejects.toBeInstanceOf(IntegrityError);
     await expect(verifyEdition(new Uint8Array(3 * 1024 * 1024))).rejects.toBeInstanceOf(IntegrityError);
   });

@@ -28,11 +28,17 @@ function split(bytes: Uint8Array, field: string): { body: Uint8Array; text: stri
   const prefix = `{"${field}":`;
   const m = /,"sig":"([A-Za-z0-9_-]{80,90})"}$/.exec(text);
   if (!text.startsWith(prefix) || !m) throw new IntegrityError(`${field} is malformed`);
+  let sig: Uint8Array;
+  try {
+    sig = fromBase64(m[1]!);
+  } catch {
+    throw new IntegrityError(`${field} has a malformed signature`);
+  }
   // Prefix and suffix are ASCII: character offsets are byte offsets there.
   return {
     body: bytes.subarray(prefix.length, bytes.length - m[0].length),
     text: text.slice(prefix.length, text.length - m[0].length),
-    sig: fromBase64(m[1]!),
+    sig,
   };
 }
 
