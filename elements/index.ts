@@ -1,6 +1,15 @@
 /**
- * Cellule's Lit web components for blogs and the member space. The public widgets come with the public-face
- * work; this entry point already provides the registration every widget uses.
+ * Cellule's Lit web components for blogs and the member space. Importing this module registers every
+ * widget, once (a blog may load it twice): `<cell-card>`, `<cell-journal>`.
  * @packageDocumentation
  */
+import { CellCard } from "./cell-card/cell-card.js";
+import { CellJournal } from "./cell-journal/cell-journal.js";
+import { defineElement } from "./define.js";
+
+export { CellCard } from "./cell-card/cell-card.js";
+export { CellJournal } from "./cell-journal/cell-journal.js";
 export { defineElement, ELEMENTS_VERSION } from "./define.js";
+
+defineElement("cell-card", CellCard);
+defineElement("cell-journal", CellJournal);

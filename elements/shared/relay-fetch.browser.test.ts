@@ -15,9 +15,10 @@ describe("fetchFromRelays", () => {
   it("falls back to the next relay when one is down, and says which relay served", async () => {
     const live = await relayUrl();
     const { value, relay } = await fetchFromRelays([DEAD, live], "/health", {
-      check: (body) => {
-        if ((body as { ok?: boolean }).ok !== true) throw new Error("not a relay");
-        return body as { ok: true };
+      check: (bytes) => {
+        const body = JSON.parse(new TextDecoder().decode(bytes)) as { ok?: boolean };
+        if (body.ok !== true) throw new Error("not a relay");
+        return body;
       },
     });
     check(value.ok === true && relay === live, `served by ${relay}`);

@@ -27,14 +27,14 @@ export class RelayFetchError extends Error {
 export interface RelayFetchOptions<T> {
   /** How long one relay may take, in ms. @default 4000 */
   timeoutMs?: number;
-  /** Turns a response body into the value, or throws when it is not acceptable (e.g. a bad signature). */
-  check: (body: unknown, relay: string) => Promise<T> | T;
+  /** Turns a response's bytes into the value, or throws when they are not acceptable (e.g. a bad signature). */
+  check: (body: Uint8Array, relay: string) => Promise<T> | T;
   /** Cancels every attempt. */
   signal?: AbortSignal;
 }
 
 /**
- * GETs `path` (JSON) from each relay in turn until one answers with something `check` accepts; resolves
+ * GETs `path` from each relay in turn until one answers with something `check` accepts; resolves
  * with that value and the relay that served it. `RelayFetchError` when none does.
  */
 export async function fetchFromRelays<T>(
@@ -56,7 +56,7 @@ export async function fetchFromRelays<T>(
         referrerPolicy: "no-referrer",
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const body: unknown = await response.json();
+      const body = new Uint8Array(await response.arrayBuffer());
       answered = true;
       return { value: await options.check(body, relay), relay };
     } catch (error) {

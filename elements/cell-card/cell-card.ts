@@ -1,0 +1,79 @@
+import { css, html, LitElement, nothing } from "lit";
+import { EditionController } from "../shared/edition-controller.js";
+import { clip } from "../shared/safe.js";
+import { statusLine } from "../shared/status.js";
+import { stringsFor } from "../shared/strings.js";
+import { baseStyles } from "../shared/styles.js";
+
+/**
+ * A cell's card: its name, place, description and how to reach it, from its signed edition.
+ *
+ * @attr cell - the cell's address(es): `https://relay.example.org/c/<cellId>`, several separated by spaces
+ * @attr lang - `fr` (default) or `en`
+ * @slot - extra content under the card (e.g. a `<cell-join>` button)
+ * @csspart card - the card
+ * @csspart name - the cell's name
+ * @csspart place - its place
+ * @csspart description - its description
+ * @csspart contact - how to reach it
+ * @csspart status - loading and error messages
+ * @cssprop --cellule-font - font family (default: the page's)
+ * @cssprop --cellule-color - text colour
+ * @cssprop --cellule-muted - colour of the place and messages
+ * @cssprop --cellule-card-background - background of the card
+ * @cssprop --cellule-card-border - border of the card
+ */
+export class CellCard extends LitElement {
+  static override properties = {
+    cell: { type: String },
+    // The blogger types `lang`; the property has another name so as not to shadow HTMLElement.lang.
+    locale: { type: String, attribute: "lang" },
+  };
+
+  static override styles = [
+    baseStyles,
+    css`
+      section {
+        background: var(--cellule-card-background, transparent);
+        border: var(--cellule-card-border, 1px solid currentColor);
+        border-radius: var(--cellule-radius, 0.25em);
+        padding: var(--cellule-gap, 1em);
+      }
+      h2 {
+        margin: 0;
+        font-size: 1.3em;
+      }
+      .place {
+        margin: 0;
+        color: var(--cellule-muted, #555);
+      }
+    `,
+  ];
+
+  cell: string | null = null;
+  locale: string | null = null;
+  private readonly edition = new EditionController(this);
+
+  override render() {
+    const { t } = stringsFor(this.locale);
+    const state = this.edition.state;
+    if (state.status !== "ready") return statusLine(state, t);
+    const p = state.edition.profile;
+    const place = clip(p.place, 300);
+    const description = clip(p.description, 5_000);
+    const contact = clip(p.contact, 500);
+    return html`<section part="card" aria-label=${clip(p.name, 300)}>
+      <h2 part="name"><bdi>${clip(p.name, 300)}</bdi></h2>
+      ${place ? html`<p part="place" class="place"><bdi>${place}</bdi></p>` : nothing}
+      ${description ? html`<p part="description" class="text">${description}</p>` : nothing}
+      ${contact ? html`<p part="contact"><strong>${t.contact}</strong> : <bdi>${contact}</bdi></p>` : nothing}
+      <slot></slot>
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "cell-card": CellCard;
+  }
+}

@@ -1,0 +1,115 @@
+import { css, html, LitElement, nothing } from "lit";
+import type { JournalPost } from "../../core/public/content.js";
+import { EditionController } from "../shared/edition-controller.js";
+import { clip, safeHref } from "../shared/safe.js";
+import { statusLine } from "../shared/status.js";
+import { stringsFor } from "../shared/strings.js";
+import { baseStyles } from "../shared/styles.js";
+
+/**
+ * A cell's public journal: its latest posts, pinned first, from the cell's signed edition (verified in the
+ * page with WebCrypto; nothing is shown unless it is signed by the cell).
+ *
+ * @attr cell - the cell's address(es): `https://relay.example.org/c/<cellId>`, several separated by spaces
+ * @attr lang - `fr` (default) or `en`
+ * @attr limit - posts shown at first and added by "more" (default 5)
+ * @attr post - show only the post with this id
+ * @csspart list - the list of posts
+ * @csspart post - one post
+ * @csspart title - a post's title
+ * @csspart meta - a post's author and date
+ * @csspart text - a post's text
+ * @csspart link - a post's link
+ * @csspart more - the "more posts" button
+ * @csspart status - loading and error messages
+ * @cssprop --cellule-font - font family (default: the page's)
+ * @cssprop --cellule-color - text colour
+ * @cssprop --cellule-accent - link colour
+ * @cssprop --cellule-muted - colour of dates and messages
+ * @cssprop --cellule-gap - space between posts
+ */
+export class CellJournal extends LitElement {
+  static override properties = {
+    cell: { type: String },
+    // The blogger types `lang`; the property has another name so as not to shadow HTMLElement.lang.
+    locale: { type: String, attribute: "lang" },
+    limit: { type: Number },
+    post: { type: String },
+    shown: { state: true },
+  };
+
+  static override styles = [
+    baseStyles,
+    css`
+      ol {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      li + li {
+        margin-top: var(--cellule-gap, 1.25em);
+      }
+      h3 {
+        margin: 0;
+        font-size: 1.15em;
+      }
+      .meta {
+        color: var(--cellule-muted, #555);
+        font-size: 0.9em;
+      }
+      .pinned {
+        font-weight: bold;
+      }
+    `,
+  ];
+
+  cell: string | null = null;
+  locale: string | null = null;
+  limit = 5;
+  post: string | null = null;
+  private shown = 0;
+  private readonly edition = new EditionController(this);
+
+  override render() {
+    const { lang, t } = stringsFor(this.locale);
+    const state = this.edition.state;
+    if (state.status !== "ready") return statusLine(state, t);
+    const all = (state.edition.posts as JournalPost[]).filter((p) => !this.post || p.id === this.post);
+    if (all.length === 0) return html`<p part="status" class="status">${t.noPosts}</p>`;
+    const step = Math.max(1, Math.floor(Number(this.limit)) || 5);
+    const count = Math.max(this.shown, step);
+    const date = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "fr-FR", { dateStyle: "long" });
+    return html`
+      <ol part="list">
+        ${all.slice(0, count).map((p) => {
+          const href = safeHref(p.link);
+          const when = Number.isFinite(p.date) ? date.format(new Date(p.date)) : "";
+          return html`<li part="post">
+            <article>
+              <h3 part="title"><bdi>${clip(p.title, 300)}</bdi></h3>
+              <p part="meta" class="meta">
+                ${p.pinned ? html`<span class="pinned">${t.pinned}</span> · ` : nothing}
+                <bdi>${t.by(clip(p.author, 120))}</bdi>${when ? html` · <time datetime=${new Date(p.date).toISOString()}>${when}</time>` : nothing}
+              </p>
+              <div part="text" class="text">${clip(p.text, 20_000)}</div>
+              ${
+                href
+                  ? html`<p><a part="link" href=${href} rel="noopener noreferrer nofollow" target="_blank"
+                      ><bdi>${clip(p.linkTitle || href, 300)}</bdi></a
+                    ></p>`
+                  : nothing
+              }
+            </article>
+          </li>`;
+        })}
+      </ol>
+      ${count < all.length ? html`<button part="more" @click=${() => (this.shown = count + step)}>${t.more}</button>` : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "cell-journal": CellJournal;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * For widget tests in Chromium: a new cell with a publication key, and an edition of given content signed
+ * and stored on the test relay (which verifies it, as any relay does). Imports no Automerge.
+ */
+import { generateAgreementKeyPair, generateSigningKeyPair } from "../../core/crypto.js";
+import { createGenesis } from "../../core/governance/actions.js";
+import { DeviceIdentity } from "../../core/identity.js";
+import type { CellEvent, JournalPost, PublicPages, PublicProfile } from "../../core/public/content.js";
+import { buildEdition, certifyPublication, signEdition } from "../../core/public/edition.js";
+
+/** The test relay started by web-test-runner. */
+export const relayUrl = async (): Promise<string> =>
+  (await (await fetch("/__cellule__/relay.json")).json()).url;
+
+/** Publishes an edition of this content for a new cell; resolves with the cell's ID and the edition bytes. */
+export async function publishTestEdition(content: {
+  profile?: Partial<PublicProfile>;
+  posts?: JournalPost[];
+  pages?: Partial<PublicPages>;
+  events?: CellEvent[];
+}): Promise<{ cellId: string; bytes: Uint8Array; relay: string }> {
+  const founder = await DeviceIdentity.fromKeys({
+    signing: await generateSigningKeyPair(),
+    agreement: await generateAgreementKeyPair(),
+  });
+  const genesis = await createGenesis(founder, "Cellule du 11e", "Fatima");
+  const signing = await generateSigningKeyPair();
+  const admission = await generateAgreementKeyPair();
+  const cert = await certifyPublication(genesis.hash, [], founder, signing.publicKey, admission.publicKey);
+  const relay = await relayUrl();
+  const body = buildEdition(
+    genesis,
+    [cert],
+    {
+      profile: {
+        name: "Cellule du 11e",
+        place: "",
+        description: "",
+        contact: "",
+        relays: [relay],
+        ...content.profile,
+      },
+      posts: content.posts ?? [],
+      pages: { about: "", contact: "", whyJoin: "", ...content.pages },
+      events: content.events ?? [],
+    },
+    Date.now(),
+  );
+  const bytes = await signEdition(body, signing.privateKey);
+  const response = await fetch(`${relay}/c/${genesis.hash}/edition`, {
+    method: "PUT",
+    body: bytes as Uint8Array<ArrayBuffer>,
+  });
+  if (!response.ok) throw new Error(`the test relay refused the edition: HTTP ${response.status}`);
+  return { cellId: genesis.hash, bytes, relay };
+}
+
+/** A public post. */
+export const post = (id: string, title: string, extra: Partial<JournalPost> = {}): JournalPost => ({
+  id,
+  title,
+  text: `Texte de ${title}`,
+  author: "Fatima",
+  date: Date.UTC(2026, 10, 20),
+  visibility: "public",
+  ...extra,
+});
+
+/** Resolves once `check` holds for the element's shadow root (polling; the widget loads asynchronously). */
+export async function rendered(
+  el: HTMLElement,
+  check: (root: ShadowRoot) => boolean,
+  what: string,
+): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!(el.shadowRoot && check(el.shadowRoot))) {
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${what}: ${el.shadowRoot?.innerHTML.slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Mounts a widget on the page; removed by the returned function. */
+export function mount(html: string): { el: HTMLElement; remove: () => void } {
+  const host = document.createElement("div");
+  host.innerHTML = html;
+  document.body.append(host);
+  return { el: host.firstElementChild as HTMLElement, remove: () => host.remove() };
+}

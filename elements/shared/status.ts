@@ -1,0 +1,18 @@
+/** The status line every widget shows while loading, or instead of content it cannot show. */
+import { html, type TemplateResult } from "lit";
+import type { EditionState } from "./edition-controller.js";
+import type { WidgetStrings } from "./strings.js";
+
+/** The status message for a state other than `ready` (announced politely to screen readers). */
+export function statusLine(state: EditionState, t: WidgetStrings): TemplateResult {
+  const message =
+    state.status === "loading"
+      ? t.loading
+      : state.status === "no-address"
+        ? t.noAddress
+        : state.status === "invalid"
+          ? t.invalid
+          : t.unreachable;
+  const error = state.status !== "loading";
+  return html`<p part="status" class="status ${error ? "error" : ""}" role=${error ? "alert" : "status"}>${message}</p>`;
+}

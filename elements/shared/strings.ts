@@ -1,0 +1,46 @@
+/** The widgets' words, French first, and English. A page sets `lang="en"` on a widget for English. */
+
+export type Lang = "fr" | "en";
+
+export interface WidgetStrings {
+  loading: string;
+  noAddress: string;
+  unreachable: string;
+  invalid: string;
+  noPosts: string;
+  more: string;
+  by: (author: string) => string;
+  pinned: string;
+  contact: string;
+}
+
+const STRINGS: Record<Lang, WidgetStrings> = {
+  fr: {
+    loading: "Chargement…",
+    noAddress: "Adresse de cellule manquante ou invalide.",
+    unreachable: "Les relais de cette cellule ne répondent pas pour le moment.",
+    invalid: "Le contenu reçu n'est pas signé par cette cellule : il n'est pas affiché.",
+    noPosts: "Aucun article pour le moment.",
+    more: "Plus d'articles",
+    by: (author) => `par ${author}`,
+    pinned: "Épinglé",
+    contact: "Contact",
+  },
+  en: {
+    loading: "Loading…",
+    noAddress: "Missing or invalid cell address.",
+    unreachable: "This cell's relays are not answering right now.",
+    invalid: "What was received is not signed by this cell: it is not shown.",
+    noPosts: "No posts yet.",
+    more: "More posts",
+    by: (author) => `by ${author}`,
+    pinned: "Pinned",
+    contact: "Contact",
+  },
+};
+
+/** The strings for a `lang` attribute (French unless it says English). */
+export function stringsFor(lang: string | null | undefined): { lang: Lang; t: WidgetStrings } {
+  const l: Lang = lang?.toLowerCase().startsWith("en") ? "en" : "fr";
+  return { lang: l, t: STRINGS[l] };
+}

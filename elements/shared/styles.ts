@@ -1,0 +1,45 @@
+/**
+ * What every widget shares in its shadow root: the blog's font and colours unless the page sets the
+ * `--cellule-*` custom properties, status messages that screen readers announce, text that keeps its line
+ * breaks and cannot reorder the page around it (`unicode-bidi: isolate`).
+ */
+import { css } from "lit";
+
+export const baseStyles = css`
+  :host {
+    display: block;
+    font-family: var(--cellule-font, inherit);
+    color: var(--cellule-color, inherit);
+    line-height: var(--cellule-line-height, 1.5);
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  .status {
+    padding: var(--cellule-gap, 0.75em) 0;
+    color: var(--cellule-muted, #555);
+  }
+  .status.error {
+    color: var(--cellule-error, #a40000);
+  }
+  .text {
+    white-space: pre-line;
+    overflow-wrap: anywhere;
+  }
+  bdi,
+  .text {
+    unicode-bidi: isolate;
+  }
+  a {
+    color: var(--cellule-accent, inherit);
+  }
+  button {
+    font: inherit;
+    color: inherit;
+    background: var(--cellule-button-background, transparent);
+    border: 1px solid currentColor;
+    border-radius: var(--cellule-radius, 0.25em);
+    padding: 0.25em 0.75em;
+    cursor: pointer;
+  }
+`;
