@@ -5,6 +5,7 @@
  * defensively, all text is escaped, and only http/https/mailto links become links.
  */
 import { isSafeLink } from "../../core/public/content.js";
+import { icsCalendar } from "../../core/public/ical.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
@@ -68,68 +69,9 @@ export function renderAtom(e: VerifiedEdition, selfUrl: string): string {
   return `${out.join("\n")}\n`;
 }
 
-/** Escapes a TEXT value (RFC 5545 §3.3.11). */
-export function escapeIcsText(text: string): string {
-  return (
-    text
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-      .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")
-      .replace(/\\/g, "\\\\")
-      .replace(/;/g, "\\;")
-      .replace(/,/g, "\\,")
-      .replace(/\r\n|\r|\n/g, "\\n")
-  );
-}
-
-/** Folds a content line at 75 octets, never inside a UTF-8 sequence (RFC 5545 §3.1). */
-export function foldIcsLine(line: string): string {
-  const parts: string[] = [];
-  let current = "";
-  let octets = 0;
-  for (const ch of line) {
-    const size = Buffer.byteLength(ch);
-    const limit = parts.length === 0 ? 75 : 74; // continuation lines start with a space
-    if (octets + size > limit) {
-      parts.push(current);
-      current = "";
-      octets = 0;
-    }
-    current += ch;
-    octets += size;
-  }
-  parts.push(current);
-  return parts.join("\r\n ");
-}
-
-const icsTime = (ms: number | undefined): string =>
-  iso(ms)
-    .replace(/[-:]/g, "")
-    .replace(/\.\d{3}/, "");
-
 /** The public events as an iCalendar (RFC 5545) feed. */
 export function renderIcs(e: VerifiedEdition): string {
-  const lines = [
-    "BEGIN:VCALENDAR",
-    "VERSION:2.0",
-    "PRODID:-//Cellule//Edition//FR",
-    "CALSCALE:GREGORIAN",
-    `X-WR-CALNAME:${escapeIcsText(str(e.profile.name))}`,
-  ];
-  for (const x of events(e)) {
-    lines.push(
-      "BEGIN:VEVENT",
-      `UID:${escapeIcsText(`${str(x.id)}@${e.cell}`)}`,
-      `DTSTAMP:${icsTime(num(e.at))}`,
-      `DTSTART:${icsTime(num(x.start))}`,
-      `DTEND:${icsTime(num(x.end) ?? num(x.start))}`,
-      `SUMMARY:${escapeIcsText(str(x.title))}`,
-      `DESCRIPTION:${escapeIcsText(str(x.description))}`,
-      `LOCATION:${escapeIcsText(str(x.place))}`,
-      "END:VEVENT",
-    );
-  }
-  lines.push("END:VCALENDAR");
-  return `${lines.map(foldIcsLine).join("\r\n")}\r\n`;
+  return icsCalendar(str(e.profile.name), e.cell, num(e.at) ?? 0, events(e));
 }
 
 const STRINGS = {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "../../core/errors.js";
+import { foldIcsLine } from "../../core/public/ical.js";
 import {
   buildEdition,
   type PublicContent,
@@ -11,7 +12,6 @@ import {
   signEdition,
 } from "../../core/public/index.js";
 import { DAY, NOW, publishingCell, sampleContent } from "../../core/public/test-support.js";
-import { foldIcsLine } from "./edition-render.js";
 import { type RelayServer, silentLogger, startRelay } from "./index.js";
 
 type Cell = Awaited<ReturnType<typeof publishingCell>>;

@@ -4,7 +4,7 @@ import { EditionController } from "../shared/edition-controller.js";
 import { clip, safeHref } from "../shared/safe.js";
 import { statusLine } from "../shared/status.js";
 import { stringsFor } from "../shared/strings.js";
-import { baseStyles } from "../shared/styles.js";
+import { baseStyles, listStyles } from "../shared/styles.js";
 
 /**
  * A cell's public journal: its latest posts, pinned first, from the cell's signed edition (verified in the
@@ -40,19 +40,8 @@ export class CellJournal extends LitElement {
 
   static override styles = [
     baseStyles,
+    listStyles,
     css`
-      ol {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-      }
-      li + li {
-        margin-top: var(--cellule-gap, 1.25em);
-      }
-      h3 {
-        margin: 0;
-        font-size: 1.15em;
-      }
       .meta {
         color: var(--cellule-muted, #555);
         font-size: 0.9em;

@@ -12,6 +12,9 @@ export interface WidgetStrings {
   by: (author: string) => string;
   pinned: string;
   contact: string;
+  noEvents: string;
+  addToCalendar: string;
+  subscribe: string;
 }
 
 const STRINGS: Record<Lang, WidgetStrings> = {
@@ -25,6 +28,9 @@ const STRINGS: Record<Lang, WidgetStrings> = {
     by: (author) => `par ${author}`,
     pinned: "Épinglé",
     contact: "Contact",
+    noEvents: "Aucun événement à venir.",
+    addToCalendar: "Ajouter à mon agenda",
+    subscribe: "S'abonner au calendrier de la cellule",
   },
   en: {
     loading: "Loading…",
@@ -36,6 +42,9 @@ const STRINGS: Record<Lang, WidgetStrings> = {
     by: (author) => `by ${author}`,
     pinned: "Pinned",
     contact: "Contact",
+    noEvents: "No upcoming events.",
+    addToCalendar: "Add to my calendar",
+    subscribe: "Subscribe to the cell's calendar",
   },
 };
 

@@ -43,3 +43,19 @@ export const baseStyles = css`
     cursor: pointer;
   }
 `;
+
+/** Lists of posts or events: no bullets, a gap between items, modest item titles. */
+export const listStyles = css`
+  ol {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  }
+  li + li {
+    margin-top: var(--cellule-gap, 1.25em);
+  }
+  h3 {
+    margin: 0;
+    font-size: 1.1em;
+  }
+`;

@@ -1,0 +1,73 @@
+import "../index.js";
+import type { CellEvent } from "../../core/public/content.js";
+import { mount, publishTestEdition, rendered } from "../shared/edition.test-support.js";
+
+declare const describe: (name: string, fn: () => void) => void;
+declare const it: (name: string, fn: () => Promise<void>) => void;
+
+function check(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+const DAY = 86_400_000;
+const event = (id: string, title: string, startIn: number, extra: Partial<CellEvent> = {}): CellEvent => ({
+  id,
+  title,
+  description: "",
+  place: "",
+  start: Date.now() + startIn,
+  end: Date.now() + startIn + 2 * 3_600_000,
+  visibility: "public",
+  ...extra,
+});
+
+describe("<cell-events>", () => {
+  it("lists upcoming public events soonest first, with a calendar file each and the feed", async () => {
+    const { cellId, relay } = await publishTestEdition({
+      events: [
+        event("later", "Fête du quartier", 9 * DAY, { place: "Place Voltaire" }),
+        event("soon", "Manifestation; départ, 14 h", 2 * DAY, { description: "Cortège\nunitaire" }),
+        event("internal", "Réunion interne", DAY, { visibility: "members" }),
+      ],
+    });
+    const { el, remove } = mount(`<cell-events cell="${relay}/c/${cellId}"></cell-events>`);
+    const blobs: Blob[] = [];
+    const create = URL.createObjectURL;
+    URL.createObjectURL = (blob: Blob | MediaSource) => {
+      blobs.push(blob as Blob);
+      return create.call(URL, blob);
+    };
+    try {
+      await rendered(el, (r) => r.querySelectorAll("[part=event]").length > 0, "events");
+      const root = el.shadowRoot!;
+      const titles = [...root.querySelectorAll("[part=title]")].map((e) => e.textContent);
+      check(titles.join("|") === "Manifestation; départ, 14 h|Fête du quartier", `${titles}`);
+      check(root.querySelector("[part=place]")!.textContent === "Place Voltaire", "place");
+      const feed = root.querySelector("a[part=subscribe]") as HTMLAnchorElement;
+      check(feed.href === `${relay}/c/${cellId}/events.ics`, feed.href);
+      (root.querySelector("[part=ics]") as HTMLButtonElement).click();
+      check(blobs.length === 1, "one calendar file");
+      const ics = await blobs[0]!.text();
+      check(
+        ics.startsWith("BEGIN:VCALENDAR\r\n") && ics.includes("SUMMARY:Manifestation\\; départ\\, 14 h"),
+        ics,
+      );
+      check(ics.includes("DESCRIPTION:Cortège\\nunitaire") && !ics.includes("Réunion interne"), ics);
+      const response = await fetch(feed.href);
+      check(response.ok && (await response.text()).includes("BEGIN:VEVENT"), "the relay serves the feed");
+    } finally {
+      URL.createObjectURL = create;
+      remove();
+    }
+  });
+
+  it("says when nothing is coming, in English too", async () => {
+    const { cellId, relay } = await publishTestEdition({ events: [] });
+    const { el, remove } = mount(`<cell-events cell="${relay}/c/${cellId}" lang="en"></cell-events>`);
+    try {
+      await rendered(el, (r) => r.textContent!.includes("No upcoming events"), "the empty message");
+    } finally {
+      remove();
+    }
+  });
+});
