@@ -15,6 +15,7 @@ import { postLatency } from "./post-latency.js";
 import { relayFanout } from "./relay-fanout.js";
 import { rotation1000 } from "./rotation-1000.js";
 import { type Bench, type BenchResult, within } from "./support.js";
+import { widgetSize } from "./widget-size.js";
 
 /** Every bench, with the longest it may run (dataset preparation included). */
 const BENCHES: Record<string, { run: Bench; limitMs: number }> = {
@@ -26,6 +27,7 @@ const BENCHES: Record<string, { run: Bench; limitMs: number }> = {
   "governance-1000": { run: governance1000 as Bench, limitMs: 300_000 },
   "rotation-1000": { run: rotation1000, limitMs: 120_000 },
   "edition-serve": { run: editionServe, limitMs: 60_000 },
+  "widget-size": { run: widgetSize, limitMs: 60_000 },
 };
 
 async function main(): Promise<number> {
