@@ -1,6 +1,6 @@
 /** The published package: `npm run build` produces the library and a `cellule` command that starts a relay. */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +23,20 @@ describe("npm run build", () => {
     }
     const core = await import(join(root, "dist/core/index.js"));
     expect(typeof core.createKit).toBe("function");
+
+    // custom-elements.json, generated from the elements' JSDoc: every widget with its attributes and parts.
+    const manifest = JSON.parse(readFileSync(join(root, "dist/custom-elements.json"), "utf8"));
+    const elements = new Map<string, { attributes?: { name: string }[]; cssParts?: unknown[] }>(
+      manifest.modules.flatMap((m: { declarations?: { tagName?: string }[] }) =>
+        (m.declarations ?? []).filter((d) => d.tagName).map((d) => [d.tagName, d]),
+      ),
+    );
+    for (const tag of ["cell-card", "cell-journal", "cell-events"]) {
+      const element = elements.get(tag);
+      expect(element, tag).toBeDefined();
+      expect(element!.attributes!.map((a) => a.name)).toEqual(expect.arrayContaining(["cell", "lang"]));
+      expect(element!.cssParts!.length, tag).toBeGreaterThan(3);
+    }
 
     const data = await mkdtemp(join(tmpdir(), "cellule-bin-"));
     const child = spawn(process.execPath, [

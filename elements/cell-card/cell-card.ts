@@ -8,6 +8,7 @@ import { baseStyles } from "../shared/styles.js";
 /**
  * A cell's card: its name, place, description and how to reach it, from its signed edition.
  *
+ * @tagname cell-card
  * @attr cell - the cell's address(es): `https://relay.example.org/c/<cellId>`, several separated by spaces
  * @attr lang - `fr` (default) or `en`
  * @slot - extra content under the card (e.g. a `<cell-join>` button)

@@ -14,6 +14,7 @@ const finite = (v: unknown): v is number =>
  * A cell's upcoming public events (actions, meetings, demonstrations), from its signed edition, each with
  * an "add to my calendar" file (.ics), and a link to subscribe to the cell's calendar feed.
  *
+ * @tagname cell-events
  * @attr cell - the cell's address(es): `https://relay.example.org/c/<cellId>`, several separated by spaces
  * @attr lang - `fr` (default) or `en`
  * @attr limit - how many events to show (default 5)

@@ -10,6 +10,7 @@ import { baseStyles, listStyles } from "../shared/styles.js";
  * A cell's public journal: its latest posts, pinned first, from the cell's signed edition (verified in the
  * page with WebCrypto; nothing is shown unless it is signed by the cell).
  *
+ * @tagname cell-journal
  * @attr cell - the cell's address(es): `https://relay.example.org/c/<cellId>`, several separated by spaces
  * @attr lang - `fr` (default) or `en`
  * @attr limit - posts shown at first and added by "more" (default 5)
