@@ -41,6 +41,8 @@ export interface KeyHost {
 export class CellKeys {
   /** Epoch secrets this device holds, by scope name and epoch. */
   private readonly secrets = new Map<string, Map<number, Uint8Array>>();
+  /** Secrets of concurrent rotations that lost, by `scope#epoch#op`. */
+  private readonly alternateSecrets = new Map<string, Uint8Array>();
   /**
    * Scopes opened (or being opened) on the Kit, as `scope#epoch` or any other key: concurrent refreshes
    * wait for the same opening, so none returns before the scope is usable.
@@ -98,6 +100,7 @@ export class CellKeys {
         }
         for (const [k, alt] of alternates.entries()) {
           if (!alt) continue;
+          this.alternateSecrets.set(`${scope}#${e.epoch}#${e.alternates[k]!.op}`, alt);
           await this.once(`${scope}#${e.epoch}#${e.alternates[k]!.op}`, () =>
             kit.addScope(scopeId, alt, e.epoch, { send: false }),
           );
@@ -117,6 +120,22 @@ export class CellKeys {
         );
       }
     }
+  }
+
+  /** The secret of one epoch of a scope this device writes under, if it holds it. */
+  secret(scope: string, epoch: number): Uint8Array | undefined {
+    return this.secrets.get(scope)?.get(epoch);
+  }
+
+  /**
+   * Every secret this device holds for one epoch of a scope: the one it writes under first, then those of
+   * concurrent rotations to the same epoch (something sealed by their authors may be under them).
+   */
+  secretsOf(scope: string, epoch: number): Uint8Array[] {
+    const main = this.secret(scope, epoch);
+    const prefix = `${scope}#${epoch}#`;
+    const alternates = [...this.alternateSecrets].filter(([k]) => k.startsWith(prefix)).map(([, s]) => s);
+    return main ? [main, ...alternates.filter((s) => s !== main)] : alternates;
   }
 
   /** The secret the first of these lockbox lists opens for this device (each list is tried once). */

@@ -14,6 +14,7 @@ import { fromBase64, randomBytes, toBase64Url } from "./bytes.js";
 import { CellDevices } from "./cell-devices.js";
 import { CellKeys } from "./cell-keys.js";
 import { answerLink, type LinkOffer } from "./cell-link.js";
+import { CellPublication, type ReceivedContact } from "./cell-publication.js";
 import { CellStore } from "./cell-store.js";
 import type { CelluleDocument } from "./document.js";
 import { Emitter } from "./emitter.js";
@@ -48,6 +49,8 @@ import { type CellState, type MemberState, memberOfDevice } from "./governance/s
 import type { DeviceIdentity } from "./identity.js";
 import type { CellId, DeviceId, DocId, MemberId, ScopeId } from "./ids.js";
 import type { Kit } from "./kit.js";
+import type { PublicationKeys } from "./public/edition.js";
+import { Publisher, type PublisherOptions } from "./public/publisher.js";
 import { type PhraseLanguage, recoveryIdentity } from "./recovery.js";
 import { fetchMailbox } from "./recovery-mailbox.js";
 import { newScopeSecret } from "./scope.js";
@@ -58,6 +61,8 @@ export interface CellEvents {
   change: (state: CellState) => void;
   /** An op in the log is refused by the rules (not allowed to its author, or dropped by a concurrent removal). */
   refused: (op: SignedOp, error: ForbiddenError) => void;
+  /** A visitor's contact request arrived (on devices of members who may publish). */
+  contact: (contact: ReceivedContact) => void;
 }
 
 /** This device's standing in the cell. */
@@ -78,6 +83,7 @@ export class Cell extends Emitter<CellEvents> {
   private readonly store: CellStore;
   private readonly keys: CellKeys;
   private readonly devices: CellDevices;
+  private readonly publication: CellPublication;
   /** When the last op came from another device (ms), for `quiet`. */
   private lastOp = 0;
 
@@ -107,6 +113,14 @@ export class Cell extends Emitter<CellEvents> {
       sendOps: (ops, scope, docId) => this.sendOps(ops, scope, docId),
       sendLog: (scope, docId) => this.sendLog(scope, docId),
       quiet: (ms, maxMs) => this.quiet(ms, maxMs),
+    });
+    this.publication = new CellPublication({
+      id,
+      kit,
+      keys: this.keys,
+      log: () => this.requireLog(),
+      me: () => this.me(),
+      commit: (op) => this.commit(op),
     });
     kit.onGovernance(id, (opened) => this.receive(opened));
   }
@@ -149,6 +163,7 @@ export class Cell extends Emitter<CellEvents> {
     for (const scope of cell.sealedScopes()) await cell.keys.rotate(scope);
     // The genesis travels once the members key exists, so later devices and re-seeded relays have it.
     await kit.publishGovernance(cell.id, cell.scopeId("members"), [genesis.bytes]);
+    await cell.publication.found();
     return cell;
   }
 
@@ -362,7 +377,7 @@ export class Cell extends Emitter<CellEvents> {
    */
   async remove(member: MemberId | string): Promise<void> {
     await this.commit(await removeMember(this.kit.device, this.requireLog(), member as MemberId));
-    await this.keys.rotateStale(true);
+    await this.renewKeys();
   }
 
   /** Grants a role (and the keys of the scopes it reads). */
@@ -374,13 +389,47 @@ export class Cell extends Emitter<CellEvents> {
   /** Revokes a role; the scopes only that role let them read rotate, as for a removal. */
   async revoke(member: MemberId | string, role: Role): Promise<void> {
     await this.commit(await setRole(this.kit.device, this.requireLog(), member as MemberId, role, false));
-    await this.keys.rotateStale(true);
+    await this.renewKeys();
   }
 
   /** Revokes one device (lost or stolen phone): the scopes it could read rotate, as for a removal. */
   async removeDevice(device: DeviceId | string): Promise<void> {
     await this.commit(await removeDevice(this.kit.device, this.requireLog(), device));
+    await this.renewKeys();
+  }
+
+  /** After this device's op made keys stale: rotates them, then renews the publication keys. */
+  private async renewKeys(): Promise<void> {
     await this.keys.rotateStale(true);
+    await this.publication.renewIfStale(true);
+  }
+
+  /**
+   * The keys that sign the cell's editions (give them to a `Publisher`). `ForbiddenError` unless this
+   * device's member may publish and holds the officers' key.
+   */
+  publicationKeys(): Promise<PublicationKeys> {
+    return this.publication.keys();
+  }
+
+  /**
+   * A `Publisher` of the cell's editions, signing each with the current publication keys (call its
+   * `changed()` after public changes). `ForbiddenError` at publication unless this device holds the keys.
+   */
+  publisher(options: Omit<PublisherOptions, "genesis" | "keys">): Publisher {
+    return new Publisher({
+      ...options,
+      genesis: this.requireLog().genesis,
+      keys: () => this.publication.keys(),
+    });
+  }
+
+  /**
+   * The contact requests visitors left through `<cell-contact>`, newest first (on devices of members who
+   * may publish; `contact` events announce new ones).
+   */
+  contacts(): Promise<ReceivedContact[]> {
+    return this.publication.contacts();
   }
 
   /** Sets a document's read scope and the roles that write it (officers with `set-policy`). */
@@ -538,6 +587,8 @@ export class Cell extends Emitter<CellEvents> {
     const log = this.requireLog();
     await this.keys.openAll();
     await this.keys.rotateStale();
+    await this.publication.renewIfStale();
+    await this.publication.watchInbox((contact) => this.emit("contact", contact));
     await this.devices.postToMailboxes();
     this.emit("change", log.state());
     for (const { op, error } of this.refused()) {

@@ -6,12 +6,12 @@
  */
 import type { Authority } from "./authority.js";
 import { actorsOf, deriveActor } from "./automerge.js";
-import { EnvelopeKind, envelopeHash, type OpenedEnvelope, openEnvelope } from "./envelope.js";
+import { EnvelopeKind, envelopeHash, type OpenedEnvelope, openEnvelope, readHeader } from "./envelope.js";
 import { ActorMismatchError, CelluleError, ForbiddenError, IntegrityError } from "./errors.js";
 import type { DocId, EnvelopeHash, ScopeId, Topic } from "./ids.js";
 import type { ScopeEpoch } from "./scope.js";
 
-/** What happened to one received envelope. */
+/** What happened to one received envelope (of a watched topic: `docId` is `topic:<topic>`). */
 export type IngestOutcome =
   | { status: "accepted"; docId: DocId; hash: EnvelopeHash }
   | { status: "duplicate"; hash: EnvelopeHash }
@@ -31,6 +31,18 @@ export interface IngestContext {
   isKnown(topic: Topic, hash: EnvelopeHash): Promise<boolean>;
   store(topic: Topic, hash: EnvelopeHash, bytes: Uint8Array): Promise<void>;
   onOutcome(outcome: IngestOutcome, source: string): void;
+  /**
+   * The handler of a watched topic (see `Kit.watchTopic`): its envelopes are not opened here but handed
+   * over as they came, then stored.
+   */
+  watcher(topic: Topic): ((bytes: Uint8Array) => Promise<void>) | undefined;
+}
+
+/** A received envelope of a watched topic, waiting for its turn. */
+interface Watched {
+  watched: (bytes: Uint8Array) => Promise<void>;
+  topic: Topic;
+  hash: EnvelopeHash;
 }
 
 interface Job {
@@ -97,20 +109,27 @@ export class Ingest {
     }
   }
 
-  private async open(bytes: Uint8Array): Promise<OpenedEnvelope | IngestOutcome> {
+  private async open(bytes: Uint8Array): Promise<OpenedEnvelope | IngestOutcome | Watched> {
     let hash: EnvelopeHash | undefined;
     try {
       hash = await envelopeHash(bytes);
       if (this.seen.has(hash)) return { status: "duplicate", hash };
+      const topic = readHeader(bytes).topic;
+      const watched = this.ctx.watcher(topic);
+      if (watched) return { watched, topic, hash };
       return await openEnvelope(bytes, this.ctx.scopeFor, hash);
     } catch (error) {
       return { status: "rejected", error: asCelluleError(error), ...(hash ? { hash } : {}) };
     }
   }
 
-  private async apply(opened: OpenedEnvelope | IngestOutcome, bytes: Uint8Array): Promise<IngestOutcome> {
+  private async apply(
+    opened: OpenedEnvelope | IngestOutcome | Watched,
+    bytes: Uint8Array,
+  ): Promise<IngestOutcome> {
     if ("status" in opened)
       return opened.status === "duplicate" || this.seen.has(opened.hash!) ? dup(opened) : opened;
+    if ("watched" in opened) return this.hand(opened, bytes);
     const { hash, header, body } = opened;
     try {
       if (this.seen.has(hash) || (await this.ctx.isKnown(header.topic, hash))) {
@@ -152,6 +171,21 @@ export class Ingest {
       this.seen.add(hash);
       await this.ctx.store(header.topic, hash, bytes);
       return { status: "accepted", docId: body.docId, hash };
+    } catch (error) {
+      return { status: "rejected", error: asCelluleError(error), hash };
+    }
+  }
+
+  private async hand({ watched, topic, hash }: Watched, bytes: Uint8Array): Promise<IngestOutcome> {
+    try {
+      if (this.seen.has(hash) || (await this.ctx.isKnown(topic, hash))) {
+        this.seen.add(hash);
+        return { status: "duplicate", hash };
+      }
+      await watched(bytes);
+      this.seen.add(hash);
+      await this.ctx.store(topic, hash, bytes);
+      return { status: "accepted", docId: `topic:${topic}` as DocId, hash };
     } catch (error) {
       return { status: "rejected", error: asCelluleError(error), hash };
     }

@@ -113,6 +113,7 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly scopeAuthorities = new Map<ScopeId, Authority>();
   private readonly governanceHandlers = new Map<string, GovernanceHandler>();
+  private readonly watchers = new Map<Topic, (envelope: Uint8Array) => Promise<void>>();
   /** Random per Kit session: part of every actor ID, so a device that lost its documents never reuses one. */
   private readonly session = randomBytes(16);
   private readonly ingestion: Ingest;
@@ -148,6 +149,7 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
       isKnown: (topic, hash) => this.hasEnvelope(topic, hash),
       store: (topic, hash, bytes) => this.storeEnvelope(topic, hash, bytes),
       onOutcome: (outcome, source) => this.record(outcome, source),
+      watcher: (topic) => this.watchers.get(topic),
     });
   }
 
@@ -227,6 +229,26 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     if (options.send !== false && (!current || current.epoch <= e.epoch)) this.currentEpoch.set(e.scope, e);
     for (const t of this.options.transports) t.subscribe([e.topic]);
     return e;
+  }
+
+  /**
+   * Receives the envelopes of a topic that is not a scope's (e.g. a cell's contact inbox, whose requests
+   * are sealed to a key rather than to a scope): each new one is handed to `handler` as it came, then
+   * stored (a handler that throws a `CelluleError` refuses it). Subscribes every transport to it.
+   */
+  watchTopic(topic: Topic | string, handler: (envelope: Uint8Array) => Promise<void>): () => void {
+    this.assertOpen();
+    this.watchers.set(topic as Topic, handler);
+    for (const t of this.options.transports) t.subscribe([topic as Topic]);
+    return () => {
+      this.watchers.delete(topic as Topic);
+      for (const t of this.options.transports) t.unsubscribe([topic as Topic]);
+    };
+  }
+
+  /** The envelopes this device stored under a topic, in no particular order. */
+  envelopes(topic: Topic | string): Promise<Uint8Array[]> {
+    return this.backlog([topic as Topic]);
   }
 
   /** Creates a document in a scope, with an optional initial value. */

@@ -65,6 +65,8 @@ export function relayFixture(count = 2) {
   });
   return {
     relays: () => relays,
+    /** Where each relay keeps its data. */
+    dataDirs: () => dirs,
     /** A new device (or, with `store`, the same device again) connected to every relay. */
     async device(store?: DeviceStore): Promise<Kit> {
       const kit = await relayDevice(

@@ -204,4 +204,53 @@ describe("governance log", () => {
     expect((await writeOp(b, log, share(b.id))).body.op.type).toBe("share-keys");
     await expect(writeOp(a, log, share(b.id))).rejects.toBeInstanceOf(ForbiddenError);
   });
+
+  it("keeps one publication chain: publishers only, in order, concurrent links as alternates", async () => {
+    const { a, b, f, genesis, log, ops } = await membership();
+    const boxes = { ephemeral: "AAAA", entries: [{ tag: "AAAAAAAAAAA", box: "AAAA" }] };
+    log.add(
+      await writeOp(f, log, {
+        type: "rotate",
+        scope: "officers",
+        epoch: 1,
+        lockboxes: boxes,
+        previous: null,
+      }),
+    );
+    const link = (index: number, key: string) => ({
+      type: "publication" as const,
+      index,
+      cert: { key, admission: "BBBB", sig: "CCCC" },
+      scope: "officers",
+      epoch: 1,
+      box: "AAAA",
+    });
+    // Ali (member) and Béa (treasurer) may not publish; a link must follow the chain.
+    await expect(writeOp(a, log, link(0, "A"))).rejects.toThrow(/may not hold the publication keys/);
+    await expect(writeOp(b, log, link(0, "B"))).rejects.toThrow(/may not hold the publication keys/);
+    await expect(writeOp(f, log, link(1, "F"))).rejects.toThrow(/does not follow 0/);
+    const first = await writeOp(f, log, link(0, "F0"));
+    log.add(first);
+    // Two devices make link 1 at once: one stands, the other is kept as its alternate, in every order.
+    const grant = await setRole(f, log, a.id as unknown as MemberId, "editor", true);
+    log.add(grant);
+    const [x, y] = [await writeOp(f, log, link(1, "X")), await writeOp(a, log, link(1, "Y"))];
+    const all = [...ops, ...log.all().filter((op) => !ops.includes(op) && op !== genesis)];
+    const withBoth = [...all, x, y];
+    const chain = (l: GovernanceLog) =>
+      l.state().publication.map((p) => [p.cert.key, p.alternates.map((q) => q.cert.key)]);
+    const reference = chain(deliver(GovernanceLog.fromGenesis(genesis), withBoth));
+    expect(reference[0]).toEqual(["F0", []]);
+    expect(reference[1]![1]).toHaveLength(1);
+    expect(new Set([reference[1]![0], ...(reference[1]![1] as string[])])).toEqual(new Set(["X", "Y"]));
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(withBoth, { minLength: withBoth.length, maxLength: withBoth.length }),
+        (o) => {
+          expect(chain(deliver(GovernanceLog.fromGenesis(genesis), o))).toEqual(reference);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
 });

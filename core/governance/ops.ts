@@ -13,6 +13,7 @@ import { IntegrityError } from "../errors.js";
 import { sha256Quick } from "../hash.js";
 import { type DeviceIdentity, deviceIdOf } from "../identity.js";
 import type { CellId, DeviceId, DocId, MemberId } from "../ids.js";
+import type { PublicationCert } from "../public/format.js";
 import { type Canonical, canonicalJson } from "./canonical.js";
 import type { Role, Rules } from "./rules.js";
 import { checkOpShape, isOpType } from "./shape.js";
@@ -68,6 +69,12 @@ export type Op =
    */
   | { type: "open-pair"; scope: string; members: [MemberId, MemberId]; lockboxes: Lockboxes }
   | { type: "set-policy"; doc: DocId; scope: string; writers: Role[] }
+  /**
+   * Link `index` of the cell's publication chain (see public/edition.ts): its certificate, and the
+   * edition signing and admission private keys sealed under epoch `epoch` of the sealed scope `scope`
+   * (see cell-publication.ts), so that every reader of that scope can publish and open contact requests.
+   */
+  | { type: "publication"; index: number; cert: PublicationCert; scope: string; epoch: number; box: string }
   | { type: "set-relays"; relays: string[] }
   | { type: "propose-rules"; rules: Rules }
   | { type: "approve-rules"; proposal: OpHash };

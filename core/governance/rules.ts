@@ -17,6 +17,7 @@ export type Right =
   | "set-policy" // set a document's read scope and write roles
   | "set-relays" // change the cell's relay list
   | "rotate" // rotate a scope key
+  | "publish" // hold the publication keys: sign editions, open contact requests
   | "propose-rules"; // propose and approve new rules
 
 /** Who reads and writes a scope by default. */
@@ -43,9 +44,9 @@ export interface Rules {
 export const DEFAULT_RULES: Rules = {
   roles: {
     member: [],
-    secretary: ["invite", "admit", "remove", "set-role", "rotate", "set-policy", "propose-rules"],
+    secretary: ["invite", "admit", "remove", "set-role", "rotate", "set-policy", "publish", "propose-rules"],
     treasurer: ["propose-rules"],
-    editor: ["propose-rules"],
+    editor: ["publish", "propose-rules"],
   },
   officers: ["secretary", "treasurer", "editor"],
   scopes: {

@@ -11,6 +11,7 @@ import { device } from "./scenario.test-support.js";
 
 const boxes = { ephemeral: "AAAA", entries: [{ tag: "AAAAAAAAAAA", box: "AAAA" }] };
 const member = "m".repeat(43);
+const cert = { key: "AAAA", admission: "BBBB", sig: "CCCC" };
 
 describe("op shapes", () => {
   it("reads well-formed ops of every type", async () => {
@@ -28,6 +29,7 @@ describe("op shapes", () => {
       },
       { type: "set-relays", relays: ["https://relais.example.org"] },
       { type: "approve-rules", proposal: "0".repeat(64) as never },
+      { type: "publication", index: 0, cert, scope: "officers", epoch: 1, box: "AAAA" },
     ];
     for (const op of ops) {
       const signed = await signOp(f, log.cellId, log.heads(), op);
@@ -58,6 +60,10 @@ describe("op shapes", () => {
       { type: "approve-rules", proposal: "zz" },
       { type: "admit", member: "x".repeat(5000) },
       { type: "set-policy", doc: "d", scope: "members", writers: "editor" },
+      { type: "publication", index: -1, cert, scope: "officers", epoch: 1, box: "AAAA" },
+      { type: "publication", index: 0, cert: { ...cert, sig: 7 }, scope: "officers", epoch: 1, box: "AAAA" },
+      { type: "publication", index: 0, cert, scope: "officers", epoch: 0, box: "AAAA" },
+      { type: "publication", index: 0, cert, scope: "officers", epoch: 1, box: "not base64!" },
     ];
     for (const op of malformed) {
       const signed = await signOp(f, log.cellId, log.heads(), op as Op);

@@ -15,6 +15,7 @@ const RIGHTS = new Set<Right>([
   "set-policy",
   "set-relays",
   "rotate",
+  "publish",
   "propose-rules",
 ]);
 const B64URL = /^[A-Za-z0-9_-]+$/;
@@ -85,6 +86,13 @@ const SHAPES: Record<Op["type"], Record<string, Check>> = {
   },
   "set-policy": { doc: text, scope: text, writers: list(text, 256) },
   "set-relays": { relays: list(text, 64) },
+  publication: {
+    index: (v) => Number.isSafeInteger(v) && (v as number) >= 0,
+    cert: fields({ key: b64, admission: b64, sig: b64 }),
+    scope: text,
+    epoch,
+    box: b64,
+  },
   "propose-rules": { rules },
   "approve-rules": { proposal: hash },
 };

@@ -3,6 +3,7 @@
  * author do it at this state (`authorize`), and what it changes (`applyOp`). No I/O, no clock.
  */
 import type { CellId, DeviceId, DocId, MemberId } from "../ids.js";
+import type { PublicationCert } from "../public/format.js";
 import type { DeviceKeysPublic, Lockboxes, OpHash, SignedOp } from "./ops.js";
 import { reads } from "./readers.js";
 import { hasRight, type Right, type Role, type Rules } from "./rules.js";
@@ -67,6 +68,23 @@ export interface PairState {
   open: boolean;
 }
 
+/** A link of the publication chain, with its private keys sealed under a sealed scope's epoch. */
+export interface PublicationLink {
+  cert: PublicationCert;
+  scope: string;
+  epoch: number;
+  box: string;
+  op: OpHash;
+}
+
+/**
+ * A link of the publication chain; `alternates` are concurrent links with the same index that lost (later
+ * in log order): editions never use them, but visitors may have sealed requests to their admission keys.
+ */
+export interface PublicationState extends PublicationLink {
+  alternates: PublicationLink[];
+}
+
 /** A rules proposal waiting for approvals. */
 export interface ProposalState {
   rules: Rules;
@@ -89,6 +107,11 @@ export interface CellState {
   proposals: Map<OpHash, ProposalState>;
   /** Two-person scopes, by scope name. */
   pairs: Map<string, PairState>;
+  /**
+   * The publication chain, link by link; of concurrent links with one index, the first in log order
+   * stands.
+   */
+  publication: PublicationState[];
 }
 
 /** An empty state for a cell whose genesis is `genesis`. */
@@ -107,6 +130,7 @@ export function emptyState(genesis: SignedOp): CellState {
     relays: [],
     proposals: new Map(),
     pairs: new Map(),
+    publication: [],
   };
 }
 
@@ -188,6 +212,12 @@ export function authorize(state: CellState, op: SignedOp): string | undefined {
       return o.scope in state.rules.scopes ? undefined : `no scope ${o.scope}`;
     case "set-relays":
       return may("set-relays") ? undefined : "may not change relays";
+    case "publication":
+      if (!may("publish")) return "may not hold the publication keys";
+      if (!reads(state, o.scope, author.id)) return "publication keys are sealed under a scope one reads";
+      if (o.index !== state.publication.length)
+        return `publication link ${o.index} does not follow ${state.publication.length}`;
+      return state.scopes.get(o.scope)?.some((e) => e.epoch === o.epoch) ? undefined : "no such epoch";
     case "propose-rules":
       return may("propose-rules") ? undefined : "may not propose rules";
     case "approve-rules": {
@@ -324,6 +354,13 @@ export function applyOp(state: CellState, op: SignedOp): void {
     case "set-relays":
       state.relays = [...o.relays];
       return;
+    case "publication": {
+      // Of concurrent links with one index, the first in log order stands; the others are kept aside.
+      const link = { cert: o.cert, scope: o.scope, epoch: o.epoch, box: o.box, op: op.hash };
+      if (o.index === state.publication.length) state.publication.push({ ...link, alternates: [] });
+      else state.publication[o.index]!.alternates.push(link);
+      return;
+    }
     case "propose-rules":
       state.proposals.set(op.hash, { rules: o.rules, approvals: new Set(), quorum: state.rules.rulesQuorum });
       approve(state, op.hash, authorMember!);

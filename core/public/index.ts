@@ -1,4 +1,5 @@
 /** The cell's public face: content, editions, their verification and publication. */
+export * from "./contact.js";
 export * from "./content.js";
 export * from "./documents.js";
 export * from "./edition.js";

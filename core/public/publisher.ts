@@ -12,7 +12,8 @@ export type EditionSink = (cell: string, edition: Uint8Array) => Promise<void>;
 /** Options of a `Publisher`. */
 export interface PublisherOptions {
   genesis: SignedOp;
-  keys: PublicationKeys;
+  /** The keys, or where to get the current ones before each edition (they are renewed over time). */
+  keys: PublicationKeys | (() => Promise<PublicationKeys>);
   /** Reads the current content (from the Kit's documents). */
   content: () => PublicContent | Promise<PublicContent>;
   sink: EditionSink;
@@ -34,7 +35,7 @@ export class Publisher {
   private closed = false;
 
   constructor(private readonly options: PublisherOptions) {
-    if (options.keys.chain.length === 0)
+    if (typeof options.keys !== "function" && options.keys.chain.length === 0)
       throw new InvalidArgumentError("a publisher needs a publication chain");
   }
 
@@ -55,8 +56,9 @@ export class Publisher {
       const o = this.options;
       const at = Math.max((o.now ?? Date.now)(), this.last + 1);
       this.last = at;
-      const body = buildEdition(o.genesis, o.keys.chain, await o.content(), at, o.limit);
-      const bytes = await signEdition(body, o.keys.signing.privateKey);
+      const keys = typeof o.keys === "function" ? await o.keys() : o.keys;
+      const body = buildEdition(o.genesis, keys.chain, await o.content(), at, o.limit);
+      const bytes = await signEdition(body, keys.signing.privateKey);
       await o.sink(body.cell, bytes);
       return bytes;
     });
