@@ -15,6 +15,7 @@ import { postLatency } from "./post-latency.js";
 import { relayFanout } from "./relay-fanout.js";
 import { rotation1000 } from "./rotation-1000.js";
 import { type Bench, type BenchResult, within } from "./support.js";
+import { widgetFirstRender } from "./widget-first-render.js";
 import { widgetSize } from "./widget-size.js";
 
 /** Every bench, with the longest it may run (dataset preparation included). */
@@ -28,6 +29,7 @@ const BENCHES: Record<string, { run: Bench; limitMs: number }> = {
   "rotation-1000": { run: rotation1000, limitMs: 120_000 },
   "edition-serve": { run: editionServe, limitMs: 60_000 },
   "widget-size": { run: widgetSize, limitMs: 60_000 },
+  "widget-first-render": { run: widgetFirstRender, limitMs: 120_000 },
 };
 
 async function main(): Promise<number> {
