@@ -69,9 +69,15 @@ export function renderAtom(e: VerifiedEdition, selfUrl: string): string {
   return `${out.join("\n")}\n`;
 }
 
-/** The public events as an iCalendar (RFC 5545) feed. */
-export function renderIcs(e: VerifiedEdition): string {
-  return icsCalendar(str(e.profile.name), e.cell, num(e.at) ?? 0, events(e));
+/** The public events as an iCalendar (RFC 5545) feed, or only the one whose ID is `only`. */
+export function renderIcs(e: VerifiedEdition, only?: string): string {
+  const chosen = events(e).filter((x) => only === undefined || x.id === only);
+  return icsCalendar(str(e.profile.name), e.cell, num(e.at) ?? 0, chosen);
+}
+
+/** Whether the edition has a public event with this ID. */
+export function hasEvent(e: VerifiedEdition, id: string): boolean {
+  return events(e).some((x) => x.id === id);
 }
 
 const STRINGS = {

@@ -1,11 +1,12 @@
 /**
  * HTTP routes of editions: `PUT /c/<cellId>/edition` (verified before it is kept), `GET
- * /c/<cellId>/edition.json`, `/feed.atom`, `/events.ics` and `/c/<cellId>` (HTML, `?lang=en`), with ETags,
+ * /c/<cellId>/edition.json`, `/feed.atom`, `/events.ics`, `/events/<eventId>.ics` (one event, as a file to
+ * open in a calendar) and `/c/<cellId>` (HTML, `?lang=en`), with ETags,
  * 304 answers and open CORS so any page, static host or CDN can serve them.
  */
 import { MAX_EDITION_BYTES } from "../../core/public/format.js";
 import { RelayErrorCode } from "../../core/relay-protocol.js";
-import { pageLang, renderAtom, renderHtml, renderIcs } from "./edition-render.js";
+import { hasEvent, pageLang, renderAtom, renderHtml, renderIcs } from "./edition-render.js";
 import type { EditionStore, StoredEdition } from "./edition-store.js";
 import { HttpError, type Route, type RouteContext, readBody, sendJson } from "./server.js";
 
@@ -25,7 +26,7 @@ function serve(ctx: RouteContext, e: StoredEdition, name: string, type: string, 
   const etag = `"${e.hash.slice(0, 32)}${name ? `-${name}` : ""}"`;
   const headers = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "ETag",
+    "Access-Control-Expose-Headers": "ETag, Content-Disposition",
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": `public, max-age=${EDITION_MAX_AGE_S}, stale-while-revalidate=86400`,
     ETag: etag,
@@ -90,6 +91,22 @@ export function editionRoutes(
       handle(ctx) {
         const e = stored(editions, ctx);
         serve(ctx, e, "ics", "text/calendar; charset=utf-8", () => renderIcs(e.edition));
+      },
+    },
+    {
+      method: "GET",
+      path: new RegExp(`^/c/${CELL}/events/([^/]{1,400})\\.ics$`),
+      handle(ctx) {
+        const e = stored(editions, ctx);
+        let id: string;
+        try {
+          id = decodeURIComponent(ctx.params[1]!);
+        } catch {
+          throw new HttpError(400, RelayErrorCode.malformed, "the event ID is not a valid URL component");
+        }
+        if (!hasEvent(e.edition, id)) throw new HttpError(404, 0, "no such public event in this edition");
+        ctx.res.setHeader("Content-Disposition", 'attachment; filename="event.ics"');
+        serve(ctx, e, `ics-${id}`, "text/calendar; charset=utf-8", () => renderIcs(e.edition, id));
       },
     },
     {

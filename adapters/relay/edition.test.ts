@@ -176,6 +176,16 @@ describe("relay editions", () => {
     expect(lines).toContain(`DESCRIPTION:${"é".repeat(200)} <b>&`);
     expect(lines).toContain("DTSTART:20261125T120000Z");
     expect(ics).not.toContain("Local");
+    // One event as a file a calendar opens; members-only, past or unknown events are not served.
+    const one = await fetch(`${relay.url}/c/${c.genesis.hash}/events/e1.ics`);
+    expect(one.headers.get("content-disposition")).toMatch(/^attachment/);
+    const single = await one.text();
+    expect(single.match(/BEGIN:VEVENT/g)).toHaveLength(1);
+    expect(single).toContain("DTSTART:20261125T120000Z");
+    for (const id of ["e2", "nope", "%E0%A4%A"])
+      expect(
+        (await fetch(`${relay.url}/c/${c.genesis.hash}/events/${id}.ics`)).status,
+      ).toBeGreaterThanOrEqual(400);
     // Folding never splits a multi-byte character.
     expect(
       foldIcsLine(`X:${"é".repeat(100)}`)

@@ -28,18 +28,20 @@ function split(bytes: Uint8Array, field: string): { body: Uint8Array; text: stri
   const prefix = `{"${field}":`;
   const m = /,"sig":"([A-Za-z0-9_-]{80,90})"}$/.exec(text);
   if (!text.startsWith(prefix) || !m) throw new IntegrityError(`${field} is malformed`);
-  let sig: Uint8Array;
-  try {
-    sig = fromBase64(m[1]!);
-  } catch {
-    throw new IntegrityError(`${field} has a malformed signature`);
-  }
   // Prefix and suffix are ASCII: character offsets are byte offsets there.
   return {
     body: bytes.subarray(prefix.length, bytes.length - m[0].length),
     text: text.slice(prefix.length, text.length - m[0].length),
-    sig,
+    sig: signature(m[1]!, field),
   };
+}
+
+function signature(b64: string, what: string): Uint8Array {
+  try {
+    return fromBase64(b64);
+  } catch {
+    throw new IntegrityError(`${what} has a malformed signature`);
+  }
 }
 
 function parse(text: string, what: string): Record<string, unknown> {
@@ -69,28 +71,25 @@ export async function verifyEdition(bytes: Uint8Array, cell?: string): Promise<V
   if (bytes.length > MAX_EDITION_BYTES) throw new IntegrityError("edition too large");
   const outer = split(bytes, "edition");
   const body = parse(outer.text, "edition") as unknown as EditionBody;
-  if (body.v !== 1 || typeof body.cell !== "string" || !/^[0-9a-f]{64}$/.test(body.cell))
-    throw new IntegrityError("edition is malformed");
+  const object = (v: unknown) => typeof v === "object" && v !== null;
+  if (body.v !== 1 || !/^[0-9a-f]{64}$/.test(body.cell)) throw new IntegrityError("edition is malformed");
   if (cell !== undefined && body.cell !== cell)
     throw new WrongCellError(`edition of cell ${body.cell.slice(0, 12)}…, not ${cell.slice(0, 12)}…`);
+  const { chain } = body;
   if (
     typeof body.at !== "number" ||
     typeof body.genesis !== "string" ||
-    !Array.isArray(body.chain) ||
-    body.chain.length === 0 ||
-    body.chain.length > 64 ||
-    typeof body.profile !== "object" ||
-    body.profile === null ||
-    typeof body.pages !== "object" ||
-    body.pages === null ||
+    !Array.isArray(chain) ||
+    !chain.length ||
+    chain.length > 64 ||
+    !object(body.profile) ||
+    !object(body.pages) ||
     !Array.isArray(body.posts) ||
     !Array.isArray(body.events)
   )
     throw new IntegrityError("edition is malformed");
 
   const genesis = split(utf8(body.genesis), "body");
-  if (toHex(await sha256(genesis.body)) !== body.cell)
-    throw new IntegrityError("the genesis op does not hash to the cell ID");
   const g = parse(genesis.text, "genesis") as {
     cell?: unknown;
     author?: unknown;
@@ -99,26 +98,23 @@ export async function verifyEdition(bytes: Uint8Array, cell?: string): Promise<V
   const founder = g.op?.founder?.signing;
   if (g.cell !== "" || g.op?.type !== "genesis" || typeof founder !== "string" || g.author !== founder)
     throw new IntegrityError("not a genesis op");
-  await check(founder, genesis.sig, concat(utf8(GOVERNANCE_DOMAIN), genesis.body), "genesis");
-
+  // Every link names the key that signs the next one, so all signatures can be checked at once.
+  const checks = [
+    sha256(genesis.body).then((h) => {
+      if (toHex(h) !== body.cell) throw new IntegrityError("the genesis op does not hash to the cell ID");
+    }),
+    check(founder, genesis.sig, concat(utf8(GOVERNANCE_DOMAIN), genesis.body), "genesis"),
+  ];
   let signer = founder;
-  for (const [i, cert] of body.chain.entries()) {
+  for (const [i, cert] of chain.entries()) {
+    const what = `publication certificate ${i}`;
     if (typeof cert?.key !== "string" || typeof cert.admission !== "string" || typeof cert.sig !== "string")
-      throw new IntegrityError(`publication certificate ${i} is malformed`);
-    let sig: Uint8Array;
-    try {
-      sig = fromBase64(cert.sig);
-    } catch {
-      throw new IntegrityError(`publication certificate ${i} is malformed`);
-    }
-    await check(
-      signer,
-      sig,
-      utf8(publicationStatement(body.cell, i, cert.key, cert.admission)),
-      `publication certificate ${i}`,
-    );
+      throw new IntegrityError(`${what} is malformed`);
+    const statement = utf8(publicationStatement(body.cell, i, cert.key, cert.admission));
+    checks.push(check(signer, signature(cert.sig, what), statement, what));
     signer = cert.key;
   }
-  await check(signer, outer.sig, concat(utf8(EDITION_DOMAIN), outer.body), "edition");
-  return { ...body, admissionKey: body.chain[body.chain.length - 1]!.admission };
+  checks.push(check(signer, outer.sig, concat(utf8(EDITION_DOMAIN), outer.body), "edition"));
+  await Promise.all(checks);
+  return { ...body, admissionKey: chain[chain.length - 1]!.admission };
 }

@@ -1,8 +1,8 @@
-import { css, html, LitElement, nothing } from "lit";
-import { EditionController } from "../shared/edition-controller.js";
+import { css, html, nothing } from "lit";
+import type { VerifiedEdition } from "../../core/public/verify.js";
+import { EditionElement } from "../shared/edition-element.js";
 import { clip } from "../shared/safe.js";
-import { statusLine } from "../shared/status.js";
-import { stringsFor } from "../shared/strings.js";
+import type { WidgetStrings } from "../shared/strings.js";
 import { baseStyles } from "../shared/styles.js";
 
 /**
@@ -24,13 +24,7 @@ import { baseStyles } from "../shared/styles.js";
  * @cssprop --cellule-card-background - background of the card
  * @cssprop --cellule-card-border - border of the card
  */
-export class CellCard extends LitElement {
-  static override properties = {
-    cell: { type: String },
-    // The blogger types `lang`; the property has another name so as not to shadow HTMLElement.lang.
-    locale: { type: String, attribute: "lang" },
-  };
-
+export class CellCard extends EditionElement {
   static override styles = [
     baseStyles,
     css`
@@ -51,15 +45,8 @@ export class CellCard extends LitElement {
     `,
   ];
 
-  cell: string | null = null;
-  locale: string | null = null;
-  private readonly edition = new EditionController(this);
-
-  override render() {
-    const { t } = stringsFor(this.locale);
-    const state = this.edition.state;
-    if (state.status !== "ready") return statusLine(state, t);
-    const p = state.edition.profile;
+  protected renderEdition(edition: VerifiedEdition, { t }: { t: WidgetStrings }) {
+    const p = edition.profile;
     const place = clip(p.place, 300);
     const description = clip(p.description, 5_000);
     const contact = clip(p.contact, 500);

@@ -1,9 +1,9 @@
-import { css, html, LitElement, nothing } from "lit";
+import { css, html, nothing } from "lit";
 import type { JournalPost } from "../../core/public/content.js";
-import { EditionController } from "../shared/edition-controller.js";
+import type { VerifiedEdition } from "../../core/public/verify.js";
+import { EditionElement } from "../shared/edition-element.js";
 import { clip, safeHref } from "../shared/safe.js";
-import { statusLine } from "../shared/status.js";
-import { stringsFor } from "../shared/strings.js";
+import type { Lang, WidgetStrings } from "../shared/strings.js";
 import { baseStyles, listStyles } from "../shared/styles.js";
 
 /**
@@ -29,11 +29,8 @@ import { baseStyles, listStyles } from "../shared/styles.js";
  * @cssprop --cellule-muted - colour of dates and messages
  * @cssprop --cellule-gap - space between posts
  */
-export class CellJournal extends LitElement {
+export class CellJournal extends EditionElement {
   static override properties = {
-    cell: { type: String },
-    // The blogger types `lang`; the property has another name so as not to shadow HTMLElement.lang.
-    locale: { type: String, attribute: "lang" },
     limit: { type: Number },
     post: { type: String },
     shown: { state: true },
@@ -53,18 +50,12 @@ export class CellJournal extends LitElement {
     `,
   ];
 
-  cell: string | null = null;
-  locale: string | null = null;
   limit = 5;
   post: string | null = null;
   private shown = 0;
-  private readonly edition = new EditionController(this);
 
-  override render() {
-    const { lang, t } = stringsFor(this.locale);
-    const state = this.edition.state;
-    if (state.status !== "ready") return statusLine(state, t);
-    const all = (state.edition.posts as JournalPost[]).filter((p) => !this.post || p.id === this.post);
+  protected renderEdition(edition: VerifiedEdition, { lang, t }: { lang: Lang; t: WidgetStrings }) {
+    const all = (edition.posts as JournalPost[]).filter((p) => !this.post || p.id === this.post);
     if (all.length === 0) return html`<p part="status" class="status">${t.noPosts}</p>`;
     const step = Math.max(1, Math.floor(Number(this.limit)) || 5);
     const count = Math.max(this.shown, step);
