@@ -12,13 +12,13 @@ import { buildEdition, certifyPublication, signEdition } from "../../core/public
 export const relayUrl = async (): Promise<string> =>
   (await (await fetch("/__cellule__/relay.json")).json()).url;
 
-/** Publishes an edition of this content for a new cell; resolves with the cell's ID and the edition bytes. */
+/** Publishes an edition of this content for a new cell; resolves with its ID, edition bytes and admission keys. */
 export async function publishTestEdition(content: {
   profile?: Partial<PublicProfile>;
   posts?: JournalPost[];
   pages?: Partial<PublicPages>;
   events?: CellEvent[];
-}): Promise<{ cellId: string; bytes: Uint8Array; relay: string }> {
+}): Promise<{ cellId: string; bytes: Uint8Array; relay: string; admission: CryptoKeyPair }> {
   const founder = await DeviceIdentity.fromKeys({
     signing: await generateSigningKeyPair(),
     agreement: await generateAgreementKeyPair(),
@@ -52,7 +52,7 @@ export async function publishTestEdition(content: {
     body: bytes as Uint8Array<ArrayBuffer>,
   });
   if (!response.ok) throw new Error(`the test relay refused the edition: HTTP ${response.status}`);
-  return { cellId: genesis.hash, bytes, relay };
+  return { cellId: genesis.hash, bytes, relay, admission };
 }
 
 /** A public post. */

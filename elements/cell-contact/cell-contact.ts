@@ -1,0 +1,184 @@
+import { css, html, nothing } from "lit";
+import { CONTACT_LIMITS, type ContactRequest, contactTopic, sealContact } from "../../core/public/contact.js";
+import type { VerifiedEdition } from "../../core/public/verify.js";
+import { parseCellAddress } from "../shared/cell-address.js";
+import { EditionElement } from "../shared/edition-element.js";
+import type { Lang } from "../shared/strings.js";
+import { baseStyles } from "../shared/styles.js";
+
+const STRINGS = {
+  fr: {
+    name: "Votre nom",
+    reach: "Comment vous joindre (courriel, téléphone)",
+    message: "Votre message",
+    consent: "J'accepte que la cellule conserve ces informations pour me recontacter.",
+    send: "Envoyer",
+    sending: "Envoi…",
+    sealed: "Chiffré dans votre navigateur : seuls les responsables de la cellule pourront le lire.",
+    sent: "Merci ! Votre message est parti. La cellule vous recontactera.",
+    failed: "L'envoi a échoué : les relais ne répondent pas. Votre message est toujours là, réessayez.",
+    required: "Merci de remplir les champs obligatoires et d'accepter la conservation de vos informations.",
+    another: "Écrire un autre message",
+  },
+  en: {
+    name: "Your name",
+    reach: "How to reach you (email, phone)",
+    message: "Your message",
+    consent: "I agree that the cell keeps these details to get back to me.",
+    send: "Send",
+    sending: "Sending…",
+    sealed: "Encrypted in your browser: only the cell's officers will be able to read it.",
+    sent: "Thank you! Your message is on its way. The cell will get back to you.",
+    failed: "Sending failed: the relays are not answering. Your message is still here, please try again.",
+    required: "Please fill in the required fields and agree that your details are kept.",
+    another: "Write another message",
+  },
+};
+
+/** Fired when a visitor's request has reached at least one of the cell's relays (it carries nothing). */
+export class ContactSentEvent extends Event {
+  static readonly type = "cell-contact-sent";
+  constructor() {
+    super(ContactSentEvent.type, { bubbles: true, composed: true });
+  }
+}
+
+type Phase = "editing" | "sending" | "sent" | "failed" | "incomplete";
+
+/**
+ * A contact form: a visitor leaves their name, how to reach them and a message. It is sealed in the page to
+ * the cell's admission key (from its verified edition) and posted to the cell's contact inbox on its
+ * relays: only the cell's officers can read it. The page keeps nothing: no key, no copy, no storage.
+ *
+ * @tagname cell-contact
+ * @attr cell - the cell's address(es): `https://relay.example.org/c/<cellId>`, several separated by spaces
+ * @attr lang - `fr` (default) or `en`
+ * @fires cell-contact-sent - when the request reached a relay (the event carries no data)
+ * @csspart form - the form
+ * @csspart field - each label with its input
+ * @csspart input - each input and the message area
+ * @csspart consent - the consent checkbox and its text
+ * @csspart send - the send button
+ * @csspart note - the line saying the message is encrypted
+ * @csspart status - loading, error and confirmation messages
+ * @cssprop --cellule-font - font family (default: the page's)
+ * @cssprop --cellule-color - text colour
+ * @cssprop --cellule-muted - colour of the note and messages
+ * @cssprop --cellule-input-background - background of the inputs
+ */
+export class CellContact extends EditionElement {
+  static override properties = { phase: { state: true } };
+
+  static override styles = [
+    baseStyles,
+    css`
+      form {
+        display: grid;
+        gap: var(--cellule-gap, 0.75em);
+      }
+      label {
+        display: grid;
+        gap: 0.25em;
+      }
+      input,
+      textarea {
+        font: inherit;
+        color: inherit;
+        background: var(--cellule-input-background, transparent);
+        border: 1px solid currentColor;
+        border-radius: var(--cellule-radius, 0.25em);
+        padding: 0.4em;
+      }
+      .consent {
+        display: flex;
+        gap: 0.5em;
+        align-items: baseline;
+      }
+      .note {
+        margin: 0;
+        font-size: 0.9em;
+        color: var(--cellule-muted, #555);
+      }
+    `,
+  ];
+
+  private phase: Phase = "editing";
+
+  protected renderEdition(edition: VerifiedEdition, { lang }: { lang: Lang }) {
+    const s = STRINGS[lang];
+    if (this.phase === "sent")
+      return html`<p part="status" class="status" role="status">${s.sent}</p>
+        <button @click=${() => (this.phase = "editing")}>${s.another}</button>`;
+    const busy = this.phase === "sending";
+    const message =
+      this.phase === "failed" ? s.failed : this.phase === "incomplete" ? s.required : busy ? s.sending : "";
+    return html`<form part="form" novalidate @submit=${(e: SubmitEvent) => this.send(e, edition, lang)}>
+      <label part="field">${s.name} *
+        <input part="input" name="name" required autocomplete="name" maxlength=${CONTACT_LIMITS.name} />
+      </label>
+      <label part="field">${s.reach} *
+        <input part="input" name="reach" required autocomplete="email" maxlength=${CONTACT_LIMITS.reach} />
+      </label>
+      <label part="field">${s.message}
+        <textarea part="input" name="message" rows="4" maxlength=${CONTACT_LIMITS.message}></textarea>
+      </label>
+      <label part="consent" class="consent"><input type="checkbox" name="consent" required /> ${s.consent}</label>
+      <p part="note" class="note">${s.sealed}</p>
+      <button part="send" type="submit" ?disabled=${busy}>${s.send}</button>
+      <p part="status" class="status ${this.phase === "failed" || this.phase === "incomplete" ? "error" : ""}"
+        role=${busy ? "status" : "alert"}>${message || nothing}</p>
+    </form>`;
+  }
+
+  /** Seals what the visitor typed and posts it to each of the cell's relays; the form keeps it until one took it. */
+  private async send(event: SubmitEvent, edition: VerifiedEdition, lang: Lang): Promise<void> {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement;
+    const request: ContactRequest = {
+      name: field("name").value,
+      reach: field("reach").value,
+      message: field("message").value,
+      consent: field("consent").checked as true,
+      lang,
+    };
+    if (!form.checkValidity() || !request.name.trim() || !request.reach.trim()) {
+      this.phase = "incomplete";
+      (form.querySelector(":invalid") as HTMLElement | null)?.focus();
+      return;
+    }
+    this.phase = "sending";
+    const address = parseCellAddress(this.cell)!;
+    try {
+      const sealed = await sealContact(edition.cell, edition.admissionKey, edition.chain.length - 1, request);
+      const topic = await contactTopic(edition.cell);
+      let delivered = false;
+      for (const relay of address.relays) {
+        try {
+          const response = await fetch(new URL(`t/${topic}`, relay), {
+            method: "POST",
+            body: sealed as Uint8Array<ArrayBuffer>,
+            headers: { "Content-Type": "application/octet-stream" },
+            credentials: "omit",
+            referrerPolicy: "no-referrer",
+          });
+          delivered ||= response.ok;
+        } catch {
+          // Another relay may take it.
+        }
+      }
+      if (!delivered) throw new Error("no relay took the request");
+      form.reset();
+      this.phase = "sent";
+      this.dispatchEvent(new ContactSentEvent());
+    } catch {
+      this.phase = "failed";
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "cell-contact": CellContact;
+  }
+}
