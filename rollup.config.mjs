@@ -1,6 +1,11 @@
 // Library build: ESM for core, elements, each adapter, and the `cellule` command; `.d.ts` come from
 // `tsc` (see the `build` script). Dependencies stay external: consumers install them.
+// Widget build: the kit a blog loads with one script tag, everything bundled (Lit included) and minified,
+// as a module (`dist/widgets/cellule.js`) and as a classic script with the WebCrypto shim for old engines
+// (`dist/widgets/cellule.iife.js`). Relays serve both (see adapters/relay/widget-routes.ts).
 import { existsSync, readdirSync } from "node:fs";
+import { nodeResolve } from "@rollup/plugin-node-resolve";
+import { rollup } from "rollup";
 import esbuild from "rollup-plugin-esbuild";
 
 const adapters = readdirSync("adapters", { withFileTypes: true })
@@ -19,6 +24,48 @@ const quiet = (warning, warn) => {
   if (warning.code === "CIRCULAR_DEPENDENCY") return;
   warn(warning);
 };
+
+/** Rollup options of one widget bundle: `es` (modern, a module) or `iife` (legacy, a classic script). */
+export function widgetBundle(format) {
+  const legacy = format === "iife";
+  return {
+    input: legacy ? "elements/legacy.ts" : "elements/index.ts",
+    plugins: [
+      nodeResolve({ browser: true }),
+      esbuild({
+        target: legacy ? "es2019" : "es2022",
+        tsconfig: "tsconfig.json",
+        minify: true,
+        legalComments: "none",
+      }),
+    ],
+    onwarn: (warning, warn) => {
+      // webcrypto-shim is a UMD script: its top-level `this` is expected to be undefined in a bundle.
+      if (warning.code === "THIS_IS_UNDEFINED") return;
+      quiet(warning, warn);
+    },
+    output: {
+      file: `dist/widgets/cellule${legacy ? ".iife" : ""}.js`,
+      format,
+      name: legacy ? "Cellule" : undefined,
+    },
+  };
+}
+
+/** Builds both widget bundles in memory: `{ esm, iife }` (the code of each). */
+export async function buildWidgets() {
+  const code = async (format) => {
+    const options = widgetBundle(format);
+    const bundle = await rollup(options);
+    try {
+      const { output } = await bundle.generate(options.output);
+      return output[0].code;
+    } finally {
+      await bundle.close();
+    }
+  };
+  return { esm: await code("es"), iife: await code("iife") };
+}
 
 export default [
   {
@@ -40,4 +87,6 @@ export default [
     onwarn: quiet,
     output: { dir: "dist", format: "es", banner: "#!/usr/bin/env node", entryFileNames: "[name].js" },
   },
+  widgetBundle("es"),
+  widgetBundle("iife"),
 ];

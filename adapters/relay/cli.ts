@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { InvalidArgumentError } from "../../core/errors.js";
 import { RELAY_DEFAULTS } from "../../core/relay-protocol.js";
-import { type RelayServer, startRelay } from "./index.js";
+import { loadWidgetFiles, type RelayServer, startRelay } from "./index.js";
 import { describeError, type LogLevel, stderrLogger } from "./log.js";
 import { peerWsUrl } from "./peer.js";
 
@@ -27,6 +27,8 @@ Options:
   --rate <n>          frames per second per connection (default ${RELAY_DEFAULTS.ratePerSecond})
   --burst <n>         burst of frames above the rate (default ${RELAY_DEFAULTS.rateBurst})
   --max-topics <n>    topics one connection may subscribe to (default ${RELAY_DEFAULTS.maxTopicsPerConnection})
+  --widgets <dir>     where cellule.js and cellule.iife.js are, served at /widgets/ (default: the
+                      package's dist/widgets)
   --log-level <l>     debug, info, warn or error (default info)
   -h, --help          show this help
 `;
@@ -49,6 +51,9 @@ export interface CliResult {
   exitCode: number;
   relay?: RelayServer;
 }
+
+/** Where the built package keeps the widget files, next to this command (`dist/bin/` → `dist/widgets/`). */
+const DEFAULT_WIDGETS = fileURLToPath(new URL("../widgets/", import.meta.url));
 
 const processIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
@@ -83,7 +88,10 @@ export async function runCli(argv: string[], options: CliOptions = {}): Promise<
   const log = stderrLogger(parsed.logLevel);
   let relay: RelayServer;
   try {
-    relay = await startRelay({ ...parsed.relay, log });
+    const widgets = await loadWidgetFiles(parsed.widgets ?? DEFAULT_WIDGETS);
+    if (!widgets && parsed.widgets) throw new InvalidArgumentError(`no cellule.js in ${parsed.widgets}`);
+    if (!widgets) log.info("widget files not found (npm run build makes them): /widgets/ is not served");
+    relay = await startRelay({ ...parsed.relay, log, ...(widgets ? { widgets } : {}) });
   } catch (e) {
     log.error("could not start", e);
     return { exitCode: 1 };
@@ -131,6 +139,7 @@ function parse(argv: string[]) {
       burst: { type: "string" },
       "max-topics": { type: "string" },
       "log-level": { type: "string" },
+      widgets: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -146,6 +155,7 @@ function parse(argv: string[]) {
   return {
     help: false as const,
     logLevel: level,
+    widgets: values.widgets,
     relay: {
       dataDir: values.data ?? "./.cellule-data/relay",
       port: integer("port", values.port, 8787, 0, 65535),

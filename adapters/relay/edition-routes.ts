@@ -6,6 +6,7 @@
  */
 import { MAX_EDITION_BYTES } from "../../core/public/format.js";
 import { RelayErrorCode } from "../../core/relay-protocol.js";
+import { sendCacheable } from "./cacheable.js";
 import { hasEvent, pageLang, renderAtom, renderHtml, renderIcs } from "./edition-render.js";
 import type { EditionStore, StoredEdition } from "./edition-store.js";
 import { HttpError, type Route, type RouteContext, readBody, sendJson } from "./server.js";
@@ -21,30 +22,28 @@ function stored(editions: EditionStore, ctx: RouteContext): StoredEdition {
   return e;
 }
 
-function serve(ctx: RouteContext, e: StoredEdition, name: string, type: string, make: () => string): void {
-  const { req, res } = ctx;
-  const etag = `"${e.hash.slice(0, 32)}${name ? `-${name}` : ""}"`;
-  const headers = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "ETag, Content-Disposition",
-    "X-Content-Type-Options": "nosniff",
-    "Cache-Control": `public, max-age=${EDITION_MAX_AGE_S}, stale-while-revalidate=86400`,
-    ETag: etag,
-    "Last-Modified": new Date(e.edition.at).toUTCString(),
-  };
-  const match = req.headers["if-none-match"];
-  if (match?.split(",").some((m) => m.trim().replace(/^W\//, "") === etag)) {
-    res.writeHead(304, headers);
-    res.end();
-    return;
-  }
+function serve(
+  ctx: RouteContext,
+  e: StoredEdition,
+  name: string,
+  type: string,
+  make: () => string,
+  headers?: Record<string, string>,
+): void {
   let body = name ? e.rendered.get(name) : e.bytes;
   if (!body) {
     body = Buffer.from(make());
     e.rendered.set(name, body);
   }
-  res.writeHead(200, { ...headers, "Content-Type": type, "Content-Length": body.length });
-  res.end(req.method === "HEAD" ? undefined : body);
+  const etag = `"${e.hash.slice(0, 32)}${name ? `-${encodeURIComponent(name)}` : ""}"`;
+  sendCacheable(ctx, {
+    body,
+    type,
+    etag,
+    maxAge: EDITION_MAX_AGE_S,
+    lastModified: e.edition.at,
+    ...(headers ? { headers } : {}),
+  });
 }
 
 /**
@@ -105,8 +104,9 @@ export function editionRoutes(
           throw new HttpError(400, RelayErrorCode.malformed, "the event ID is not a valid URL component");
         }
         if (!hasEvent(e.edition, id)) throw new HttpError(404, 0, "no such public event in this edition");
-        ctx.res.setHeader("Content-Disposition", 'attachment; filename="event.ics"');
-        serve(ctx, e, `ics-${id}`, "text/calendar; charset=utf-8", () => renderIcs(e.edition, id));
+        serve(ctx, e, `ics-${id}`, "text/calendar; charset=utf-8", () => renderIcs(e.edition, id), {
+          "Content-Disposition": 'attachment; filename="event.ics"',
+        });
       },
     },
     {

@@ -24,6 +24,7 @@ import { describeError, type RelayLogger, stderrLogger } from "./log.js";
 import { PeerCursors, PeerLink, type PeerStatus, peerWsUrl } from "./peer.js";
 import { createHttpHandler, type Route } from "./server.js";
 import { RelayStore } from "./store.js";
+import { type WidgetFiles, widgetRoutes } from "./widget-routes.js";
 
 export type { RelayLogger } from "./log.js";
 export { silentLogger, stderrLogger } from "./log.js";
@@ -31,6 +32,7 @@ export type { PeerStatus } from "./peer.js";
 export type { Route, RouteContext } from "./server.js";
 export { sendJson } from "./server.js";
 export { RelayStore } from "./store.js";
+export { loadWidgetFiles, WIDGETS_MAX_AGE_S, type WidgetFiles, widgetRoutes } from "./widget-routes.js";
 
 /** How to start a relay. */
 export interface RelayOptions {
@@ -54,6 +56,8 @@ export interface RelayOptions {
   cacheBytes?: number;
   /** Extra HTTP routes (editions, feeds, `/app/`…), tried after the built-in ones. */
   routes?: Route[];
+  /** The widget kit to serve at `/widgets/` (see widget-routes.ts); not served when absent. */
+  widgets?: WidgetFiles;
   /** @default stderr, warnings and errors only */
   log?: RelayLogger;
 }
@@ -141,7 +145,11 @@ export async function startRelay(options: RelayOptions): Promise<RelayServer> {
       store,
       log,
       ...limits,
-      routes: [...editionRoutes(editions, editionForwarder(peerUrls, log)), ...(options.routes ?? [])],
+      routes: [
+        ...editionRoutes(editions, editionForwarder(peerUrls, log)),
+        ...(options.widgets ? widgetRoutes(options.widgets) : []),
+        ...(options.routes ?? []),
+      ],
       health: () => {
         const s = stats();
         return {
