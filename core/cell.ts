@@ -15,6 +15,7 @@ import { CellDevices } from "./cell-devices.js";
 import { CellKeys } from "./cell-keys.js";
 import { answerLink, type LinkOffer } from "./cell-link.js";
 import { CellPublication, type ReceivedContact } from "./cell-publication.js";
+import { type CellSite, openSite, type SiteDefaults } from "./cell-site.js";
 import { CellStore } from "./cell-store.js";
 import type { CelluleDocument } from "./document.js";
 import { Emitter } from "./emitter.js";
@@ -49,6 +50,7 @@ import { type CellState, type MemberState, memberOfDevice } from "./governance/s
 import type { DeviceIdentity } from "./identity.js";
 import type { CellId, DeviceId, DocId, MemberId, ScopeId } from "./ids.js";
 import type { Kit } from "./kit.js";
+import { readPublicContent } from "./public/documents.js";
 import type { PublicationKeys } from "./public/edition.js";
 import { Publisher, type PublisherOptions } from "./public/publisher.js";
 import { type PhraseLanguage, recoveryIdentity } from "./recovery.js";
@@ -425,6 +427,33 @@ export class Cell extends Emitter<CellEvents> {
   }
 
   /**
+   * The cell's site: profile and pages, public journal and agenda, members-only journal and agenda (see
+   * cell-site.ts). Created on first use by an officer who may set policies, with `defaults`.
+   */
+  site(defaults?: SiteDefaults): Promise<CellSite> {
+    return openSite(this, this.kit, defaults);
+  }
+
+  /**
+   * Keeps the cell's edition up to date from this device: publishes now, then after every change to the
+   * cell's public documents, wherever it was made (debounced), to `sink` (e.g. `relaySink(relays)`).
+   * `close()` the returned publisher to stop.
+   */
+  async publishEditions(
+    options: Omit<PublisherOptions, "genesis" | "keys" | "content" | "watch">,
+  ): Promise<Publisher> {
+    const { site, journal, agenda } = await this.site();
+    const scope = this.scopeId("public");
+    const publisher = this.publisher({
+      ...options,
+      content: () => readPublicContent(site, journal, agenda, (options.now ?? Date.now)(), options.limit),
+      watch: (changed) => this.kit.on("written", (_doc, s) => s === scope && changed()),
+    });
+    await publisher.publish();
+    return publisher;
+  }
+
+  /**
    * The contact requests visitors left through `<cell-contact>`, newest first (on devices of members who
    * may publish; `contact` events announce new ones).
    */
@@ -432,11 +461,23 @@ export class Cell extends Emitter<CellEvents> {
     return this.publication.contacts();
   }
 
-  /** Sets a document's read scope and the roles that write it (officers with `set-policy`). */
-  async setPolicy(doc: DocId | string, policy: { scope: string; writers: Role[] }): Promise<void> {
+  /**
+   * Sets a document's read scope and the roles that write it (officers with `set-policy`); with `name`, it
+   * becomes the cell's document of that name for every device (see `named`).
+   */
+  async setPolicy(
+    doc: DocId | string,
+    policy: { scope: string; writers: Role[]; name?: string },
+  ): Promise<void> {
+    const { scope, writers, name } = policy;
     await this.commit(
-      await setPolicy(this.kit.device, this.requireLog(), doc as DocId, policy.scope, policy.writers),
+      await setPolicy(this.kit.device, this.requireLog(), doc as DocId, scope, writers, name),
     );
+  }
+
+  /** The cell's document of that name (e.g. `journal`), if one was named. */
+  named(name: string): DocId | undefined {
+    return this.log?.state().named.get(name);
   }
 
   /** Replaces the cell's relay list (http(s) URLs). */

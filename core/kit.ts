@@ -86,6 +86,8 @@ export interface KitEvents {
   accepted: (docId: DocId, hash: EnvelopeHash, source: string) => void;
   /** A document was seen for the first time on this device. */
   document: (docId: DocId, scope: ScopeId) => void;
+  /** A document changed: a change made here was sent, or one from another device was applied. */
+  written: (docId: DocId, scope: ScopeId) => void;
 }
 
 const DOC_KEY = "cellule-doc";
@@ -486,6 +488,7 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     await this.storeEnvelope(scope.topic, hash, envelope);
     this.stats.published++;
     for (const t of this.options.transports) t.publish(envelope);
+    if (kind !== EnvelopeKind.governance) this.emit("written", docId, scope.scope);
   }
 
   private track(p: Promise<unknown>): void {
@@ -502,6 +505,8 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     if (outcome.status === "accepted") {
       this.stats.accepted++;
       this.emit("accepted", outcome.docId, outcome.hash, source);
+      const scope = this.docScopes.get(outcome.docId);
+      if (scope) this.emit("written", outcome.docId, scope);
     } else if (outcome.status === "duplicate") {
       this.stats.duplicates++;
     } else {

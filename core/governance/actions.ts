@@ -144,14 +144,15 @@ export const setRole = (
   role: Role,
   granted: boolean,
 ) => writeOp(author, log, { type: "set-role", member, role, granted });
-/** Sets a document's read scope and write roles. */
+/** Sets a document's read scope and write roles (and, with `name`, makes it the cell's document of that name). */
 export const setPolicy = (
   author: DeviceIdentity,
   log: GovernanceLog,
   doc: DocId,
   scope: string,
   writers: Role[],
-) => writeOp(author, log, { type: "set-policy", doc, scope, writers });
+  name?: string,
+) => writeOp(author, log, { type: "set-policy", doc, scope, writers, ...(name ? { name } : {}) });
 /** Replaces the cell's relay list. */
 export const setRelays = (author: DeviceIdentity, log: GovernanceLog, relays: string[]) =>
   writeOp(author, log, { type: "set-relays", relays });

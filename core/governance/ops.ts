@@ -68,7 +68,8 @@ export type Op =
    * sealed to both people's devices. Other members see that the pair exists, never what it holds.
    */
   | { type: "open-pair"; scope: string; members: [MemberId, MemberId]; lockboxes: Lockboxes }
-  | { type: "set-policy"; doc: DocId; scope: string; writers: Role[] }
+  /** A document's scope and writers; `name` also makes it the cell's document of that name (see `named`). */
+  | { type: "set-policy"; doc: DocId; scope: string; writers: Role[]; name?: string }
   /**
    * Link `index` of the cell's publication chain (see public/edition.ts): its certificate, and the
    * edition signing and admission private keys sealed under epoch `epoch` of the sealed scope `scope`

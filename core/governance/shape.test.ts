@@ -30,6 +30,7 @@ describe("op shapes", () => {
       { type: "set-relays", relays: ["https://relais.example.org"] },
       { type: "approve-rules", proposal: "0".repeat(64) as never },
       { type: "publication", index: 0, cert, scope: "officers", epoch: 1, box: "AAAA" },
+      { type: "set-policy", doc: "d" as never, scope: "public", writers: ["editor"], name: "members-journal" },
     ];
     for (const op of ops) {
       const signed = await signOp(f, log.cellId, log.heads(), op);
@@ -60,6 +61,7 @@ describe("op shapes", () => {
       { type: "approve-rules", proposal: "zz" },
       { type: "admit", member: "x".repeat(5000) },
       { type: "set-policy", doc: "d", scope: "members", writers: "editor" },
+      { type: "set-policy", doc: "d", scope: "members", writers: [], name: "Le Journal" },
       { type: "publication", index: -1, cert, scope: "officers", epoch: 1, box: "AAAA" },
       { type: "publication", index: 0, cert: { ...cert, sig: 7 }, scope: "officers", epoch: 1, box: "AAAA" },
       { type: "publication", index: 0, cert, scope: "officers", epoch: 0, box: "AAAA" },

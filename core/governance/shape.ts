@@ -84,7 +84,12 @@ const SHAPES: Record<Op["type"], Record<string, Check>> = {
       list(text, 2)(v) && (v as string[]).length === 2 && (v as string[])[0] !== (v as string[])[1],
     lockboxes,
   },
-  "set-policy": { doc: text, scope: text, writers: list(text, 256) },
+  "set-policy": {
+    doc: text,
+    scope: text,
+    writers: list(text, 256),
+    name: (v) => v === undefined || (typeof v === "string" && /^[a-z][a-z0-9-]{0,63}$/.test(v)),
+  },
   "set-relays": { relays: list(text, 64) },
   publication: {
     index: (v) => Number.isSafeInteger(v) && (v as number) >= 0,

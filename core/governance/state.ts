@@ -103,6 +103,8 @@ export interface CellState {
   /** Epochs of each sealed scope, in order; concurrent rotations to the same epoch keep the first in log order. */
   scopes: Map<string, EpochState[]>;
   policies: Map<DocId, { scope: string; writers: Role[] }>;
+  /** The cell's named documents (its site, journals, agendas…), by name; the latest naming in log order wins. */
+  named: Map<string, DocId>;
   relays: string[];
   proposals: Map<OpHash, ProposalState>;
   /** Two-person scopes, by scope name. */
@@ -127,6 +129,7 @@ export function emptyState(genesis: SignedOp): CellState {
     invites: new Map(),
     scopes: new Map(),
     policies: new Map(),
+    named: new Map(),
     relays: [],
     proposals: new Map(),
     pairs: new Map(),
@@ -350,6 +353,7 @@ export function applyOp(state: CellState, op: SignedOp): void {
       return;
     case "set-policy":
       state.policies.set(o.doc, { scope: o.scope, writers: o.writers });
+      if (o.name) state.named.set(o.name, o.doc);
       return;
     case "set-relays":
       state.relays = [...o.relays];

@@ -22,9 +22,14 @@ import {
   type Visibility,
 } from "./content.js";
 
-/** Whether records in `scope` are public (the public scope is signed, not sealed: anyone can read it). */
+/**
+ * Whether records in `scope` are public (the public scope is signed, not sealed: anyone can read it): a
+ * cell's `<cellId>/public`, or any `public:<id>`.
+ */
 export function visibilityOf(scope: ScopeId | string): Visibility {
-  return scope === "public" || scope.startsWith("public:") ? "public" : "members";
+  return scope === "public" || scope.startsWith("public:") || scope.endsWith("/public")
+    ? "public"
+    : "members";
 }
 
 type Stored<T> = T & { at: number };

@@ -25,6 +25,11 @@ export interface PublisherOptions {
   now?: () => number;
   /** Called when a publication fails (the next change retries). */
   onError?: (error: unknown) => void;
+  /**
+   * Where public changes are announced: called once with `changed`, returns how to stop listening (on
+   * `close`). Without it, call `changed()` yourself.
+   */
+  watch?: (changed: () => void) => () => void;
 }
 
 /** See the module comment. */
@@ -33,10 +38,12 @@ export class Publisher {
   private running: Promise<void> = Promise.resolve();
   private last = 0;
   private closed = false;
+  private readonly unwatch: (() => void) | undefined;
 
   constructor(private readonly options: PublisherOptions) {
     if (typeof options.keys !== "function" && options.keys.chain.length === 0)
       throw new InvalidArgumentError("a publisher needs a publication chain");
+    this.unwatch = options.watch?.(() => this.changed());
   }
 
   /** Signals a public change: an edition follows after the debounce delay. */
@@ -72,6 +79,7 @@ export class Publisher {
   /** Cancels a pending publication and waits for a running one. */
   async close(): Promise<void> {
     this.closed = true;
+    this.unwatch?.();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
   }

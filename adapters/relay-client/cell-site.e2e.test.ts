@@ -1,0 +1,114 @@
+/**
+ * The cell's site end to end, through two in-process relays: the founder's device creates it and keeps
+ * the edition up to date; an editor on another device writes a post, and the founder's device publishes
+ * a new edition that any relay serves; members-only posts never reach it; a plain member can read the
+ * site but not publish.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  type Cell,
+  type CellSite,
+  ForbiddenError,
+  type Kit,
+  relaySink,
+  SITE_NAMES,
+  UnknownDocumentError,
+  verifyEdition,
+} from "../../core/index.js";
+import { admittedCell, relayFixture } from "../../test-support/cells.js";
+import { until } from "../../test-support/devices.js";
+
+const network = relayFixture();
+const device = () => network.device();
+
+/** The cell's site on a device, once its documents have arrived there. */
+async function opened(cell: Cell): Promise<CellSite> {
+  let site: CellSite | undefined;
+  await until(async () => {
+    site = await cell.site().catch(() => undefined);
+    return site !== undefined;
+  }, "the site's documents to arrive");
+  return site!;
+}
+
+async function served(relay: string, cell: string) {
+  const res = await fetch(`${relay}/c/${cell}/edition.json`);
+  return res.ok ? verifyEdition(new Uint8Array(await res.arrayBuffer()), cell) : undefined;
+}
+
+describe("the cell's site", () => {
+  it("is named in the log, written by editors, and published by an officer's device after every change", async () => {
+    const [f, e, m] = [await device(), await device(), await device()] as [Kit, Kit, Kit];
+    const { cell, cells } = await admittedCell(f, "Fatima", [
+      { kit: e, name: "Élise", role: "editor" },
+      { kit: m, name: "Marc" },
+    ]);
+    const [elise, marc] = cells as [Cell, Cell];
+    const relays = network.relays().map((r) => r.url);
+
+    // Marc may not create the site before an officer has.
+    await expect(marc.site()).rejects.toBeInstanceOf(UnknownDocumentError);
+    const site = await cell.site({ profile: { place: "Lyon 7e", relays } });
+    expect(site.site.profile).toMatchObject({ name: cell.state.name, place: "Lyon 7e" });
+    await site.journal.put({
+      id: "p1",
+      title: "Assemblée générale",
+      text: "Mardi, 19 h",
+      author: "Fatima",
+      date: Date.now(),
+    });
+    await site.membersJournal.put({
+      id: "m1",
+      title: "Code de la porte",
+      text: "4521",
+      author: "Fatima",
+      date: Date.now(),
+    });
+
+    const publisher = await cell.publishEditions({ sink: relaySink(relays), debounceMs: 50 });
+    try {
+      for (const relay of relays) {
+        const edition = await served(relay, cell.id);
+        expect(edition?.posts.map((p) => p.title)).toEqual(["Assemblée générale"]);
+      }
+
+      // Élise, an editor, finds the same documents through the log and writes; Fatima's device publishes.
+      await until(
+        () => elise.named(SITE_NAMES.journal) === cell.named(SITE_NAMES.journal),
+        "Élise to see the names",
+      );
+      const hers = await opened(elise);
+      await hers.journal.put({
+        id: "p2",
+        title: "Tractage samedi",
+        text: "Marché de la Guillotière",
+        author: "Élise",
+        date: Date.now() + 1,
+      });
+      await until(
+        async () => (await served(relays[1]!, cell.id))?.posts.length === 2,
+        "an edition with Élise's post",
+      );
+      expect((await served(relays[0]!, cell.id))?.posts.map((p) => p.title)).toEqual([
+        "Tractage samedi",
+        "Assemblée générale",
+      ]);
+
+      // Marc reads the site (members-only posts too) but holds no publication key and may not write public
+      // posts: his device refuses the write before anything is sent.
+      const his = await opened(marc);
+      await until(
+        async () => (await his.membersJournal.newest(5)).length === 1,
+        "Marc to read the members' post",
+      );
+      await expect(marc.publicationKeys()).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(
+        his.journal.put({ id: "p3", title: "Post de Marc", text: "…", author: "Marc", date: Date.now() }),
+      ).rejects.toBeInstanceOf(ForbiddenError);
+      expect((await site.journal.newest(5)).map((p) => p.id)).toEqual(["p2", "p1"]);
+      expect((await his.journal.newest(5)).map((p) => p.id)).toEqual(["p2", "p1"]);
+    } finally {
+      await publisher.close();
+    }
+  }, 60_000);
+});
