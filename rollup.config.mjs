@@ -31,7 +31,7 @@ export function widgetBundle(format) {
   return {
     input: legacy ? "elements/legacy.ts" : "elements/index.ts",
     plugins: [
-      nodeResolve({ browser: true }),
+      nodeResolve({ browser: true, exportConditions: ["production"] }),
       esbuild({
         target: legacy ? "es2019" : "es2022",
         tsconfig: "tsconfig.json",

@@ -4,8 +4,8 @@
  * start to posts on screen, `p50_ms` (and `p95_ms`) over RUNS runs after WARMUP runs; goal p50 < 100 ms.
  *
  * The page comes from a small node:http server on another origin than the relay, with `cache-control:
- * no-store`; its `/widgets.js` is elements/index.ts bundled with esbuild (minified ES module, as in
- * widget-size). Each run loads the page in a new browser context (empty HTTP cache, new connections).
+ * no-store`; its `/widgets.js` is the widget kit exactly as relays serve it (`cellule.js`, built by
+ * rollup.config.mjs). Each run loads the page in a new browser context (empty HTTP cache, new connections).
  * - "Script start": the `startTime` of the script's resource timing entry, i.e. when its fetch starts, so
  *   download, parse, Lit, the edition fetch from the relay, its WebCrypto verification and rendering count.
  * - "Posts on screen": the first moment a post is in the DOM (`[part=post]` in the widget's shadow root),
@@ -18,13 +18,13 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import * as esbuild from "esbuild";
 import type { Browser } from "playwright-core";
 import { silentLogger, startRelay } from "../adapters/relay/index.js";
 import { buildEdition, signEdition } from "../core/public/index.js";
 import { DAY, publishingCell, sampleContent } from "../core/public/test-support.js";
+import { buildWidgets } from "../rollup.config.mjs";
 import { launchChromium } from "../test-support/browser.js";
-import { type BenchResult, percentile, progress, Resources, ROOT, round, tempDir } from "./support.js";
+import { type BenchResult, percentile, progress, Resources, round, tempDir } from "./support.js";
 
 const NAME = "widget-first-render";
 const POSTS = 20;
@@ -92,21 +92,6 @@ async function relayWithEdition(resources: Resources): Promise<{ relay: string; 
   if (put.status !== 201) throw new Error(`the relay refused the edition: ${put.status} ${await put.text()}`);
   progress(NAME, `edition of ${bytes.length} bytes on ${server.url}`);
   return { relay: server.url, cell: c.genesis.hash };
-}
-
-/** The widget bundle a blog loads: elements/index.ts, minified ES module. */
-async function widgetBundle(): Promise<string> {
-  const out = await esbuild.build({
-    stdin: { contents: 'import "./elements/index.ts";', resolveDir: ROOT, loader: "ts" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    target: "es2022",
-    platform: "browser",
-    write: false,
-    legalComments: "none",
-  });
-  return out.outputFiles[0]!.text;
 }
 
 /** The baseline script: fetch the edition, list the first titles, nothing verified. */
@@ -190,7 +175,7 @@ async function firstRender(browser: Browser, url: string, script: string): Promi
 export async function widgetFirstRender(): Promise<BenchResult> {
   const resources = new Resources();
   try {
-    const bundle = await widgetBundle();
+    const bundle = (await buildWidgets()).esm;
     const { relay, cell } = await relayWithEdition(resources);
     const blog = await blogServer(resources, `${relay}/c/${cell}`, bundle);
     const browser = await launchChromium();

@@ -1,6 +1,7 @@
 /**
- * `npm start`: two local relays with file storage, and the demo page. Data lives under `./.cellule-data`
- * (or `CELLULE_DATA`). Ports: `PORT` (page, default 8080), `RELAY_PORTS` (default "7420,7421"); a port in
+ * `npm start`: two local relays with file storage, the sample cell's officer device, and the sample blog
+ * (with the officer's inbox and the sync page). Data lives under `./.cellule-data`
+ * (or `CELLULE_DATA`). Ports: `PORT` (blog, default 8080), `RELAY_PORTS` (default "7420,7421"); a port in
  * use falls back to a free one.
  */
 import { resolve } from "node:path";
@@ -21,7 +22,8 @@ try {
   process.exit(1);
 }
 console.log(`relays: ${demo.relays.map((r) => r.url).join(" ")} (data in ${dataDir})`);
-console.log(`demo: ${demo.url}`);
+console.log(`cell: ${demo.officer.addresses.join(" ")}`);
+console.log(`blog: ${demo.url}  (officer's inbox: ${demo.url}officier/, sync: ${demo.url}sync/)`);
 
 const stop = async () => {
   await demo.close();

@@ -76,6 +76,9 @@ export class CellContact extends EditionElement {
         display: grid;
         gap: var(--cellule-gap, 0.75em);
       }
+      form > button {
+        justify-self: start;
+      }
       label {
         display: grid;
         gap: 0.25em;

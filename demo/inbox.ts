@@ -1,0 +1,50 @@
+/**
+ * The officer's inbox page of the demo: the contact requests visitors left through `<cell-contact>`, as the
+ * officer's device opened them (`Cell.contacts()`). Everything a visitor typed is escaped. The member
+ * space will show this inbox to officers on their own devices; the demo shows its officer's here.
+ */
+import type { ReceivedContact } from "../core/index.js";
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function item(c: ReceivedContact): string {
+  const when = new Date(c.at).toLocaleString("fr-FR", { dateStyle: "long", timeStyle: "short" });
+  return `<li>
+      <h2>${escape(c.name)}</h2>
+      <p class="meta">${escape(when)} · ${c.lang === "en" ? "anglais" : "français"} · consentement donné</p>
+      <p><strong>Pour le joindre :</strong> ${escape(c.reach)}</p>
+      ${c.message ? `<p class="message">${escape(c.message)}</p>` : ""}
+    </li>`;
+}
+
+/** The whole page; it reloads itself every few seconds. */
+export function renderInbox(contacts: ReceivedContact[], cellName: string): string {
+  return `<!doctype html>
+<html lang="fr">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta http-equiv="refresh" content="5" />
+    <title>Boîte de l'officière — ${escape(cellName)}</title>
+    <link rel="stylesheet" href="/demo.css" />
+  </head>
+  <body>
+    <header>
+      <h1>Boîte de l'officière</h1>
+      <p>Les messages laissés par les visiteurs de <a href="/contact/">la page contact</a> du blog, ouverts par
+        l'appareil de l'officière de ${escape(cellName)} (ici, le serveur de démonstration). Les relais n'en
+        gardent qu'une version chiffrée.</p>
+      <p lang="en" class="en">The requests visitors left on the blog's contact page, opened by the officer's
+        device. The relays keep only ciphertext.</p>
+    </header>
+    <main>
+      ${
+        contacts.length === 0
+          ? "<p>Aucun message pour le moment.</p>"
+          : `<ol class="inbox" aria-label="Messages reçus">${contacts.map(item).join("")}</ol>`
+      }
+    </main>
+  </body>
+</html>
+`;
+}

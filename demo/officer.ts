@@ -1,0 +1,56 @@
+/**
+ * The demo's officer: a device of the sample cell's founder (secretary, treasurer and editor), running in
+ * the demo's Node process with its keys and documents on disk. The first start founds the cell and writes
+ * its French sample content; every start keeps its edition published to the relays and receives the
+ * visitors' contact requests. Later starts reopen the same cell.
+ */
+import { join } from "node:path";
+import WebSocket from "ws";
+import { fileKeystore, fileStorage } from "../adapters/fs/index.js";
+import { relayClient } from "../adapters/relay-client/index.js";
+import { Cell, createKit, type Kit, type Publisher, relaySink } from "../core/index.js";
+import { seedSite } from "./seed.js";
+
+/** The running officer device. */
+export interface Officer {
+  kit: Kit;
+  cell: Cell;
+  /** The addresses a blogger pastes: one per relay. */
+  addresses: string[];
+  close(): Promise<void>;
+}
+
+/** Starts the officer device on `relays`, keeping its data under `dataDir`. */
+export async function startOfficer(dataDir: string, relays: string[]): Promise<Officer> {
+  const storage = fileStorage(join(dataDir, "documents"));
+  const kit = await createKit({
+    storage,
+    keystore: fileKeystore(join(dataDir, "keys")),
+    transports: [relayClient({ relays, storage, WebSocket: WebSocket as never })],
+    deviceName: "officer",
+  });
+  const [known] = await Cell.list(kit);
+  let cell: Cell;
+  if (known) {
+    cell = await Cell.open(kit, known);
+  } else {
+    cell = await Cell.create(kit, { name: "Cellule Louise-Michel", founderName: "Fatima Benali" });
+    await seedSite(await cell.site({ profile: { relays } }));
+  }
+  let publisher: Publisher | undefined;
+  try {
+    publisher = await cell.publishEditions({ sink: relaySink(relays), debounceMs: 200 });
+  } catch (error) {
+    await kit.close();
+    throw error;
+  }
+  return {
+    kit,
+    cell,
+    addresses: relays.map((r) => `${r}/c/${cell.id}`),
+    async close() {
+      await publisher?.close();
+      await kit.close();
+    },
+  };
+}
