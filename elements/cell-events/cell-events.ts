@@ -1,6 +1,7 @@
 import { css, html, nothing } from "lit";
 import type { CellEvent } from "../../core/public/content.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
+import { formatRange } from "../shared/dates.js";
 import { EditionElement } from "../shared/edition-element.js";
 import { clip } from "../shared/safe.js";
 import type { Lang, WidgetStrings } from "../shared/strings.js";
@@ -62,14 +63,7 @@ export class CellEvents extends EditionElement {
       .sort((a, b) => a.start - b.start)
       .slice(0, Math.max(1, Math.floor(Number(this.limit)) || 5));
     const base = `${relay}c/${edition.cell}/events`;
-    const format = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "fr-FR", {
-      dateStyle: "full",
-      timeStyle: "short",
-    });
-    const when = (e: CellEvent) =>
-      finite(e.end) && e.end > e.start
-        ? format.formatRange(new Date(e.start), new Date(e.end))
-        : format.format(new Date(e.start));
+    const when = (e: CellEvent) => formatRange(e.start, finite(e.end) ? e.end : undefined, lang);
     return html`
       ${
         upcoming.length === 0

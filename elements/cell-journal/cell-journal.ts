@@ -1,6 +1,7 @@
 import { css, html, nothing } from "lit";
 import type { JournalPost } from "../../core/public/content.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
+import { formatDate } from "../shared/dates.js";
 import { EditionElement } from "../shared/edition-element.js";
 import { clip, safeHref } from "../shared/safe.js";
 import type { Lang, WidgetStrings } from "../shared/strings.js";
@@ -59,12 +60,11 @@ export class CellJournal extends EditionElement {
     if (all.length === 0) return html`<p part="status" class="status">${t.noPosts}</p>`;
     const step = Math.max(1, Math.floor(Number(this.limit)) || 5);
     const count = Math.max(this.shown, step);
-    const date = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "fr-FR", { dateStyle: "long" });
     return html`
       <ol part="list">
         ${all.slice(0, count).map((p) => {
           const href = safeHref(p.link);
-          const when = Number.isFinite(p.date) ? date.format(new Date(p.date)) : "";
+          const when = Number.isFinite(p.date) ? formatDate(p.date, lang) : "";
           return html`<li part="post">
             <article>
               <h3 part="title"><bdi>${clip(p.title, 300)}</bdi></h3>

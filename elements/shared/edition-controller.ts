@@ -1,7 +1,8 @@
 /**
  * Loads a cell's verified edition for a widget: parses the `cell` address, fetches the edition from its
  * relays in turn, verifies it with WebCrypto (core/public/verify.ts: no Automerge, no WASM) and tells the
- * host element what to show: loading, the edition, no address, relays unreachable, or nothing valid.
+ * host element what to show: loading, the edition, no address, relays unreachable, or nothing valid. Every
+ * widget of one cell on a page shares one load.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { type VerifiedEdition, verifyEdition } from "../../core/public/verify.js";
@@ -14,11 +15,35 @@ export type EditionState =
   | { status: "ready"; edition: VerifiedEdition; relay: string }
   | { status: "no-address" | "unreachable" | "invalid" };
 
+/** Editions being loaded or loaded on this page, by address: widgets of one cell share one fetch and check. */
+const editions = new Map<string, Promise<{ value: VerifiedEdition; relay: string }>>();
+
+/**
+ * Starts loading the verified edition a `cell` attribute names, unless it is already loading or loaded
+ * on this page; `undefined` when the attribute holds no valid address. A failure is forgotten, so that a
+ * later widget tries again.
+ */
+export function loadEdition(cell: string | null | undefined) {
+  const address = parseCellAddress(cell);
+  if (!address) return undefined;
+  const key = `${address.cellId} ${address.relays.join(" ")}`;
+  let loading = editions.get(key);
+  if (!loading) {
+    loading = fetchFromRelays(address.relays, `c/${address.cellId}/edition.json`, {
+      check: (bytes) => verifyEdition(bytes, address.cellId),
+    });
+    editions.set(key, loading);
+    loading.catch(() => editions.delete(key));
+  }
+  return loading;
+}
+
 /** See the module comment. */
 export class EditionController implements ReactiveController {
   state: EditionState = { status: "loading" };
   private address: string | null | undefined;
-  private abort: AbortController | undefined;
+  /** The current load; results of an older one (another address, a disconnected host) are ignored. */
+  private current: object | undefined;
 
   constructor(private readonly host: ReactiveControllerHost & { cell: string | null }) {
     host.addController(this);
@@ -31,25 +56,21 @@ export class EditionController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    this.abort?.abort();
+    this.current = undefined;
     this.address = undefined;
   }
 
   private async load(): Promise<void> {
-    this.abort?.abort();
-    const abort = new AbortController();
-    this.abort = abort;
-    const address = parseCellAddress(this.address);
-    if (!address) return this.show({ status: "no-address" });
+    const current = {};
+    this.current = current;
+    const loading = loadEdition(this.address);
+    if (!loading) return this.show({ status: "no-address" });
     this.show({ status: "loading" });
     try {
-      const { value, relay } = await fetchFromRelays(address.relays, `c/${address.cellId}/edition.json`, {
-        check: (bytes) => verifyEdition(bytes, address.cellId),
-        signal: abort.signal,
-      });
-      if (!abort.signal.aborted) this.show({ status: "ready", edition: value, relay });
+      const { value, relay } = await loading;
+      if (this.current === current) this.show({ status: "ready", edition: value, relay });
     } catch (error) {
-      if (abort.signal.aborted) return;
+      if (this.current !== current) return;
       this.show({
         status: error instanceof RelayFetchError && error.reason === "invalid" ? "invalid" : "unreachable",
       });
