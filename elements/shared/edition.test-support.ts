@@ -7,6 +7,7 @@ import { createGenesis } from "../../core/governance/actions.js";
 import { DeviceIdentity } from "../../core/identity.js";
 import type { CellEvent, JournalPost, PublicPages, PublicProfile } from "../../core/public/content.js";
 import { buildEdition, certifyPublication, signEdition } from "../../core/public/edition.js";
+import type { EditionBody } from "../../core/public/format.js";
 
 /** The test relay started by web-test-runner. */
 export const relayUrl = async (): Promise<string> =>
@@ -18,6 +19,8 @@ export async function publishTestEdition(content: {
   posts?: JournalPost[];
   pages?: Partial<PublicPages>;
   events?: CellEvent[];
+  /** Changes the body after the checks a honest publisher makes, before signing (a hostile cell's edition). */
+  tamper?: (body: EditionBody) => void;
 }): Promise<{ cellId: string; bytes: Uint8Array; relay: string; admission: CryptoKeyPair }> {
   const founder = await DeviceIdentity.fromKeys({
     signing: await generateSigningKeyPair(),
@@ -46,6 +49,7 @@ export async function publishTestEdition(content: {
     },
     Date.now(),
   );
+  content.tamper?.(body);
   const bytes = await signEdition(body, signing.privateKey);
   const response = await fetch(`${relay}/c/${genesis.hash}/edition`, {
     method: "PUT",
