@@ -41,52 +41,59 @@ export interface SiteDefaults {
 }
 
 /**
- * Opens the cell's site; creates and names it when it does not exist yet and this device's member may set
- * policies. `UnknownDocumentError` when it does not exist and this device may not create it, or when its
- * documents have not reached this device yet.
+ * The ID of the cell's document named `name`. When there is none yet and this device's member may set
+ * policies, `create` makes it in `scope` and the log names it, with the scope's writers. Otherwise
+ * `UnknownDocumentError`.
  */
-export async function openSite(cell: Cell, kit: Kit, defaults: SiteDefaults = {}): Promise<CellSite> {
-  const id = (name: string) => cell.named(name);
-  if (!id(SITE_NAMES.site)) await createSite(cell, kit, defaults);
-  const need = (name: string): DocId => {
-    const doc = id(name);
-    if (!doc) throw new UnknownDocumentError(`the cell has no document named ${name}`);
-    return doc;
-  };
-  return {
-    site: await PublicSite.open(kit, need(SITE_NAMES.site)),
-    journal: await Journal.open(kit, need(SITE_NAMES.journal)),
-    agenda: await Agenda.open(kit, need(SITE_NAMES.agenda)),
-    membersJournal: await Journal.open(kit, need(SITE_NAMES.membersJournal)),
-    membersAgenda: await Agenda.open(kit, need(SITE_NAMES.membersAgenda)),
-  };
+export async function namedDocument(
+  cell: Cell,
+  name: string,
+  scope: string,
+  create: () => Promise<{ id: DocId }>,
+): Promise<DocId> {
+  const known = cell.named(name);
+  if (known) return known;
+  const { rules } = cell.state;
+  if (!hasRight(rules, cell.me()?.roles ?? [], "set-policy"))
+    throw new UnknownDocumentError(`the cell has no ${name} yet: an officer who may set policies creates it`);
+  const doc = await create();
+  await cell.setPolicy(doc.id, { scope, writers: rules.scopes[scope]?.writers ?? [], name });
+  return doc.id;
 }
 
-async function createSite(cell: Cell, kit: Kit, defaults: SiteDefaults): Promise<void> {
-  const state = cell.state;
-  if (!hasRight(state.rules, cell.me()?.roles ?? [], "set-policy"))
-    throw new UnknownDocumentError(
-      "the cell's site is not set up yet: an officer who may set policies does it",
-    );
+/**
+ * Opens the cell's site; creates and names it when it does not exist yet and this device's member may set
+ * policies (with `defaults`). `UnknownDocumentError` when it does not exist and this device may not create
+ * it, or when its documents have not reached this device yet.
+ */
+export async function openSite(cell: Cell, kit: Kit, defaults: SiteDefaults = {}): Promise<CellSite> {
   const pub = cell.scopeId("public");
   const members = cell.scopeId("members");
-  const profile: PublicProfile = {
-    name: state.name,
+  const profile = (): PublicProfile => ({
+    name: cell.state.name,
     place: "",
     description: "",
     contact: "",
-    relays: state.relays,
+    relays: cell.state.relays,
     ...defaults.profile,
-  };
+  });
   const pages: PublicPages = { about: "", contact: "", whyJoin: "", ...defaults.pages };
-  const docs: [string, { id: DocId }, string][] = [
-    [SITE_NAMES.site, await PublicSite.create(kit, pub, profile, pages), "public"],
-    [SITE_NAMES.journal, await Journal.create(kit, pub), "public"],
-    [SITE_NAMES.agenda, await Agenda.create(kit, pub), "public"],
-    [SITE_NAMES.membersJournal, await Journal.create(kit, members), "members"],
-    [SITE_NAMES.membersAgenda, await Agenda.create(kit, members), "members"],
-  ];
-  for (const [name, doc, scope] of docs) {
-    await cell.setPolicy(doc.id, { scope, writers: state.rules.scopes[scope]?.writers ?? [], name });
-  }
+  const doc = (name: string, scope: string, create: () => Promise<{ id: DocId }>) =>
+    namedDocument(cell, name, scope, create);
+  return {
+    site: await PublicSite.open(
+      kit,
+      await doc(SITE_NAMES.site, "public", () => PublicSite.create(kit, pub, profile(), pages)),
+    ),
+    journal: await Journal.open(kit, await doc(SITE_NAMES.journal, "public", () => Journal.create(kit, pub))),
+    agenda: await Agenda.open(kit, await doc(SITE_NAMES.agenda, "public", () => Agenda.create(kit, pub))),
+    membersJournal: await Journal.open(
+      kit,
+      await doc(SITE_NAMES.membersJournal, "members", () => Journal.create(kit, members)),
+    ),
+    membersAgenda: await Agenda.open(
+      kit,
+      await doc(SITE_NAMES.membersAgenda, "members", () => Agenda.create(kit, members)),
+    ),
+  };
 }

@@ -8,7 +8,7 @@ export * from "./bytes.js";
 export { Cell, type CellEvents, type CellStatus } from "./cell.js";
 export { LINK_TTL_MS, type LinkOffer, type LinkRequest, normalizeLinkCode } from "./cell-link.js";
 export { PUBLICATION_SCOPE, type ReceivedContact } from "./cell-publication.js";
-export { type CellSite, SITE_NAMES, type SiteDefaults } from "./cell-site.js";
+export { type CellSite, namedDocument, SITE_NAMES, type SiteDefaults } from "./cell-site.js";
 export { BUCKET_LIMIT, Collection, type CollectionRecord, monthOf } from "./collection.js";
 export * as crypto from "./crypto.js";
 export { CelluleDocument } from "./document.js";

@@ -5,15 +5,15 @@
  */
 import type { ReceivedContact } from "../core/index.js";
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function item(c: ReceivedContact): string {
   const when = new Date(c.at).toLocaleString("fr-FR", { dateStyle: "long", timeStyle: "short" });
   return `<li>
-      <h2>${escape(c.name)}</h2>
-      <p class="meta">${escape(when)} · ${c.lang === "en" ? "anglais" : "français"} · consentement donné</p>
-      <p><strong>Pour le joindre :</strong> ${escape(c.reach)}</p>
-      ${c.message ? `<p class="message">${escape(c.message)}</p>` : ""}
+      <h2>${escapeHtml(c.name)}</h2>
+      <p class="meta">${escapeHtml(when)} · ${c.lang === "en" ? "anglais" : "français"} · consentement donné</p>
+      <p><strong>Pour le joindre :</strong> ${escapeHtml(c.reach)}</p>
+      ${c.message ? `<p class="message">${escapeHtml(c.message)}</p>` : ""}
     </li>`;
 }
 
@@ -25,14 +25,14 @@ export function renderInbox(contacts: ReceivedContact[], cellName: string): stri
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <meta http-equiv="refresh" content="5" />
-    <title>Boîte de l'officière — ${escape(cellName)}</title>
+    <title>Boîte de l'officière — ${escapeHtml(cellName)}</title>
     <link rel="stylesheet" href="/demo.css" />
   </head>
   <body>
     <header>
       <h1>Boîte de l'officière</h1>
       <p>Les messages laissés par les visiteurs de <a href="/contact/">la page contact</a> du blog, ouverts par
-        l'appareil de l'officière de ${escape(cellName)} (ici, le serveur de démonstration). Les relais n'en
+        l'appareil de l'officière de ${escapeHtml(cellName)} (ici, le serveur de démonstration). Les relais n'en
         gardent qu'une version chiffrée.</p>
       <p lang="en" class="en">The requests visitors left on the blog's contact page, opened by the officer's
         device. The relays keep only ciphertext.</p>
