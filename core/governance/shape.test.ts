@@ -30,7 +30,13 @@ describe("op shapes", () => {
       { type: "set-relays", relays: ["https://relais.example.org"] },
       { type: "approve-rules", proposal: "0".repeat(64) as never },
       { type: "publication", index: 0, cert, scope: "officers", epoch: 1, box: "AAAA" },
-      { type: "set-policy", doc: "d" as never, scope: "public", writers: ["editor"], name: "members-journal" },
+      {
+        type: "set-policy",
+        doc: "d" as never,
+        scope: "public",
+        writers: ["editor"],
+        name: "members-journal",
+      },
     ];
     for (const op of ops) {
       const signed = await signOp(f, log.cellId, log.heads(), op);
