@@ -113,6 +113,19 @@ export class Collection<T extends CollectionRecord> {
     return undefined;
   }
 
+  /** Removes a record (`at` is the one it was stored with); false when there was none. */
+  async remove(id: string, at: number): Promise<boolean> {
+    for (const bucketId of this.bucketsOf(monthOf(at))) {
+      const bucket = await this.bucket(bucketId);
+      if (!(id in bucket.value().items)) continue;
+      bucket.change((d) => {
+        delete d.items[id];
+      });
+      return true;
+    }
+    return false;
+  }
+
   private periodsNewestFirst(): [string, DocId[]][] {
     const periods = new Map<string, DocId[]>();
     for (const [id, period] of Object.entries(this.index.value().buckets)) {
