@@ -17,6 +17,7 @@ import { answerLink, type LinkOffer } from "./cell-link.js";
 import { CellPublication, type ReceivedContact } from "./cell-publication.js";
 import { type CellSite, openSite, type SiteDefaults } from "./cell-site.js";
 import { CellStore } from "./cell-store.js";
+import { joiningDevice, sealInvitation } from "./device-mail.js";
 import type { CelluleDocument } from "./document.js";
 import { Emitter } from "./emitter.js";
 import type { OpenedEnvelope } from "./envelope.js";
@@ -88,6 +89,8 @@ export class Cell extends Emitter<CellEvents> {
   private readonly publication: CellPublication;
   /** When the last op came from another device (ms), for `quiet`. */
   private lastOp = 0;
+  /** Signing keys of devices whose request to join this device accepted: their redeem is admitted. */
+  private readonly approved = new Set<string>();
 
   private constructor(
     private readonly kit: Kit,
@@ -462,6 +465,18 @@ export class Cell extends Emitter<CellEvents> {
   }
 
   /**
+   * Accepts a request to join (a contact request that carries the visitor's device, see join-request.ts):
+   * a single-use invitation, sealed to that device, goes to its mailbox; when the device redeems it, this
+   * device admits it. `InvalidArgumentError` for a contact that does not ask to join.
+   */
+  async acceptJoin(contact: ReceivedContact): Promise<void> {
+    const device = joiningDevice(contact);
+    const invitation = await this.invite({ single: true, expiresInMs: 14 * 86_400_000 });
+    this.approved.add(device.signing);
+    await this.kit.post(await sealInvitation(this.id, device, invitation));
+  }
+
+  /**
    * Sets a document's read scope and the roles that write it (officers with `set-policy`); with `name`, it
    * becomes the cell's document of that name for every device (see `named`).
    */
@@ -613,6 +628,11 @@ export class Cell extends Emitter<CellEvents> {
     // A redeem picked up from an invitation inbox: pass it on to every member (once the keys are open:
     // a new member's welcome carries redeems too, and must not stop at them).
     const redeems = fresh.filter((op) => op.body.op.type === "redeem");
+    for (const op of redeems) {
+      const o = op.body.op as { device: { signing: string } };
+      const member = this.log.state().members.get(op.authorId as unknown as MemberId);
+      if (this.approved.delete(o.device.signing) && member?.status === "pending") await this.admit(member.id);
+    }
     const members = this.kit.epochOf(this.scopeId("members"));
     if (redeems.length > 0 && members && memberOfDevice(this.log.state(), this.kit.device.id)) {
       await this.kit.publishGovernance(

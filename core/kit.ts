@@ -27,7 +27,7 @@ import {
 import { fromUtf8, randomBytes, utf8 } from "./bytes.js";
 import { CelluleDocument, type DocumentHost } from "./document.js";
 import { Emitter } from "./emitter.js";
-import { EnvelopeKind, MAX_ENVELOPE_BYTES, sealEnvelope } from "./envelope.js";
+import { EnvelopeKind, MAX_ENVELOPE_BYTES, readHeader, sealEnvelope } from "./envelope.js";
 import {
   type CelluleError,
   ClosedError,
@@ -246,6 +246,17 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
       this.watchers.delete(topic as Topic);
       for (const t of this.options.transports) t.unsubscribe([topic as Topic]);
     };
+  }
+
+  /**
+   * Sends an envelope made elsewhere (a sealed box: a contact or join request, an invitation to a device)
+   * to every transport, and keeps it for re-seeding; its echo from a relay is a duplicate.
+   */
+  async post(envelope: Uint8Array): Promise<void> {
+    this.assertOpen();
+    const hash = await this.ingestion.remember(envelope);
+    await this.storeEnvelope(readHeader(envelope).topic, hash, envelope);
+    for (const t of this.options.transports) t.publish(envelope);
   }
 
   /** The envelopes this device stored under a topic, in no particular order. */

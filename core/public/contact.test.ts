@@ -94,12 +94,12 @@ describe("contact requests", () => {
       [sealed.subarray(0, 100), CELL, key, /wrong size/],
       [new Uint8Array(70_000), CELL, key, /wrong size/],
       [sealed, "d".repeat(64), key, /another cell/],
-      [sealed, CELL, () => [], /no admission key #3/],
+      [sealed, CELL, () => [], /no key #3 for this contact/],
       [sealed, CELL, () => [other.pair.privateKey], /decryption failed/],
       [sealed, CELL, () => [other.pair.privateKey, other.pair.privateKey], /decryption failed/],
       [altered(40), CELL, key, /decryption failed/],
       [altered(sealed.length - 1), CELL, key, /decryption failed/],
-      [altered(0), CELL, key, /unknown contact request format/],
+      [altered(0), CELL, key, /unknown contact format/],
     ];
     for (const [bytes, cell, keyFor, message] of bad) {
       const attempt = openContact(bytes, cell, keyFor);
