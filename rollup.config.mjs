@@ -1,9 +1,12 @@
 // Library build: ESM for core, elements, each adapter, and the `cellule` command; `.d.ts` come from
 // `tsc` (see the `build` script). Dependencies stay external: consumers install them.
+// Member space build: `dist/app/`, the static files of `<cell-app>` (page, script with Automerge, its WASM
+// file, manifest, icon) that relays serve at `/app/` and any static host can serve.
 // Widget build: the kit a blog loads with one script tag, everything bundled (Lit included) and minified,
 // as a module (`dist/widgets/cellule.js`) and as a classic script with the WebCrypto shim for old engines
 // (`dist/widgets/cellule.iife.js`). Relays serve both (see adapters/relay/widget-routes.ts).
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import commonjs from "@rollup/plugin-commonjs";
 import { nodeResolve } from "@rollup/plugin-node-resolve";
 import { rollup } from "rollup";
 import esbuild from "rollup-plugin-esbuild";
@@ -52,6 +55,55 @@ export function widgetBundle(format) {
   };
 }
 
+const APP_FILES = ["index.html", "app.css", "manifest.webmanifest", "icon.svg"];
+
+/** Rollup options of the member space: its script, and its other files as assets. */
+export function appBundle() {
+  return {
+    input: "elements/cell-app/main.ts",
+    // Only Node loads Automerge's full build (core/automerge.ts); the page passes its WASM file instead.
+    external: (id) => id === "@automerge/automerge",
+    plugins: [
+      nodeResolve({ browser: true, exportConditions: ["production"] }),
+      commonjs(),
+      esbuild({ target: "es2022", tsconfig: "tsconfig.json", minify: true, legalComments: "none" }),
+      {
+        name: "cellule-app-files",
+        generateBundle() {
+          for (const name of APP_FILES)
+            this.emitFile({
+              type: "asset",
+              fileName: name,
+              source: readFileSync(`elements/cell-app/${name}`),
+            });
+          this.emitFile({
+            type: "asset",
+            fileName: "automerge.wasm",
+            source: readFileSync("node_modules/@automerge/automerge/dist/automerge.wasm"),
+          });
+        },
+      },
+    ],
+    onwarn: (warning, warn) => {
+      if (warning.code === "THIS_IS_UNDEFINED" || warning.code === "EVAL") return;
+      quiet(warning, warn);
+    },
+    output: { dir: "dist/app", format: "es", entryFileNames: "cellule-app.js", inlineDynamicImports: true },
+  };
+}
+
+/** Builds the member space in memory: file name → contents. */
+export async function buildApp() {
+  const options = appBundle();
+  const bundle = await rollup(options);
+  try {
+    const { output } = await bundle.generate(options.output);
+    return Object.fromEntries(output.map((o) => [o.fileName, o.type === "chunk" ? o.code : o.source]));
+  } finally {
+    await bundle.close();
+  }
+}
+
 /** Builds both widget bundles in memory: `{ esm, iife }` (the code of each). */
 export async function buildWidgets() {
   const code = async (format) => {
@@ -89,4 +141,5 @@ export default [
   },
   widgetBundle("es"),
   widgetBundle("iife"),
+  appBundle(),
 ];

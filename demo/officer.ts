@@ -8,13 +8,15 @@ import { join } from "node:path";
 import WebSocket from "ws";
 import { fileKeystore, fileStorage } from "../adapters/fs/index.js";
 import { relayClient } from "../adapters/relay-client/index.js";
-import { Cell, createKit, type Kit, type Publisher, relaySink } from "../core/index.js";
+import { Cell, createKit, type Kit, type Publisher, Rsvps, relaySink } from "../core/index.js";
 import { seedSite } from "./seed.js";
 
 /** The running officer device. */
 export interface Officer {
   kit: Kit;
   cell: Cell;
+  /** Members' answers to events. */
+  rsvps: Rsvps;
   /** The addresses a blogger pastes: one per relay. */
   addresses: string[];
   close(): Promise<void>;
@@ -38,8 +40,10 @@ export async function startOfficer(dataDir: string, relays: string[]): Promise<O
     await seedSite(await cell.site({ profile: { relays } }));
   }
   let publisher: Publisher | undefined;
+  let rsvps: Rsvps;
   try {
     publisher = await cell.publishEditions({ sink: relaySink(relays), debounceMs: 200 });
+    rsvps = await Rsvps.open(cell, kit);
   } catch (error) {
     await kit.close();
     throw error;
@@ -47,6 +51,7 @@ export async function startOfficer(dataDir: string, relays: string[]): Promise<O
   return {
     kit,
     cell,
+    rsvps,
     addresses: relays.map((r) => `${r}/c/${cell.id}`),
     async close() {
       await publisher?.close();

@@ -10,8 +10,8 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { type RelayServer, startRelay, type WidgetFiles } from "../adapters/relay/index.js";
-import { buildWidgets } from "../rollup.config.mjs";
+import { type RelayOptions, type RelayServer, startRelay } from "../adapters/relay/index.js";
+import { buildApp, buildWidgets } from "../rollup.config.mjs";
 import { renderInbox } from "./inbox.js";
 import { type Officer, startOfficer } from "./officer.js";
 
@@ -36,12 +36,12 @@ export interface Demo {
   close(): Promise<void>;
 }
 
-async function relayOn(port: number, dataDir: string, widgets: WidgetFiles): Promise<RelayServer> {
+async function relayOn(port: number, options: RelayOptions): Promise<RelayServer> {
   try {
-    return await startRelay({ dataDir, port, widgets });
+    return await startRelay({ ...options, port });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
-    return startRelay({ dataDir, port: 0, widgets });
+    return startRelay({ ...options, port: 0 });
   }
 }
 
@@ -91,12 +91,23 @@ async function blogPage(path: string, officer: Officer, widgets: string): Promis
 /** Starts the relays, the officer's device and the blog. */
 export async function startDemo(options: DemoOptions): Promise<Demo> {
   const [portA, portB] = options.relayPorts ?? [7420, 7421];
-  const widgets = await buildWidgets();
+  const [widgets, appFiles] = await Promise.all([buildWidgets(), buildApp()]);
+  // The member space on each relay may reach both relays (filled in once their ports are known).
+  const connect: string[] = [];
   const relays = [
-    await relayOn(portA, join(options.dataDir, "relay-a"), widgets),
-    await relayOn(portB, join(options.dataDir, "relay-b"), widgets),
+    await relayOn(portA, {
+      dataDir: join(options.dataDir, "relay-a"),
+      widgets,
+      app: { files: appFiles, connect },
+    }),
+    await relayOn(portB, {
+      dataDir: join(options.dataDir, "relay-b"),
+      widgets,
+      app: { files: appFiles, connect },
+    }),
   ];
   const urls = relays.map((r) => r.url);
+  connect.push(...relays.flatMap((r) => [r.url, r.wsUrl]));
   const officer = await startOfficer(join(options.dataDir, "officer"), urls);
   const app = await bundle();
   const wasm = await readFile(join(here, "../node_modules/@automerge/automerge/dist/automerge.wasm"));

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { InvalidArgumentError } from "../../core/errors.js";
 import { RELAY_DEFAULTS } from "../../core/relay-protocol.js";
-import { loadWidgetFiles, type RelayServer, startRelay } from "./index.js";
+import { loadAppFiles, loadWidgetFiles, type RelayServer, startRelay } from "./index.js";
 import { describeError, type LogLevel, stderrLogger } from "./log.js";
 import { peerWsUrl } from "./peer.js";
 
@@ -29,6 +29,7 @@ Options:
   --max-topics <n>    topics one connection may subscribe to (default ${RELAY_DEFAULTS.maxTopicsPerConnection})
   --widgets <dir>     where cellule.js and cellule.iife.js are, served at /widgets/ (default: the
                       package's dist/widgets)
+  --app <dir>         where the member space is, served at /app/ (default: the package's dist/app)
   --log-level <l>     debug, info, warn or error (default info)
   -h, --help          show this help
 `;
@@ -54,6 +55,8 @@ export interface CliResult {
 
 /** Where the built package keeps the widget files, next to this command (`dist/bin/` → `dist/widgets/`). */
 const DEFAULT_WIDGETS = fileURLToPath(new URL("../widgets/", import.meta.url));
+/** And the member space (`dist/app/`). */
+const DEFAULT_APP = fileURLToPath(new URL("../app/", import.meta.url));
 
 const processIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
@@ -91,7 +94,17 @@ export async function runCli(argv: string[], options: CliOptions = {}): Promise<
     const widgets = await loadWidgetFiles(parsed.widgets ?? DEFAULT_WIDGETS);
     if (!widgets && parsed.widgets) throw new InvalidArgumentError(`no cellule.js in ${parsed.widgets}`);
     if (!widgets) log.info("widget files not found (npm run build makes them): /widgets/ is not served");
-    relay = await startRelay({ ...parsed.relay, log, ...(widgets ? { widgets } : {}) });
+    const app = await loadAppFiles(parsed.app ?? DEFAULT_APP);
+    if (!app && parsed.app) throw new InvalidArgumentError(`no index.html in ${parsed.app}`);
+    if (!app) log.info("member space not found (npm run build makes it): /app/ is not served");
+    // The member space may reach this relay's peers too: the cell's other relays.
+    const connect = parsed.relay.peers.flatMap((p) => [p, p.replace(/^ws/, "http").replace(/\/ws$/, "")]);
+    relay = await startRelay({
+      ...parsed.relay,
+      log,
+      ...(widgets ? { widgets } : {}),
+      ...(app ? { app: { files: app, connect } } : {}),
+    });
   } catch (e) {
     log.error("could not start", e);
     return { exitCode: 1 };
@@ -140,6 +153,7 @@ function parse(argv: string[]) {
       "max-topics": { type: "string" },
       "log-level": { type: "string" },
       widgets: { type: "string" },
+      app: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -156,6 +170,7 @@ function parse(argv: string[]) {
     help: false as const,
     logLevel: level,
     widgets: values.widgets,
+    app: values.app,
     relay: {
       dataDir: values.data ?? "./.cellule-data/relay",
       port: integer("port", values.port, 8787, 0, 65535),

@@ -15,6 +15,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { WebSocketServer } from "ws";
 import { RELAY_DEFAULTS } from "../../core/relay-protocol.js";
+import { type AppFiles, appRoutes } from "./app-routes.js";
 import { RelayHub } from "./connection.js";
 import { editionForwarder } from "./edition-peers.js";
 import { editionRoutes } from "./edition-routes.js";
@@ -26,6 +27,7 @@ import { createHttpHandler, type Route } from "./server.js";
 import { RelayStore } from "./store.js";
 import { type WidgetFiles, widgetRoutes } from "./widget-routes.js";
 
+export { type AppFiles, appCsp, appRoutes, loadAppFiles } from "./app-routes.js";
 export type { RelayLogger } from "./log.js";
 export { silentLogger, stderrLogger } from "./log.js";
 export type { PeerStatus } from "./peer.js";
@@ -58,6 +60,8 @@ export interface RelayOptions {
   routes?: Route[];
   /** The widget kit to serve at `/widgets/` (see widget-routes.ts); not served when absent. */
   widgets?: WidgetFiles;
+  /** The member space to serve at `/app/`, and the other relays its page may connect to (app-routes.ts). */
+  app?: { files: AppFiles; connect?: string[] };
   /** @default stderr, warnings and errors only */
   log?: RelayLogger;
 }
@@ -148,6 +152,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayServer> {
       routes: [
         ...editionRoutes(editions, editionForwarder(peerUrls, log)),
         ...(options.widgets ? widgetRoutes(options.widgets) : []),
+        ...(options.app ? appRoutes(options.app.files, options.app.connect) : []),
         ...(options.routes ?? []),
       ],
       health: () => {

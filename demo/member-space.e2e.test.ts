@@ -1,0 +1,112 @@
+/**
+ * The member space end to end, in real Chromium with the demo: a visitor on the blog follows the join
+ * button to the member space on a relay's origin, asks to join, the officer accepts, and the new member
+ * reads a members-only post and says they will come to a members-only meeting, on a 360 px wide screen.
+ * The blog's origin keeps no key; the member space's origin keeps them.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../test-support/browser.js";
+import { type Demo, startDemo } from "./server.js";
+
+let demo: Demo;
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "cellule-member-space-"));
+  demo = await startDemo({ dataDir, port: 0, relayPorts: [0, 0] });
+  browser = await launchChromium();
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("the member space", () => {
+  it("takes a visitor from the blog's join button to the cell's members-only journal and events", async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const problems: string[] = [];
+    const blog = await context.newPage();
+    blog.on("pageerror", (e) => problems.push(e.message));
+    await blog.goto(demo.url);
+    const opened = context.waitForEvent("page");
+    await blog.locator("cell-join").getByRole("link").click();
+    const app = await opened;
+    app.on("pageerror", (e) => problems.push(e.message));
+    app.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    await app.waitForLoadState();
+    expect(app.url()).toBe(`${demo.relays[0]!.url}/app/#join=${demo.officer.cell.id}`);
+
+    await app.getByLabel("Votre nom").fill("Camille Martin", { timeout: 30_000 });
+    await app.getByLabel("Comment vous joindre").fill("camille@example.org");
+    await app.getByLabel("Un mot pour la cellule").fill("J'habite rue Béchevelin.");
+    await expect
+      .poll(() => app.getByRole("heading", { level: 2 }).textContent())
+      .toContain("Cellule Louise-Michel");
+    await app.getByRole("button", { name: "Demander l'adhésion" }).click();
+    await expect
+      .poll(() => app.getByRole("status").textContent(), { timeout: 15_000 })
+      .toContain("Demande envoyée");
+
+    // The officer sees the request and accepts it.
+    const cell = demo.officer.cell;
+    await expect
+      .poll(async () => (await cell.contacts()).some((c) => c.name === "Camille Martin" && c.device), {
+        timeout: 15_000,
+      })
+      .toBe(true);
+    const request = (await cell.contacts()).find((c) => c.name === "Camille Martin")!;
+    expect(request.message).toBe("J'habite rue Béchevelin.");
+    await cell.acceptJoin(request);
+
+    // Camille is in: the members-only post is there.
+    await expect
+      .poll(
+        () =>
+          app
+            .getByRole("heading", { level: 1 })
+            .textContent()
+            .catch(() => ""),
+        { timeout: 30_000 },
+      )
+      .toBe("Cellule Louise-Michel");
+    await expect
+      .poll(() => app.locator("cell-app main").textContent(), { timeout: 30_000 })
+      .toContain("Ordre du jour de mardi");
+    expect(await app.locator("cell-app main").textContent()).toContain("Réservé aux membres");
+
+    // She will come to the members' meeting; the officer's device counts her answer.
+    await app.getByRole("button", { name: "Agenda" }).click();
+    const meeting = app.getByRole("group", { name: "Réunion du bureau" });
+    await meeting.getByRole("button", { name: "Je viens" }).click();
+    await expect
+      .poll(() => meeting.getByRole("button", { name: "Je viens" }).getAttribute("aria-pressed"), {
+        timeout: 15_000,
+      })
+      .toBe("true");
+    const event = (await (await cell.site()).membersAgenda.upcoming(Date.now())).find(
+      (e) => e.id === "bureau",
+    )!;
+    await expect
+      .poll(async () => (await demo.officer.rsvps.summary(event)).who.map((w) => [w.name, w.answer]), {
+        timeout: 15_000,
+      })
+      .toContainEqual(["Camille Martin", "yes"]);
+
+    // A phone screen: nothing wider than the screen.
+    expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    // Keys live on the member space's origin, none on the blog's.
+    expect(await blog.evaluate(async () => (await indexedDB.databases()).length)).toBe(0);
+    expect(await app.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).toContain(
+      "cellule-app-keys",
+    );
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+});

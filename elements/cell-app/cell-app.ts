@@ -1,0 +1,272 @@
+import { css, html, LitElement, nothing, type PropertyDeclarations } from "lit";
+import type {
+  Cell,
+  CellEvent,
+  CellSite,
+  JournalPost,
+  MemberState,
+  ReceivedContact,
+  RsvpAnswer,
+  RsvpSummary,
+  Rsvps,
+} from "../../core/index.js";
+import { stringsFor } from "../shared/strings.js";
+import { baseStyles } from "../shared/styles.js";
+import { MemberSession } from "./session.js";
+import { appStrings } from "./strings.js";
+import { eventsView, joinView, journalView, officersView } from "./views.js";
+
+type Tab = "journal" | "events" | "officers";
+
+/**
+ * The member space (tier T2): on the member space's own origin, this device's keys and the whole cell
+ * (Automerge, IndexedDB), the way in (an invitation link, or a request to join), then the cell's journal,
+ * its events with answers, and what officers handle.
+ *
+ * @tagname cell-app
+ * @attr relays - the cell's relays (base URLs separated by spaces); default: this page's origin
+ * @attr wasm - URL of Automerge's WASM file (default `automerge.wasm` beside the page)
+ * @attr lang - `fr` (default) or `en`
+ * @csspart tabs - the navigation between views
+ */
+export class CellApp extends LitElement {
+  static override properties: PropertyDeclarations = {
+    relays: { type: String },
+    wasm: { type: String },
+    locale: { type: String, attribute: "lang" },
+    tab: { state: true },
+    problem: { state: true },
+  };
+
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        max-width: 40rem;
+        margin: 0 auto;
+        padding: 0.75rem;
+      }
+      nav {
+        display: flex;
+        gap: 0.5rem;
+        flex-wrap: wrap;
+        margin: 0.5rem 0 1rem;
+      }
+      nav button[aria-current="page"] {
+        font-weight: bold;
+        border-width: 2px;
+      }
+      form {
+        display: grid;
+        gap: 0.6rem;
+        margin: 0.5rem 0 1rem;
+      }
+      label {
+        display: grid;
+        gap: 0.2rem;
+      }
+      label.check {
+        display: flex;
+        gap: 0.4rem;
+      }
+      input,
+      textarea {
+        font: inherit;
+        padding: 0.4rem;
+        border: 1px solid currentColor;
+        border-radius: 0.25rem;
+      }
+      form > button {
+        justify-self: start;
+      }
+      ol,
+      ul {
+        list-style: none;
+        padding: 0;
+      }
+      li + li {
+        margin-top: 1rem;
+      }
+      h3 {
+        margin: 0;
+      }
+      .meta {
+        color: var(--cellule-muted, #555);
+        font-size: 0.9em;
+        margin: 0.2rem 0;
+      }
+      .badge {
+        font-weight: bold;
+      }
+      button[aria-pressed="true"] {
+        background: var(--cellule-accent, #a40000);
+        color: #fff;
+      }
+    `,
+  ];
+
+  relays: string | null = null;
+  wasm: string | null = null;
+  locale: string | null = null;
+  private tab: Tab = "journal";
+  private session!: MemberSession;
+  /** The last failed action, shown until the next one. */
+  private problem = "";
+  private posts: JournalPost[] = [];
+  private events: CellEvent[] = [];
+  private answers = new Map<string, RsvpSummary>();
+  private loaded: Cell | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Created once connected, when the attributes are known; it starts the session (hostConnected).
+    this.session ??= new MemberSession(this, {
+      relays: (this.relays ?? location.origin).split(/\s+/).filter(Boolean),
+      automergeWasm: this.wasm ?? new URL("automerge.wasm", location.href).href,
+    });
+  }
+
+  override render() {
+    const { lang } = stringsFor(this.locale);
+    const t = appStrings(lang);
+    return html`${this.problem ? html`<p role="alert" class="status error">${t.error} ${this.problem}</p>` : nothing}
+      ${this.view(t)}`;
+  }
+
+  private view(t: ReturnType<typeof appStrings>) {
+    const s = this.session.state;
+    switch (s.status) {
+      case "starting":
+        return html`<p role="status">${t.starting}</p>`;
+      case "welcome":
+        return html`<h1>${t.title}</h1>
+          <p>${t.welcome}</p>`;
+      case "error":
+        return html`<p role="alert">${t.error} ${s.message}</p>`;
+      case "join":
+        return joinView(t, s.edition?.profile.name ?? "", !!s.invite, (form) =>
+          this.session.join(form).catch((e) => this.fail(e)),
+        );
+      case "waiting":
+        return html`<p role="status">${t.waiting(s.cellName)}</p>`;
+      case "member":
+        return this.member(s.cell, s.site, s.rsvps);
+    }
+  }
+
+  private member(cell: Cell, site: CellSite | undefined, rsvps: Rsvps | undefined) {
+    const { lang } = stringsFor(this.locale);
+    const t = appStrings(lang);
+    if (site && rsvps && this.loaded !== cell) this.watch(cell, site, rsvps);
+    const me = cell.me();
+    const roles = me?.roles ?? new Set<string>();
+    const officer = cell.state.rules.officers.some((r) => roles.has(r));
+    const tabs: [Tab, string][] = [
+      ["journal", t.journal],
+      ["events", t.events],
+      ...(officer ? ([["officers", t.officers]] as [Tab, string][]) : []),
+    ];
+    const tab = tabs.some(([id]) => id === this.tab) ? this.tab : "journal";
+    return html`<header>
+        <h1>${cell.state.name}</h1>
+        <nav part="tabs" aria-label=${t.title}>
+          ${tabs.map(
+            ([id, label]) =>
+              html`<button aria-current=${tab === id ? "page" : "false"} @click=${() => (this.tab = id)}>${label}</button>`,
+          )}
+        </nav>
+      </header>
+      <main>
+        ${
+          tab === "journal"
+            ? journalView(t, lang, this.posts, roles.has("editor"), (p) =>
+                this.write(site!, p, me?.name ?? ""),
+              )
+            : tab === "events"
+              ? eventsView(
+                  t,
+                  lang,
+                  this.events,
+                  this.answers,
+                  (e) => this.answers.get(e.id)?.who.find((w) => w.member === me?.id)?.answer,
+                  (e, a) => this.answer(rsvps!, e, a),
+                )
+              : officersView(t, lang, this.pending(cell), this.requests(cell), {
+                  admit: (m: MemberState) => void cell.admit(m.id).catch((e) => this.fail(e)),
+                  decline: (m: MemberState) => void cell.decline(m.id).catch((e) => this.fail(e)),
+                  accept: (c: ReceivedContact) => void cell.acceptJoin(c).catch((e) => this.fail(e)),
+                })
+        }
+      </main>
+      ${site ? nothing : html`<p role="status">${t.starting}</p>`}`;
+  }
+
+  private pending(cell: Cell): MemberState[] {
+    return cell.members().filter((m) => m.status === "pending");
+  }
+
+  /** Contacts, without the requests to join whose device is now in the cell. */
+  private requests(cell: Cell): ReceivedContact[] {
+    const signing = new Set([...cell.state.devices.values()].map((d) => d.keys.signing));
+    return this.session.contacts.filter((c) => !c.device || !signing.has(c.device.signing));
+  }
+
+  /** Loads posts, events and answers now and after every change that reaches this device. */
+  private watch(cell: Cell, site: CellSite, rsvps: Rsvps): void {
+    this.loaded = cell;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const reload = async () => {
+      const now = Date.now();
+      const [pub, mem, pubEvents, memEvents] = await Promise.all([
+        site.journal.newest(30),
+        site.membersJournal.newest(30),
+        site.agenda.upcoming(now),
+        site.membersAgenda.upcoming(now),
+      ]);
+      this.posts = [...pub, ...mem].sort((a, b) => b.date - a.date);
+      this.events = [...pubEvents, ...memEvents].sort((a, b) => a.start - b.start);
+      this.answers = new Map(
+        await Promise.all(this.events.map(async (e) => [e.id, await rsvps.summary(e)] as const)),
+      );
+      this.requestUpdate();
+    };
+    this.session.kit!.on("written", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void reload(), 100);
+    });
+    void reload();
+  }
+
+  private write(
+    site: CellSite,
+    post: { title: string; text: string; members: boolean },
+    author: string,
+  ): void {
+    const journal = post.members ? site.membersJournal : site.journal;
+    const date = Date.now();
+    void journal
+      .put({
+        id: `${date.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+        title: post.title,
+        text: post.text,
+        author,
+        date,
+      })
+      .catch((e) => this.fail(e));
+  }
+
+  private answer(rsvps: Rsvps, event: CellEvent, answer: RsvpAnswer): void {
+    void rsvps.answer(event, answer).catch((e) => this.fail(e));
+  }
+
+  private fail(error: unknown): void {
+    this.problem = error instanceof Error ? error.message : String(error);
+    this.requestUpdate();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "cell-app": CellApp;
+  }
+}
