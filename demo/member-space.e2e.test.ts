@@ -7,7 +7,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../test-support/browser.js";
 import { type Demo, startDemo } from "./server.js";
@@ -27,6 +28,12 @@ afterAll(async () => {
   await demo?.close();
   await rm(dataDir, { recursive: true, force: true });
 });
+
+/** Accessibility problems of the page as axe-core sees them (labels, roles, contrast, keyboard…). */
+async function axeViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page: page as never }).analyze();
+  return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
 
 describe("the member space", () => {
   it("takes a visitor from the blog's join button to the cell's members-only journal and events", async () => {
@@ -49,6 +56,7 @@ describe("the member space", () => {
     await expect
       .poll(() => app.getByRole("heading", { level: 2 }).textContent())
       .toContain("Cellule Louise-Michel");
+    expect(await axeViolations(app)).toEqual([]);
     await app.getByRole("button", { name: "Demander l'adhésion" }).click();
     await expect
       .poll(() => app.getByRole("status").textContent(), { timeout: 15_000 })
@@ -80,6 +88,7 @@ describe("the member space", () => {
       .poll(() => app.locator("cell-app main").textContent(), { timeout: 30_000 })
       .toContain("Ordre du jour de mardi");
     expect(await app.locator("cell-app main").textContent()).toContain("Réservé aux membres");
+    expect(await axeViolations(app)).toEqual([]);
 
     // She will come to the members' meeting; the officer's device counts her answer.
     await app.getByRole("button", { name: "Agenda" }).click();
@@ -90,6 +99,7 @@ describe("the member space", () => {
         timeout: 15_000,
       })
       .toBe("true");
+    expect(await axeViolations(app)).toEqual([]);
     const event = (await (await cell.site()).membersAgenda.upcoming(Date.now())).find(
       (e) => e.id === "bureau",
     )!;

@@ -135,23 +135,20 @@ export class CellApp extends LitElement {
 
   private view(t: ReturnType<typeof appStrings>) {
     const s = this.session.state;
-    switch (s.status) {
-      case "starting":
-        return html`<p role="status">${t.starting}</p>`;
-      case "welcome":
-        return html`<h1>${t.title}</h1>
-          <p>${t.welcome}</p>`;
-      case "error":
-        return html`<p role="alert">${t.error} ${s.message}</p>`;
-      case "join":
-        return joinView(t, s.edition?.profile.name ?? "", !!s.invite, (form) =>
-          this.session.join(form).catch((e) => this.fail(e)),
-        );
-      case "waiting":
-        return html`<p role="status">${t.waiting(s.cellName)}</p>`;
-      case "member":
-        return this.member(s.cell, s.site, s.rsvps);
-    }
+    if (s.status === "member") return this.member(s.cell, s.site, s.rsvps);
+    const content =
+      s.status === "starting"
+        ? html`<p role="status">${t.starting}</p>`
+        : s.status === "welcome"
+          ? html`<p>${t.welcome}</p>`
+          : s.status === "error"
+            ? html`<p role="alert">${t.error} ${s.message}</p>`
+            : s.status === "join"
+              ? joinView(t, s.edition?.profile.name ?? "", !!s.invite, (form) =>
+                  this.session.join(form).catch((e) => this.fail(e)),
+                )
+              : html`<p role="status">${t.waiting(s.cellName)}</p>`;
+    return html`<main><h1>${t.title}</h1>${content}</main>`;
   }
 
   private member(cell: Cell, site: CellSite | undefined, rsvps: Rsvps | undefined) {
@@ -177,6 +174,7 @@ export class CellApp extends LitElement {
         </nav>
       </header>
       <main>
+        <h2>${tabs.find(([id]) => id === tab)![1]}</h2>
         ${
           tab === "journal"
             ? journalView(t, lang, this.posts, roles.has("editor"), (p) =>
