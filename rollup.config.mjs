@@ -5,6 +5,7 @@
 // Widget build: the kit a blog loads with one script tag, everything bundled (Lit included) and minified,
 // as a module (`dist/widgets/cellule.js`) and as a classic script with the WebCrypto shim for old engines
 // (`dist/widgets/cellule.iife.js`). Relays serve both (see adapters/relay/widget-routes.ts).
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import commonjs from "@rollup/plugin-commonjs";
 import { nodeResolve } from "@rollup/plugin-node-resolve";
@@ -69,7 +70,7 @@ export function appBundle() {
       esbuild({ target: "es2022", tsconfig: "tsconfig.json", minify: true, legalComments: "none" }),
       {
         name: "cellule-app-files",
-        generateBundle() {
+        generateBundle(_options, bundle) {
           for (const name of APP_FILES)
             this.emitFile({
               type: "asset",
@@ -81,6 +82,11 @@ export function appBundle() {
             fileName: "automerge.wasm",
             source: readFileSync("node_modules/@automerge/automerge/dist/automerge.wasm"),
           });
+          // The service worker's cache is named after the script it keeps.
+          const code = Object.values(bundle).find((o) => o.type === "chunk")?.code ?? "";
+          const version = `cellule-app-${createHash("sha256").update(code).digest("hex").slice(0, 16)}`;
+          const sw = readFileSync("elements/cell-app/sw.js", "utf8").replace("__VERSION__", version);
+          this.emitFile({ type: "asset", fileName: "sw.js", source: sw });
         },
       },
     ],

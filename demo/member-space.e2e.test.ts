@@ -1,7 +1,8 @@
 /**
  * The member space end to end, in real Chromium with the demo: a visitor on the blog follows the join
  * button to the member space on a relay's origin, asks to join, the officer accepts, and the new member
- * reads a members-only post and says they will come to a members-only meeting, on a 360 px wide screen.
+ * reads a members-only post and says they will come to a members-only meeting, on a 360 px wide screen;
+ * offline, the app still opens and keeps a changed answer until the network is back.
  * The blog's origin keeps no key; the member space's origin keeps them.
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -46,7 +47,10 @@ describe("the member space", () => {
     await blog.locator("cell-join").getByRole("link").click();
     const app = await opened;
     app.on("pageerror", (e) => problems.push(e.message));
-    app.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    // Failed connections while the test cuts the network are expected; anything else is a problem.
+    app.on("console", (m) => {
+      if (m.type() === "error" && !m.text().includes("ERR_INTERNET_DISCONNECTED")) problems.push(m.text());
+    });
     await app.waitForLoadState();
     expect(app.url()).toBe(`${demo.relays[0]!.url}/app/#join=${demo.officer.cell.id}`);
 
@@ -108,6 +112,49 @@ describe("the member space", () => {
         timeout: 15_000,
       })
       .toContainEqual(["Camille Martin", "yes"]);
+
+    // Offline: the app opens again from its service worker and IndexedDB, takes a changed answer, and
+    // sends it when the network is back.
+    await app.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await context.setOffline(true);
+    await app.reload();
+    await expect
+      .poll(
+        () =>
+          app
+            .getByRole("heading", { level: 1 })
+            .textContent()
+            .catch(() => ""),
+        { timeout: 30_000 },
+      )
+      .toBe("Cellule Louise-Michel");
+    await app.getByRole("button", { name: "Agenda" }).click();
+    await app
+      .getByRole("group", { name: "Réunion du bureau" })
+      .getByRole("button", { name: "Peut-être" })
+      .click();
+    await expect
+      .poll(
+        () =>
+          app
+            .getByRole("group", { name: "Réunion du bureau" })
+            .getByRole("button", { name: "Peut-être" })
+            .getAttribute("aria-pressed"),
+        { timeout: 15_000 },
+      )
+      .toBe("true");
+    await new Promise((r) => setTimeout(r, 500));
+    expect(
+      (await demo.officer.rsvps.summary(event)).who.find((w) => w.name === "Camille Martin")?.answer,
+    ).toBe("yes");
+    await context.setOffline(false);
+    await expect
+      .poll(
+        async () =>
+          (await demo.officer.rsvps.summary(event)).who.find((w) => w.name === "Camille Martin")?.answer,
+        { timeout: 30_000 },
+      )
+      .toBe("maybe");
 
     // A phone screen: nothing wider than the screen.
     expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
