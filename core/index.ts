@@ -5,6 +5,7 @@
 export { type Authority, type WriteRequest, WriterSets } from "./authority.js";
 export { type AutomergeWasmSource, deriveActor, ensureAutomerge } from "./automerge.js";
 export * from "./booklet/index.js";
+export * from "./treasury/index.js";
 export * from "./bytes.js";
 export { Cell, type CellEvents, type CellStatus } from "./cell.js";
 export { LINK_TTL_MS, type LinkOffer, type LinkRequest, normalizeLinkCode } from "./cell-link.js";
