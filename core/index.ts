@@ -5,7 +5,6 @@
 export { type Authority, type WriteRequest, WriterSets } from "./authority.js";
 export { type AutomergeWasmSource, deriveActor, ensureAutomerge } from "./automerge.js";
 export * from "./booklet/index.js";
-export * from "./treasury/index.js";
 export * from "./bytes.js";
 export { Cell, type CellEvents, type CellStatus } from "./cell.js";
 export { LINK_TTL_MS, type LinkOffer, type LinkRequest, normalizeLinkCode } from "./cell-link.js";
@@ -48,3 +47,4 @@ export { type RsvpAnswer, type RsvpSummary, Rsvps } from "./rsvp.js";
 export { newScopeSecret, publicEpoch, type ScopeEpoch, sealedEpoch } from "./scope.js";
 export { type BoxAddress, openBox, sealBox } from "./sealed-box.js";
 export type { Transport, TransportContext, TransportStatus } from "./transport.js";
+export * from "./treasury/index.js";
