@@ -147,6 +147,7 @@ export class Cell extends Emitter<CellEvents> {
     if (!(await cell.adopt(ops, false)) && record.invitation) {
       await kit.addScope(cell.inboxScope(record.invitation.id), fromBase64(record.invitation.inbox));
     }
+    await kit.retryHeld();
     return cell;
   }
 
@@ -625,6 +626,9 @@ export class Cell extends Emitter<CellEvents> {
     if (fresh.length > 0) this.lastOp = Date.now();
     if (!this.log) return;
     await this.refresh();
+    // Documents that arrived before these ops can be judged now (not awaited: the Kit's queue is busy
+    // with this very envelope).
+    if (fresh.length > 0) void this.kit.retryHeld();
     // A redeem picked up from an invitation inbox: pass it on to every member (once the keys are open:
     // a new member's welcome carries redeems too, and must not stop at them).
     const redeems = fresh.filter((op) => op.body.op.type === "redeem");

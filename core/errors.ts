@@ -42,6 +42,16 @@ export class UnknownScopeError extends CelluleError {
   }
 }
 
+/**
+ * An envelope cites governance ops this device has not received yet: it cannot be judged now. The Kit
+ * holds it and judges it again when the log grows (ops and documents travel on different topics).
+ */
+export class PendingOpsError extends CelluleError {
+  constructor(message: string) {
+    super("pending-ops", message);
+  }
+}
+
 /** The requested document is not known to this device. */
 export class UnknownDocumentError extends CelluleError {
   constructor(message: string) {

@@ -7,14 +7,24 @@
 import type { Authority } from "./authority.js";
 import { actorsOf, deriveActor } from "./automerge.js";
 import { EnvelopeKind, envelopeHash, type OpenedEnvelope, openEnvelope, readHeader } from "./envelope.js";
-import { ActorMismatchError, CelluleError, ForbiddenError, IntegrityError } from "./errors.js";
+import {
+  ActorMismatchError,
+  CelluleError,
+  ForbiddenError,
+  IntegrityError,
+  PendingOpsError,
+} from "./errors.js";
 import type { DocId, EnvelopeHash, ScopeId, Topic } from "./ids.js";
 import type { ScopeEpoch } from "./scope.js";
 
-/** What happened to one received envelope (of a watched topic: `docId` is `topic:<topic>`). */
+/**
+ * What happened to one received envelope (of a watched topic: `docId` is `topic:<topic>`). `held`: it
+ * cites governance ops this device has not received yet; it is judged again when the log grows.
+ */
 export type IngestOutcome =
   | { status: "accepted"; docId: DocId; hash: EnvelopeHash }
   | { status: "duplicate"; hash: EnvelopeHash }
+  | { status: "held"; hash: EnvelopeHash }
   | { status: "rejected"; error: CelluleError; hash?: EnvelopeHash };
 
 /** Takes a verified governance envelope (kind 3) of one cell; throws a `CelluleError` to refuse it. */
@@ -36,6 +46,8 @@ export interface IngestContext {
    * over as they came, then stored.
    */
   watcher(topic: Topic): ((bytes: Uint8Array) => Promise<void>) | undefined;
+  /** Keeps a held envelope across restarts (`undefined`: forget it, it was judged). */
+  keepHeld(hash: EnvelopeHash, bytes: Uint8Array | undefined): Promise<void>;
 }
 
 /** A received envelope of a watched topic, waiting for its turn. */
@@ -52,6 +64,8 @@ interface Job {
 }
 
 const BATCH = 256;
+/** Most envelopes held while waiting for governance ops; beyond, the oldest are refused. */
+export const MAX_HELD = 10_000;
 
 /** The Kit's receive queue. */
 export class Ingest {
@@ -59,6 +73,8 @@ export class Ingest {
   private readonly seen = new Set<EnvelopeHash>();
   private draining: Promise<void> = Promise.resolve();
   private running = false;
+  /** Envelopes waiting for governance ops, by hash (insertion order: oldest first). */
+  private readonly held = new Map<EnvelopeHash, { bytes: Uint8Array; source: string }>();
 
   constructor(private readonly ctx: IngestContext) {}
 
@@ -77,6 +93,29 @@ export class Ingest {
     const hash = await envelopeHash(bytes);
     this.seen.add(hash);
     return hash;
+  }
+
+  /** How many envelopes wait for governance ops. */
+  get holding(): number {
+    return this.held.size;
+  }
+
+  /** Puts back an envelope held before a restart. */
+  restoreHeld(hash: EnvelopeHash, bytes: Uint8Array): void {
+    this.held.set(hash, { bytes, source: "held" });
+  }
+
+  /** Judges the held envelopes again (the governance log grew); resolves when they have been. */
+  retryHeld(): Promise<IngestOutcome[]> {
+    const waiting = [...this.held];
+    this.held.clear();
+    return Promise.all(
+      waiting.map(async ([hash, h]) => {
+        const outcome = await this.push(h.bytes, h.source);
+        if (outcome.status !== "held") await this.ctx.keepHeld(hash, undefined);
+        return outcome;
+      }),
+    );
   }
 
   /** Queues an envelope; resolves with its outcome (never rejects). */
@@ -99,7 +138,7 @@ export class Ingest {
         const opened = await Promise.all(batch.map((job) => this.open(job.bytes)));
         for (let i = 0; i < batch.length; i++) {
           const job = batch[i]!;
-          const outcome = await this.apply(opened[i]!, job.bytes);
+          const outcome = await this.apply(opened[i]!, job.bytes, job.source);
           this.ctx.onOutcome(outcome, job.source);
           job.resolve(outcome);
         }
@@ -126,6 +165,7 @@ export class Ingest {
   private async apply(
     opened: OpenedEnvelope | IngestOutcome | Watched,
     bytes: Uint8Array,
+    source: string,
   ): Promise<IngestOutcome> {
     if ("status" in opened)
       return opened.status === "duplicate" || this.seen.has(opened.hash!) ? dup(opened) : opened;
@@ -172,8 +212,29 @@ export class Ingest {
       await this.ctx.store(header.topic, hash, bytes);
       return { status: "accepted", docId: body.docId, hash };
     } catch (error) {
+      if (error instanceof PendingOpsError) return await this.hold(hash, bytes, source);
       return { status: "rejected", error: asCelluleError(error), hash };
     }
+  }
+
+  private async hold(hash: EnvelopeHash, bytes: Uint8Array, source: string): Promise<IngestOutcome> {
+    this.held.delete(hash);
+    this.held.set(hash, { bytes, source });
+    await this.ctx.keepHeld(hash, bytes);
+    if (this.held.size > MAX_HELD) {
+      const [oldest] = this.held.keys();
+      this.held.delete(oldest!);
+      await this.ctx.keepHeld(oldest!, undefined);
+      this.ctx.onOutcome(
+        {
+          status: "rejected",
+          error: new PendingOpsError("waited too long for governance ops"),
+          hash: oldest!,
+        },
+        "held",
+      );
+    }
+    return { status: "held", hash };
   }
 
   private async hand({ watched, topic, hash }: Watched, bytes: Uint8Array): Promise<IngestOutcome> {

@@ -74,6 +74,8 @@ export interface KitStats {
   accepted: number;
   duplicates: number;
   published: number;
+  /** Envelopes received before the governance ops they cite (judged again when the log grows). */
+  held: number;
   /** Rejections by error code (`integrity`, `forbidden`, `actor-mismatch`, `unknown-scope`, …). */
   rejected: Record<string, number>;
 }
@@ -92,6 +94,8 @@ export interface KitEvents {
 
 const DOC_KEY = "cellule-doc";
 const ENVELOPE_KEY = "cellule-env";
+/** Envelopes waiting for governance ops (see Ingest), kept across restarts. */
+const HELD_KEY = "cellule-held";
 
 interface Outbox {
   items: Uint8Array[];
@@ -102,7 +106,7 @@ interface Outbox {
 export class Kit extends Emitter<KitEvents> implements DocumentHost {
   /** The automerge-repo Repo holding this device's documents. */
   readonly repo: Repo;
-  readonly stats: KitStats = { accepted: 0, duplicates: 0, published: 0, rejected: {} };
+  readonly stats: KitStats = { accepted: 0, duplicates: 0, published: 0, held: 0, rejected: {} };
   private readonly scopesByTopic = new Map<Topic, ScopeEpoch>();
   private readonly currentEpoch = new Map<ScopeId, ScopeEpoch>();
   private readonly docScopes = new Map<DocId, ScopeId>();
@@ -152,6 +156,10 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
       store: (topic, hash, bytes) => this.storeEnvelope(topic, hash, bytes),
       onOutcome: (outcome, source) => this.record(outcome, source),
       watcher: (topic) => this.watchers.get(topic),
+      keepHeld: (hash, bytes) =>
+        bytes
+          ? this.options.storage.save([HELD_KEY, hash], bytes)
+          : this.options.storage.remove([HELD_KEY, hash]),
     });
   }
 
@@ -161,6 +169,9 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
       const docId = key[1] as DocId;
       if (data) this.docScopes.set(docId, fromUtf8(data) as ScopeId);
     }
+    // Envelopes held before a restart wait again for their governance ops (judged at `retryHeld`).
+    for (const { key, data } of await this.options.storage.loadRange([HELD_KEY]))
+      if (data) this.ingestion.restoreHeld(key[1] as EnvelopeHash, data);
     for (const transport of this.options.transports) {
       await transport.start({
         deliver: (envelope, source) => this.ingestion.push(envelope, source),
@@ -257,6 +268,14 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     const hash = await this.ingestion.remember(envelope);
     await this.storeEnvelope(readHeader(envelope).topic, hash, envelope);
     for (const t of this.options.transports) t.publish(envelope);
+  }
+
+  /**
+   * Judges again the envelopes that cited governance ops this device did not have (a cell calls it when
+   * its log grows); resolves once they have been.
+   */
+  async retryHeld(): Promise<void> {
+    if (this.ingestion.holding > 0) await this.ingestion.retryHeld();
   }
 
   /** The envelopes this device stored under a topic, in no particular order. */
@@ -520,6 +539,8 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
       if (scope) this.emit("written", outcome.docId, scope);
     } else if (outcome.status === "duplicate") {
       this.stats.duplicates++;
+    } else if (outcome.status === "held") {
+      this.stats.held++;
     } else {
       const code = outcome.error.code;
       this.stats.rejected[code] = (this.stats.rejected[code] ?? 0) + 1;

@@ -70,7 +70,7 @@ describe("CSV", () => {
           expect(parseCsv(toCsv(table)).rows.map((r) => r.cells)).toEqual(table);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 
@@ -82,6 +82,8 @@ describe("CSV", () => {
       { line: 5, cells: ["Amina", "Vénissieux"] },
     ]);
     expect(() => parseCsv('nom\n"Martin')).toThrow(/line 2: a quoted field is not closed/);
+    // Separators inside quotes do not count when telling commas from semicolons.
+    expect(parseCsv('";",";"\r\n,\r\n').rows.map((r) => r.cells)).toEqual([[";", ";"], ["", ""]]);
   });
 
   it("never writes a cell a spreadsheet would run as a formula", () => {

@@ -14,8 +14,7 @@ export interface CsvTable {
 /** Parses CSV text; `InvalidArgumentError` for an unterminated quoted field. Empty lines are skipped. */
 export function parseCsv(text: string): CsvTable {
   const src = text.startsWith("\ufeff") ? text.slice(1) : text;
-  const firstLine = src.slice(0, src.search(/\r?\n|$/));
-  const sep = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ";" : ",";
+  const sep = separatorOf(src);
   const rows: CsvTable["rows"] = [];
   let cells: string[] = [];
   let cell = "";
@@ -60,6 +59,20 @@ export function parseCsv(text: string): CsvTable {
   if (quoted) throw new InvalidArgumentError(`line ${start}: a quoted field is not closed`);
   endRow();
   return { rows };
+}
+
+/** `;` when the first row has more semicolons than commas outside quotes, else `,`. */
+function separatorOf(src: string): string {
+  let quoted = false;
+  let semicolons = 0;
+  let commas = 0;
+  for (const c of src) {
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === "\n" || c === "\r")) break;
+    else if (!quoted && c === ";") semicolons++;
+    else if (!quoted && c === ",") commas++;
+  }
+  return semicolons > commas ? ";" : ",";
 }
 
 /** One cell, quoted when needed; a leading `=`, `+`, `-` or `@` is prefixed with `'` (no formula runs). */

@@ -9,7 +9,7 @@
  * every device (DESIGN §6).
  */
 import type { Authority, WriteRequest } from "../authority.js";
-import { ForbiddenError } from "../errors.js";
+import { ForbiddenError, PendingOpsError } from "../errors.js";
 import type { DeviceId } from "../ids.js";
 import type { GovernanceLog } from "./log.js";
 import type { OpHash } from "./ops.js";
@@ -35,7 +35,7 @@ export class GovernanceAuthority implements Authority {
   checkWrite({ docId, scope: scopeId, device, heads, epoch }: WriteRequest): void {
     const scope = scopeId.startsWith(this.prefix) ? scopeId.slice(this.prefix.length) : scopeId;
     const state = this.log.stateAt(heads as OpHash[]);
-    if (!state) throw new ForbiddenError("the envelope cites governance ops this device does not have yet");
+    if (!state) throw new PendingOpsError("the envelope cites governance ops this device does not have yet");
     const member = memberOfDevice(state, device);
     if (!member)
       throw new ForbiddenError(`device ${device.slice(0, 8)}… is not an active member's device there`);
