@@ -83,7 +83,10 @@ describe("CSV", () => {
     ]);
     expect(() => parseCsv('nom\n"Martin')).toThrow(/line 2: a quoted field is not closed/);
     // Separators inside quotes do not count when telling commas from semicolons.
-    expect(parseCsv('";",";"\r\n,\r\n').rows.map((r) => r.cells)).toEqual([[";", ";"], ["", ""]]);
+    expect(parseCsv('";",";"\r\n,\r\n').rows.map((r) => r.cells)).toEqual([
+      [";", ";"],
+      ["", ""],
+    ]);
   });
 
   it("never writes a cell a spreadsheet would run as a formula", () => {
