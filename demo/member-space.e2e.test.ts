@@ -2,7 +2,8 @@
  * The member space end to end, in real Chromium with the demo: a visitor on the blog follows the join
  * button to the member space on a relay's origin, asks to join, the officer accepts, and the new member
  * reads a members-only post and says they will come to a members-only meeting, on a 360 px wide screen;
- * offline, the app still opens and keeps a changed answer until the network is back.
+ * offline, the app still opens and keeps a changed answer until the network is back. Made secretary and
+ * treasurer, she adds a held member to the booklet and records dues offline; the founder sees both.
  * The blog's origin keeps no key; the member space's origin keeps them.
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -11,6 +12,7 @@ import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Booklet, Treasury } from "../core/index.js";
 import { launchChromium } from "../test-support/browser.js";
 import { type Demo, startDemo } from "./server.js";
 
@@ -155,6 +157,48 @@ describe("the member space", () => {
         { timeout: 30_000 },
       )
       .toBe("maybe");
+
+    // Camille becomes secretary and treasurer: she adds a held member to the booklet, and records her
+    // dues offline; the founder's device sees both once she is back online.
+    const kit = demo.officer.kit;
+    const booklet = await Booklet.open(cell, kit);
+    const treasury = await Treasury.open(cell, kit);
+    await treasury.setRules({
+      period: "month",
+      currency: "EUR",
+      remittedShare: 0.5,
+      brackets: [{ id: "b1", label: "tarif unique", maxMonthlyIncome: null, amount: 500 }],
+    });
+    const camille = cell.members().find((m) => m.name === "Camille Martin")!;
+    await cell.grant(camille.id, "secretary");
+    await cell.grant(camille.id, "treasurer");
+    await app.getByRole("button", { name: "Carnet" }).click({ timeout: 30_000 });
+    await app.getByText("Ajouter une personne").click({ timeout: 30_000 });
+    await app.getByLabel("Type").selectOption("held");
+    await app.getByLabel("Nom", { exact: true }).fill("Jeanne Roux");
+    await app.getByLabel("Quartier ou lieu de travail").fill("Rue de Marseille");
+    await app.getByLabel("Consentement donné").check();
+    await app.getByRole("button", { name: "Ajouter", exact: true }).click();
+    await expect
+      .poll(async () => (await booklet.people()).map((p) => [p.name, p.kind, p.holder]), { timeout: 30_000 })
+      .toContainEqual(["Jeanne Roux", "held", camille.id]);
+    expect(await axeViolations(app)).toEqual([]);
+
+    await app.getByRole("button", { name: "Trésorerie" }).click();
+    await app.getByLabel("Adhérent").selectOption({ label: "Jeanne Roux" }, { timeout: 30_000 });
+    await context.setOffline(true);
+    await app.getByRole("button", { name: "Enregistrer le timbre" }).click();
+    await expect
+      .poll(() => app.locator("cell-app .dues").textContent(), { timeout: 15_000 })
+      .toContain("Jeanne Roux : à jour");
+    expect((await treasury.entries()).stamps).toEqual([]);
+    await context.setOffline(false);
+    await expect
+      .poll(async () => (await treasury.entries()).stamps.map((x) => [x.amount, x.method]), {
+        timeout: 30_000,
+      })
+      .toEqual([[500, "cash"]]);
+    expect(await axeViolations(app)).toEqual([]);
 
     // A phone screen: nothing wider than the screen.
     expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);

@@ -12,11 +12,12 @@ import type {
 } from "../../core/index.js";
 import { stringsFor } from "../shared/strings.js";
 import { baseStyles } from "../shared/styles.js";
+import { OfficerBooks } from "./books.js";
 import { MemberSession } from "./session.js";
 import { appStrings } from "./strings.js";
 import { eventsView, joinView, journalView, officersView } from "./views.js";
 
-type Tab = "journal" | "events" | "officers";
+type Tab = "journal" | "events" | "officers" | "booklet" | "treasury";
 
 /**
  * The member space (tier T2): on the member space's own origin, this device's keys and the whole cell
@@ -116,6 +117,7 @@ export class CellApp extends LitElement {
   private events: CellEvent[] = [];
   private answers = new Map<string, RsvpSummary>();
   private loaded: Cell | undefined;
+  private readonly books = new OfficerBooks(this, (e) => this.fail(e));
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -158,10 +160,14 @@ export class CellApp extends LitElement {
     const me = cell.me();
     const roles = me?.roles ?? new Set<string>();
     const officer = cell.state.rules.officers.some((r) => roles.has(r));
+    const reads = (scope: string) =>
+      (cell.state.rules.scopes[scope]?.readers ?? []).some((r) => roles.has(r));
     const tabs: [Tab, string][] = [
       ["journal", t.journal],
       ["events", t.events],
       ...(officer ? ([["officers", t.officers]] as [Tab, string][]) : []),
+      ...(reads("officers") ? ([["booklet", t.booklet]] as [Tab, string][]) : []),
+      ...(reads("treasury") ? ([["treasury", t.treasury]] as [Tab, string][]) : []),
     ];
     const tab = tabs.some(([id]) => id === this.tab) ? this.tab : "journal";
     return html`<header>
@@ -189,11 +195,15 @@ export class CellApp extends LitElement {
                   (e) => this.answers.get(e.id)?.who.find((w) => w.member === me?.id)?.answer,
                   (e, a) => this.answer(rsvps!, e, a),
                 )
-              : officersView(t, lang, this.pending(cell), this.requests(cell), {
-                  admit: (m: MemberState) => void cell.admit(m.id).catch((e) => this.fail(e)),
-                  decline: (m: MemberState) => void cell.decline(m.id).catch((e) => this.fail(e)),
-                  accept: (c: ReceivedContact) => void cell.acceptJoin(c).catch((e) => this.fail(e)),
-                })
+              : tab === "officers"
+                ? officersView(t, lang, this.pending(cell), this.requests(cell), {
+                    admit: (m: MemberState) => void cell.admit(m.id).catch((e) => this.fail(e)),
+                    decline: (m: MemberState) => void cell.decline(m.id).catch((e) => this.fail(e)),
+                    accept: (c: ReceivedContact) => void cell.acceptJoin(c).catch((e) => this.fail(e)),
+                  })
+                : tab === "booklet"
+                  ? this.books.bookletTab(t, cell, this.session.kit!)
+                  : this.books.treasuryTab(t, cell, this.session.kit!)
         }
       </main>
       ${site ? nothing : html`<p role="status">${t.starting}</p>`}`;
@@ -226,6 +236,7 @@ export class CellApp extends LitElement {
       this.answers = new Map(
         await Promise.all(this.events.map(async (e) => [e.id, await rsvps.summary(e)] as const)),
       );
+      await this.books.reload(cell);
       this.requestUpdate();
     };
     this.session.kit!.on("written", () => {

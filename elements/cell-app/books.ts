@@ -1,0 +1,154 @@
+/**
+ * The booklet and the treasury in the member space, for the officers who read them: opened on first
+ * view (their documents may take a moment to reach a new officer's device), read again after changes.
+ */
+import { html, type ReactiveControllerHost } from "lit";
+import {
+  Booklet,
+  type Cell,
+  duesStatus,
+  type ImportPreview,
+  type Kit,
+  type Person,
+  type PersonDues,
+  periodOf,
+  type RulesEntry,
+  Treasury,
+} from "../../core/index.js";
+import type { AppStrings } from "./strings.js";
+import { bookletView, treasuryView } from "./views-officers.js";
+
+/** See the module comment. */
+export class OfficerBooks {
+  private booklet: Booklet | undefined;
+  private treasury: Treasury | undefined;
+  private opening: Promise<void> | undefined;
+  private search = "";
+  private people: Person[] = [];
+  private importing: ImportPreview | undefined;
+  private ledger: {
+    rules?: RulesEntry;
+    period: string;
+    dues: PersonDues[];
+    payers: { id: string; name: string }[];
+  } = {
+    period: "",
+    dues: [],
+    payers: [],
+  };
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly fail: (error: unknown) => void,
+  ) {}
+
+  bookletTab(t: AppStrings, cell: Cell, kit: Kit) {
+    const booklet = this.booklet;
+    if (!booklet) return this.open(cell, kit, t);
+    return bookletView(t, this.people, this.importing, cell.me()?.id ?? "", {
+      search: (text) => {
+        this.search = text;
+        void this.reload(cell);
+      },
+      add: (person) =>
+        void booklet.add(person).then(
+          () => this.reload(cell),
+          (e) => this.fail(e),
+        ),
+      exportCsv: () =>
+        void booklet.exportCsv().then((csv) => {
+          const a = document.createElement("a");
+          a.href = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
+          a.download = "carnet.csv";
+          a.click();
+          setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+        }),
+      preview: (file) =>
+        void file
+          .text()
+          .then((text) => booklet.preview(text))
+          .then(
+            (p) => {
+              this.importing = p;
+              this.host.requestUpdate();
+            },
+            (e) => this.fail(e),
+          ),
+      applyImport: () =>
+        void booklet.import(this.importing!).then(
+          () => {
+            this.importing = undefined;
+            return this.reload(cell);
+          },
+          (e) => this.fail(e),
+        ),
+    });
+  }
+
+  treasuryTab(t: AppStrings, cell: Cell, kit: Kit) {
+    const treasury = this.treasury;
+    if (!treasury) return this.open(cell, kit, t);
+    const l = this.ledger;
+    return treasuryView(
+      t,
+      l.rules,
+      l.period,
+      l.payers,
+      l.dues,
+      (stamp) =>
+        void treasury.recordStamp(stamp).then(
+          () => this.reload(cell),
+          (e) => this.fail(e),
+        ),
+    );
+  }
+
+  /** Opens the booklet and the treasury this device's member reads (once), then shows them. */
+  private open(cell: Cell, kit: Kit, t: AppStrings) {
+    if (!this.opening) {
+      const open = async <T>(make: () => Promise<T>): Promise<T | undefined> => {
+        for (let delay = 200; delay < 20_000; delay *= 2) {
+          try {
+            return await make();
+          } catch {
+            await new Promise((r) => setTimeout(r, delay));
+          }
+        }
+        return undefined;
+      };
+      this.opening = Promise.all([
+        open(() => Booklet.open(cell, kit)),
+        open(() => Treasury.open(cell, kit)),
+      ]).then(async ([booklet, treasury]) => {
+        this.booklet = booklet;
+        this.treasury = treasury;
+        await this.reload(cell);
+      });
+    }
+    return html`<p role="status">${t.starting}</p>`;
+  }
+
+  /** Reads the booklet and the treasury again (after a change, a search, an import). */
+  async reload(cell: Cell): Promise<void> {
+    if (!this.booklet && !this.treasury) return;
+    const everyone = this.booklet ? await this.booklet.index() : undefined;
+    this.people = everyone?.filter({ text: this.search }) ?? [];
+    if (this.treasury) {
+      const [rules, { stamps }] = await Promise.all([this.treasury.rules(), this.treasury.entries()]);
+      const members = cell.members().filter((m) => m.status === "member");
+      const held = (everyone?.filter({ kind: "held" }) ?? []).map((p) => ({ id: p.id, name: p.name }));
+      const payers = [...members.map((m) => ({ id: m.id as string, name: m.name })), ...held];
+      const period = rules ? periodOf(Date.now(), rules.period) : "";
+      const dues = rules
+        ? duesStatus(
+            rules,
+            stamps,
+            payers.map((p) => p.id),
+            period,
+          )
+        : [];
+      this.ledger = { ...(rules ? { rules } : {}), period, dues, payers };
+    }
+    this.host.requestUpdate();
+  }
+}
