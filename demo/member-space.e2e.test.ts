@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Booklet, Treasury } from "../core/index.js";
+import { Booklet, invitationToText, Treasury } from "../core/index.js";
 import { launchChromium } from "../test-support/browser.js";
 import { type Demo, startDemo } from "./server.js";
 
@@ -209,5 +209,53 @@ describe("the member space", () => {
     );
     expect(problems).toEqual([]);
     await context.close();
+  }, 120_000);
+
+  it("joins with an invitation link, then links a second device: a wrong check code links nothing", async () => {
+    const cell = demo.officer.cell;
+    const invite = invitationToText(await cell.invite({ single: true }));
+    const phone = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+    await phone.goto(`${demo.relays[1]!.url}/app/#join=${cell.id}&invite=${encodeURIComponent(invite)}`);
+    await phone.getByLabel("Votre nom").fill("Louis Faure", { timeout: 30_000 });
+    await phone.getByRole("button", { name: "Rejoindre la cellule" }).click();
+    await expect
+      .poll(() => cell.members().find((m) => m.name === "Louis Faure")?.status, { timeout: 30_000 })
+      .toBe("pending");
+    await cell.admit(cell.members().find((m) => m.name === "Louis Faure")!.id);
+    await phone.getByRole("button", { name: "Mes appareils" }).click({ timeout: 30_000 });
+    await phone.getByRole("button", { name: "Lier un autre appareil" }).click();
+    const code = (await phone.getByLabel("Code de liaison").textContent({ timeout: 15_000 }))!.trim();
+    expect(code).toMatch(/^[A-Z0-9]{5}-[A-Z0-9]{5}$/);
+
+    const laptop = await (await browser.newContext()).newPage();
+    await laptop.goto(`${demo.relays[1]!.url}/app/`);
+    await laptop.getByLabel("Code de liaison").fill(code, { timeout: 30_000 });
+    await laptop.getByRole("button", { name: "Lier", exact: true }).click();
+    const check = (await laptop.getByLabel("Code de vérification").textContent({ timeout: 30_000 }))!.trim();
+    expect(check).toMatch(/^\d{6}$/);
+
+    const wrong = check === "000000" ? "111111" : "000000";
+    await expect
+      .poll(() => phone.getByRole("status").last().textContent(), { timeout: 15_000 })
+      .toContain("1 appareil");
+    await phone.getByLabel("Code de vérification").fill(wrong);
+    await phone.getByRole("button", { name: "Confirmer" }).click();
+    await expect.poll(() => phone.getByRole("alert").textContent()).toContain("rien n'a été lié");
+    expect(cell.members().find((m) => m.name === "Louis Faure")!.devices.size).toBe(1);
+
+    await phone.getByLabel("Code de vérification").fill(check);
+    await phone.getByRole("button", { name: "Confirmer" }).click();
+    await expect
+      .poll(
+        () =>
+          laptop
+            .getByRole("heading", { level: 1 })
+            .textContent()
+            .catch(() => ""),
+        { timeout: 30_000 },
+      )
+      .toBe("Cellule Louise-Michel");
+    await expect.poll(() => phone.locator("cell-app .devices li").count(), { timeout: 15_000 }).toBe(2);
+    expect(await axeViolations(phone)).toEqual([]);
   }, 120_000);
 });

@@ -13,11 +13,13 @@ import type {
 import { stringsFor } from "../shared/strings.js";
 import { baseStyles } from "../shared/styles.js";
 import { OfficerBooks } from "./books.js";
+import { MyDevices } from "./devices.js";
 import { MemberSession } from "./session.js";
 import { appStrings } from "./strings.js";
 import { eventsView, joinView, journalView, officersView } from "./views.js";
+import { linkThisDeviceView } from "./views-devices.js";
 
-type Tab = "journal" | "events" | "officers" | "booklet" | "treasury";
+type Tab = "journal" | "events" | "officers" | "booklet" | "treasury" | "devices";
 
 /**
  * The member space (tier T2): on the member space's own origin, this device's keys and the whole cell
@@ -118,6 +120,7 @@ export class CellApp extends LitElement {
   private answers = new Map<string, RsvpSummary>();
   private loaded: Cell | undefined;
   private readonly books = new OfficerBooks(this, (e) => this.fail(e));
+  private readonly devices = new MyDevices(this, (e) => this.fail(e));
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -142,7 +145,8 @@ export class CellApp extends LitElement {
       s.status === "starting"
         ? html`<p role="status">${t.starting}</p>`
         : s.status === "welcome"
-          ? html`<p>${t.welcome}</p>`
+          ? html`<p>${t.welcome}</p>
+              ${linkThisDeviceView(t, s.checkCode, (code) => this.session.link(code).catch((e) => this.fail(e)))}`
           : s.status === "error"
             ? html`<p role="alert">${t.error} ${s.message}</p>`
             : s.status === "join"
@@ -168,6 +172,7 @@ export class CellApp extends LitElement {
       ...(officer ? ([["officers", t.officers]] as [Tab, string][]) : []),
       ...(reads("officers") ? ([["booklet", t.booklet]] as [Tab, string][]) : []),
       ...(reads("treasury") ? ([["treasury", t.treasury]] as [Tab, string][]) : []),
+      ["devices", t.devices],
     ];
     const tab = tabs.some(([id]) => id === this.tab) ? this.tab : "journal";
     return html`<header>
@@ -203,7 +208,9 @@ export class CellApp extends LitElement {
                   })
                 : tab === "booklet"
                   ? this.books.bookletTab(t, cell, this.session.kit!)
-                  : this.books.treasuryTab(t, cell, this.session.kit!)
+                  : tab === "treasury"
+                    ? this.books.treasuryTab(t, cell, this.session.kit!)
+                    : this.devices.view(t, cell, this.session.kit!.device.id)
         }
       </main>
       ${site ? nothing : html`<p role="status">${t.starting}</p>`}`;

@@ -23,7 +23,7 @@ import {
 /** What the member space shows. */
 export type SessionState =
   | { status: "starting" }
-  | { status: "welcome" }
+  | { status: "welcome"; checkCode?: string }
   | { status: "join"; cellId: string; invite?: string; edition?: VerifiedEdition }
   | { status: "waiting"; cellName: string }
   | { status: "member"; cell: Cell; site?: CellSite; rsvps?: Rsvps }
@@ -107,6 +107,17 @@ export class MemberSession implements ReactiveController {
       lang: document.documentElement.lang === "en" ? "en" : "fr",
     });
     await this.wait(request.whenInvited(), state.edition.profile.name);
+  }
+
+  /**
+   * Links this new device with the code a trusted device of the member shows; the check code to type
+   * there appears in `state`, then the cell opens once the trusted device confirmed it.
+   */
+  async link(code: string): Promise<void> {
+    if (!this.kit) return;
+    const { checkCode, cell } = await Cell.link(this.kit, code);
+    this.show({ status: "welcome", checkCode: await checkCode });
+    await this.enter(await cell);
   }
 
   /** Refreshes what officers see (contacts and requests to join). */

@@ -1,0 +1,79 @@
+/**
+ * "My devices" in the member space: this member's devices, a way to link another one (the code to type on
+ * the new device, then the check code it shows to type here), and revocation of a lost one; and, on a new
+ * device, the form to link it with a code from a trusted one.
+ */
+import { html, nothing, type TemplateResult } from "lit";
+import type { AppStrings } from "./strings.js";
+
+/** One of the member's devices. */
+export interface DeviceRow {
+  id: string;
+  current: boolean;
+}
+
+/** A link in progress on the trusted device. */
+export interface LinkState {
+  code: string;
+  /** How many new devices answered. */
+  answers: number;
+}
+
+const value = (form: HTMLFormElement, name: string) =>
+  (form.elements.namedItem(name) as HTMLInputElement).value;
+
+/** The member's devices, the link in progress, and what went wrong last. */
+export function devicesView(
+  t: AppStrings,
+  devices: DeviceRow[],
+  link: LinkState | undefined,
+  act: { start(): void; confirm(checkCode: string): void; revoke(id: string): void },
+): TemplateResult {
+  const onConfirm = (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    if (form.reportValidity()) act.confirm(value(form, "check"));
+  };
+  return html`<ul class="devices" aria-label=${t.devices}>
+      ${devices.map(
+        (d) => html`<li>
+          <code>${d.id.slice(0, 12)}…</code> ${d.current ? html`<strong>${t.thisDevice}</strong>` : nothing}
+          ${d.current ? nothing : html`<button @click=${() => act.revoke(d.id)}>${t.revoke}</button>`}
+        </li>`,
+      )}
+    </ul>
+    ${
+      link
+        ? html`<p>${t.linkShowCode}</p>
+            <p class="code" aria-label=${t.linkCode}><strong>${link.code}</strong></p>
+            <p role="status">${t.linkAnswers(link.answers)}</p>
+            <form @submit=${onConfirm}>
+              <label>${t.checkCode} <input name="check" required inputmode="numeric" pattern="[0-9 ]{6,7}" autocomplete="off" /></label>
+              <button type="submit">${t.confirmLink}</button>
+            </form>`
+        : html`<button @click=${() => act.start()}>${t.linkDevice}</button>`
+    }`;
+}
+
+/** On a device with no cell yet: type the code a trusted device shows, then show the check code. */
+export function linkThisDeviceView(
+  t: AppStrings,
+  checkCode: string | undefined,
+  submit: (code: string) => void,
+): TemplateResult {
+  if (checkCode)
+    return html`<p>${t.typeCheckCode}</p>
+      <p class="code" aria-label=${t.checkCode}><strong>${checkCode}</strong></p>`;
+  const onSubmit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    if (form.reportValidity()) submit(value(form, "code"));
+  };
+  return html`<section aria-labelledby="link-title">
+    <h2 id="link-title">${t.linkThisDevice}</h2>
+    <form @submit=${onSubmit}>
+      <label>${t.linkCode} <input name="code" required autocomplete="off" autocapitalize="characters" /></label>
+      <button type="submit">${t.link}</button>
+    </form>
+  </section>`;
+}
