@@ -79,7 +79,10 @@ describe("the member space", () => {
     expect(request.message).toBe("J'habite rue Béchevelin.");
     await cell.acceptJoin(request);
 
-    // Camille is in: the members-only post is there.
+    // Camille is in: first her recovery phrase, shown once; then the members-only post.
+    await expect.poll(() => app.locator("cell-app .phrase li").count(), { timeout: 30_000 }).toBe(13);
+    expect(await axeViolations(app)).toEqual([]);
+    await app.getByRole("button", { name: "Je les ai notés" }).click();
     await expect
       .poll(
         () =>
@@ -211,7 +214,7 @@ describe("the member space", () => {
     await context.close();
   }, 120_000);
 
-  it("joins with an invitation link, then links a second device: a wrong check code links nothing", async () => {
+  it("joins by invitation link, links a second device (a wrong check code links nothing), restores from the phrase", async () => {
     const cell = demo.officer.cell;
     const invite = invitationToText(await cell.invite({ single: true }));
     const phone = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
@@ -222,6 +225,9 @@ describe("the member space", () => {
       .poll(() => cell.members().find((m) => m.name === "Louis Faure")?.status, { timeout: 30_000 })
       .toBe("pending");
     await cell.admit(cell.members().find((m) => m.name === "Louis Faure")!.id);
+    await expect.poll(() => phone.locator("cell-app .phrase li").count(), { timeout: 30_000 }).toBe(13);
+    const phrase = (await phone.locator("cell-app .phrase li").allTextContents()).join(" ");
+    await phone.getByRole("button", { name: "Je les ai notés" }).click();
     await phone.getByRole("button", { name: "Mes appareils" }).click({ timeout: 30_000 });
     await phone.getByRole("button", { name: "Lier un autre appareil" }).click();
     const code = (await phone.getByLabel("Code de liaison").textContent({ timeout: 15_000 }))!.trim();
@@ -241,7 +247,13 @@ describe("the member space", () => {
     await phone.getByLabel("Code de vérification").fill(wrong);
     await phone.getByRole("button", { name: "Confirmer" }).click();
     await expect.poll(() => phone.getByRole("alert").textContent()).toContain("rien n'a été lié");
-    expect(cell.members().find((m) => m.name === "Louis Faure")!.devices.size).toBe(1);
+    const devicesOf = (name: string) => {
+      const member = cell.members().find((m) => m.name === name)!;
+      return [...cell.state.devices.values()].filter(
+        (d) => d.member === member.id && !d.recovery && !d.removed,
+      );
+    };
+    expect(devicesOf("Louis Faure")).toHaveLength(1);
 
     await phone.getByLabel("Code de vérification").fill(check);
     await phone.getByRole("button", { name: "Confirmer" }).click();
@@ -257,5 +269,30 @@ describe("the member space", () => {
       .toBe("Cellule Louise-Michel");
     await expect.poll(() => phone.locator("cell-app .devices li").count(), { timeout: 15_000 }).toBe(2);
     expect(await axeViolations(phone)).toEqual([]);
-  }, 120_000);
+
+    // All devices lost: a new one restores the membership from the phrase; one wrong word is caught.
+    const spare = await (await browser.newContext()).newPage();
+    // (The member space talks to the relay that serves it: the same one as the phone's here.)
+    await spare.goto(`${demo.relays[1]!.url}/app/`);
+    const words = phrase.split(" ");
+    const typo = [...words.slice(0, 4), words[5]!, ...words.slice(5)].join(" ");
+    await spare.getByLabel("Les 13 mots").fill(typo, { timeout: 30_000 });
+    await spare.getByRole("button", { name: "Restaurer" }).click();
+    await expect
+      .poll(() => spare.getByRole("alert").textContent(), { timeout: 15_000 })
+      .toContain("Quelque chose ne va pas");
+    await spare.getByLabel("Les 13 mots").fill(phrase);
+    await spare.getByRole("button", { name: "Restaurer" }).click();
+    await expect
+      .poll(
+        () =>
+          spare
+            .getByRole("heading", { level: 1 })
+            .textContent()
+            .catch(() => ""),
+        { timeout: 60_000 },
+      )
+      .toBe("Cellule Louise-Michel");
+    await expect.poll(() => devicesOf("Louis Faure").length, { timeout: 15_000 }).toBe(3);
+  }, 180_000);
 });

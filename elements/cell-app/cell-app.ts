@@ -17,7 +17,7 @@ import { MyDevices } from "./devices.js";
 import { MemberSession } from "./session.js";
 import { appStrings } from "./strings.js";
 import { eventsView, joinView, journalView, officersView } from "./views.js";
-import { linkThisDeviceView } from "./views-devices.js";
+import { linkThisDeviceView, recoveryView, restoreView } from "./views-devices.js";
 
 type Tab = "journal" | "events" | "officers" | "booklet" | "treasury" | "devices";
 
@@ -140,13 +140,16 @@ export class CellApp extends LitElement {
 
   private view(t: ReturnType<typeof appStrings>) {
     const s = this.session.state;
+    if (s.status === "member" && s.phrase)
+      return html`<main><h1>${s.cell.state.name}</h1>${recoveryView(t, s.phrase, () => this.session.phraseNoted())}</main>`;
     if (s.status === "member") return this.member(s.cell, s.site, s.rsvps);
     const content =
       s.status === "starting"
         ? html`<p role="status">${t.starting}</p>`
         : s.status === "welcome"
           ? html`<p>${t.welcome}</p>
-              ${linkThisDeviceView(t, s.checkCode, (code) => this.session.link(code).catch((e) => this.fail(e)))}`
+              ${linkThisDeviceView(t, s.checkCode, (code) => this.session.link(code).catch((e) => this.fail(e)))}
+              ${s.checkCode ? nothing : restoreView(t, (phrase) => this.session.restore(phrase).catch((e) => this.fail(e)))}`
           : s.status === "error"
             ? html`<p role="alert">${t.error} ${s.message}</p>`
             : s.status === "join"

@@ -26,7 +26,7 @@ export type SessionState =
   | { status: "welcome"; checkCode?: string }
   | { status: "join"; cellId: string; invite?: string; edition?: VerifiedEdition }
   | { status: "waiting"; cellName: string }
-  | { status: "member"; cell: Cell; site?: CellSite; rsvps?: Rsvps }
+  | { status: "member"; cell: Cell; site?: CellSite; rsvps?: Rsvps; phrase?: string }
   | { status: "error"; message: string };
 
 /** Where the member space runs: its relays, its Automerge WASM file. */
@@ -120,6 +120,17 @@ export class MemberSession implements ReactiveController {
     await this.enter(await cell);
   }
 
+  /** Restores a membership on this device from its recovery phrase (`InvalidArgumentError`: a wrong word). */
+  async restore(phrase: string): Promise<void> {
+    if (!this.kit) return;
+    await this.enter(await Cell.recover(this.kit, phrase), false);
+  }
+
+  /** The recovery phrase was written down: it is not shown again. */
+  phraseNoted(): void {
+    if (this.state.status === "member") this.show({ ...this.state, phrase: undefined });
+  }
+
   /** Refreshes what officers see (contacts and requests to join). */
   async refreshContacts(): Promise<void> {
     if (this.state.status !== "member") return;
@@ -132,22 +143,27 @@ export class MemberSession implements ReactiveController {
     const cell = await invited;
     cell.on("change", () => this.host.requestUpdate());
     await cell.whenMember(7 * 86_400_000);
-    await this.enter(cell);
+    await this.enter(cell, true);
   }
 
-  private async enter(cell: Cell): Promise<void> {
+  /** Opens the cell; a member who just joined gets their recovery phrase, shown once. */
+  private async enter(cell: Cell, joined = false): Promise<void> {
     if (cell.status !== "member") {
       this.show({ status: "waiting", cellName: "" });
       await cell.whenMember(7 * 86_400_000);
     }
     cell.on("change", () => this.host.requestUpdate());
     cell.on("contact", () => void this.refreshContacts());
-    this.show({ status: "member", cell });
+    const phrase = joined
+      ? await cell.createRecovery(document.documentElement.lang === "en" ? "en" : "fr")
+      : undefined;
+    this.show({ status: "member", cell, ...(phrase ? { phrase } : {}) });
     const [site, rsvps] = await Promise.all([
       this.retry(() => cell.site()),
       this.retry(() => Rsvps.open(cell, this.kit!)),
     ]);
-    this.show({ status: "member", cell, site, rsvps });
+    const current = this.state.status === "member" ? this.state.phrase : undefined;
+    this.show({ status: "member", cell, site, rsvps, ...(current ? { phrase: current } : {}) });
     await this.refreshContacts();
   }
 

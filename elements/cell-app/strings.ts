@@ -4,7 +4,8 @@ import type { Lang } from "../shared/strings.js";
 const FR = {
   title: "Espace des membres",
   starting: "Ouverture…",
-  welcome: "Ouvrez le lien d'adhésion de votre cellule (sur son site, ou reçu d'un responsable).",
+  welcome:
+    "Cet appareil ne connaît encore aucune cellule. Pour adhérer, ouvrez le lien de votre cellule (sur son site, ou reçu d'un responsable). Si vous êtes déjà membre (nouvel appareil, ou données de ce navigateur effacées), liez-le depuis un autre de vos appareils ou utilisez votre phrase de secours.",
   joinTitle: (cell: string) => (cell ? `Adhérer à ${cell}` : "Adhérer à la cellule"),
   joinIntro:
     "Vos clés sont créées sur cet appareil et ne le quittent pas. Un responsable de la cellule validera votre adhésion.",
@@ -39,6 +40,13 @@ const FR = {
   noInbox: "Aucun message.",
   wantsToJoin: "demande à adhérer",
   booklet: "Carnet",
+  recoveryTitle: "Votre phrase de secours",
+  recoveryIntro:
+    "Notez ces 13 mots sur papier et gardez-les en lieu sûr : ils rendent votre adhésion si vous perdez tous vos appareils. Ils ne seront plus affichés.",
+  recoveryDone: "Je les ai notés",
+  restoreTitle: "Restaurer avec ma phrase de secours",
+  phrase: "Les 13 mots, dans l'ordre",
+  restore: "Restaurer",
   devices: "Mes appareils",
   thisDevice: "cet appareil",
   revoke: "Retirer",
@@ -90,7 +98,8 @@ type AppStrings = typeof FR;
 const EN: AppStrings = {
   title: "Member space",
   starting: "Opening…",
-  welcome: "Open your cell's join link (on its site, or from one of its officers).",
+  welcome:
+    "This device knows no cell yet. To join, open your cell's link (on its site, or from one of its officers). If you are already a member (a new device, or this browser's data was erased), link it from another of your devices or use your recovery phrase.",
   joinTitle: (cell) => (cell ? `Join ${cell}` : "Join the cell"),
   joinIntro:
     "Your keys are made on this device and never leave it. An officer of the cell will confirm your membership.",
@@ -125,6 +134,13 @@ const EN: AppStrings = {
   noInbox: "No message.",
   wantsToJoin: "asks to join",
   booklet: "Booklet",
+  recoveryTitle: "Your recovery phrase",
+  recoveryIntro:
+    "Write these 13 words on paper and keep them safe: they bring your membership back if you lose all your devices. They will not be shown again.",
+  recoveryDone: "I wrote them down",
+  restoreTitle: "Restore with my recovery phrase",
+  phrase: "The 13 words, in order",
+  restore: "Restore",
   devices: "My devices",
   thisDevice: "this device",
   revoke: "Remove",

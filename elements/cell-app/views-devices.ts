@@ -77,3 +77,31 @@ export function linkThisDeviceView(
     </form>
   </section>`;
 }
+
+/** The recovery phrase, shown once after joining. */
+export function recoveryView(t: AppStrings, phrase: string, done: () => void): TemplateResult {
+  return html`<section aria-labelledby="recovery-title" class="recovery">
+    <h2 id="recovery-title">${t.recoveryTitle}</h2>
+    <p>${t.recoveryIntro}</p>
+    <ol class="phrase">
+      ${phrase.split(" ").map((w) => html`<li>${w}</li>`)}
+    </ol>
+    <button @click=${done}>${t.recoveryDone}</button>
+  </section>`;
+}
+
+/** On a device with no cell: restore a membership from its recovery phrase. */
+export function restoreView(t: AppStrings, submit: (phrase: string) => void): TemplateResult {
+  const onSubmit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    if (form.reportValidity()) submit(value(form, "phrase"));
+  };
+  return html`<section aria-labelledby="restore-title">
+    <h2 id="restore-title">${t.restoreTitle}</h2>
+    <form @submit=${onSubmit}>
+      <label>${t.phrase} <textarea name="phrase" required rows="3" autocomplete="off" spellcheck="false"></textarea></label>
+      <button type="submit">${t.restore}</button>
+    </form>
+  </section>`;
+}
