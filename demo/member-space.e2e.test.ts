@@ -187,6 +187,17 @@ describe("the member space", () => {
       .toContainEqual(["Jeanne Roux", "held", camille.id]);
     expect(await axeViolations(app)).toEqual([]);
 
+    // A CSV with bad rows: each is listed, and nothing can be imported.
+    await app.getByLabel("Importer un fichier CSV").setInputFiles({
+      name: "carnet.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("nom;type;adhésion\nPaul Morel;adhérent;2026-11-02\nLina;voisine;hier\n"),
+    });
+    await expect
+      .poll(() => app.locator("cell-app [role=alert] li").allTextContents(), { timeout: 15_000 })
+      .toEqual(['Ligne 3 : unknown type "voisine" ; joined is a day, YYYY-MM-DD']);
+    expect(await app.getByRole("button", { name: "Importer", exact: true }).isDisabled()).toBe(true);
+
     await app.getByRole("button", { name: "Trésorerie" }).click();
     await app.getByLabel("Adhérent").selectOption({ label: "Jeanne Roux" }, { timeout: 30_000 });
     await context.setOffline(true);
@@ -203,6 +214,12 @@ describe("the member space", () => {
       .toEqual([[500, "cash"]]);
     expect(await axeViolations(app)).toEqual([]);
 
+    // In English, then back to French.
+    await app.getByRole("button", { name: "Réglages" }).click();
+    await app.getByLabel("Langue").selectOption("en");
+    await expect.poll(() => app.getByRole("heading", { level: 2 }).textContent()).toBe("Settings");
+    await app.getByLabel("Language").selectOption("fr");
+
     // A phone screen: nothing wider than the screen.
     expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     // Keys live on the member space's origin, none on the blog's.
@@ -211,6 +228,27 @@ describe("the member space", () => {
       "cellule-app-keys",
     );
     expect(problems).toEqual([]);
+
+    // Removed, Camille's app says so, and what the cell writes afterwards does not reach it.
+    await cell.remove(camille.id);
+    await expect
+      .poll(() => app.getByRole("alert").textContent(), { timeout: 30_000 })
+      .toContain("plus partie de cette cellule");
+    await (await cell.site()).membersJournal.put({
+      id: "apres",
+      title: "Après le départ",
+      text: "…",
+      author: "Fatima",
+      date: Date.now(),
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    await app.reload();
+    await expect
+      .poll(() => app.getByRole("alert").textContent(), { timeout: 30_000 })
+      .toContain("plus partie");
+    expect(await app.locator("cell-app").evaluate((el) => el.shadowRoot!.textContent)).not.toContain(
+      "Après le départ",
+    );
     await context.close();
   }, 120_000);
 

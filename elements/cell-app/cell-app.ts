@@ -19,7 +19,10 @@ import { appStrings } from "./strings.js";
 import { eventsView, joinView, journalView, officersView } from "./views.js";
 import { linkThisDeviceView, recoveryView, restoreView } from "./views-devices.js";
 
-type Tab = "journal" | "events" | "officers" | "booklet" | "treasury" | "devices";
+/** Where the member space keeps the language chosen in its settings. */
+const LANG_KEY = "cellule-app-lang";
+
+type Tab = "journal" | "events" | "officers" | "booklet" | "treasury" | "devices" | "settings";
 
 /**
  * The member space (tier T2): on the member space's own origin, this device's keys and the whole cell
@@ -124,6 +127,7 @@ export class CellApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.locale ??= localStorage.getItem(LANG_KEY) ?? document.documentElement.lang;
     // Created once connected, when the attributes are known; it starts the session (hostConnected).
     this.session ??= new MemberSession(this, {
       relays: (this.relays ?? location.origin).split(/\s+/).filter(Boolean),
@@ -142,6 +146,11 @@ export class CellApp extends LitElement {
     const s = this.session.state;
     if (s.status === "member" && s.phrase)
       return html`<main><h1>${s.cell.state.name}</h1>${recoveryView(t, s.phrase, () => this.session.phraseNoted())}</main>`;
+    if (s.status === "member" && (s.cell.status === "removed" || s.cell.status === "declined"))
+      return html`<main>
+        <h1>${s.cell.state.name}</h1>
+        <p role="alert">${s.cell.status === "removed" ? t.removed : t.declined}</p>
+      </main>`;
     if (s.status === "member") return this.member(s.cell, s.site, s.rsvps);
     const content =
       s.status === "starting"
@@ -176,6 +185,7 @@ export class CellApp extends LitElement {
       ...(reads("officers") ? ([["booklet", t.booklet]] as [Tab, string][]) : []),
       ...(reads("treasury") ? ([["treasury", t.treasury]] as [Tab, string][]) : []),
       ["devices", t.devices],
+      ["settings", t.settings],
     ];
     const tab = tabs.some(([id]) => id === this.tab) ? this.tab : "journal";
     return html`<header>
@@ -213,10 +223,28 @@ export class CellApp extends LitElement {
                   ? this.books.bookletTab(t, cell, this.session.kit!)
                   : tab === "treasury"
                     ? this.books.treasuryTab(t, cell, this.session.kit!)
-                    : this.devices.view(t, cell, this.session.kit!.device.id)
+                    : tab === "devices"
+                      ? this.devices.view(t, cell, this.session.kit!.device.id)
+                      : this.settingsView(t, lang)
         }
       </main>
       ${site ? nothing : html`<p role="status">${t.starting}</p>`}`;
+  }
+
+  /** Settings: the language (kept on this device). */
+  private settingsView(t: ReturnType<typeof appStrings>, lang: string) {
+    const choose = (e: Event) => {
+      const value = (e.target as HTMLSelectElement).value;
+      localStorage.setItem(LANG_KEY, value);
+      this.locale = value;
+      document.documentElement.lang = value;
+    };
+    return html`<label>${t.language}
+      <select @change=${choose}>
+        <option value="fr" ?selected=${lang === "fr"}>Français</option>
+        <option value="en" ?selected=${lang === "en"}>English</option>
+      </select>
+    </label>`;
   }
 
   private pending(cell: Cell): MemberState[] {

@@ -148,6 +148,8 @@ export class MemberSession implements ReactiveController {
 
   /** Opens the cell; a member who just joined gets their recovery phrase, shown once. */
   private async enter(cell: Cell, joined = false): Promise<void> {
+    // Removed or declined: the app says so (see `<cell-app>`) and opens nothing.
+    if (cell.status === "removed" || cell.status === "declined") return this.show({ status: "member", cell });
     if (cell.status !== "member") {
       this.show({ status: "waiting", cellName: "" });
       await cell.whenMember(7 * 86_400_000);

@@ -40,6 +40,10 @@ const FR = {
   noInbox: "Aucun message.",
   wantsToJoin: "demande à adhérer",
   booklet: "Carnet",
+  removed: "Vous ne faites plus partie de cette cellule : ce qu'elle écrit désormais ne vous parvient plus.",
+  declined: "Votre demande d'adhésion n'a pas été acceptée.",
+  settings: "Réglages",
+  language: "Langue",
   recoveryTitle: "Votre phrase de secours",
   recoveryIntro:
     "Notez ces 13 mots sur papier et gardez-les en lieu sûr : ils rendent votre adhésion si vous perdez tous vos appareils. Ils ne seront plus affichés.",
@@ -134,6 +138,10 @@ const EN: AppStrings = {
   noInbox: "No message.",
   wantsToJoin: "asks to join",
   booklet: "Booklet",
+  removed: "You are no longer a member of this cell: what it writes from now on no longer reaches you.",
+  declined: "Your request to join was not accepted.",
+  settings: "Settings",
+  language: "Language",
   recoveryTitle: "Your recovery phrase",
   recoveryIntro:
     "Write these 13 words on paper and keep them safe: they bring your membership back if you lose all your devices. They will not be shown again.",
