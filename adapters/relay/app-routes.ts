@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { sendCacheable } from "./cacheable.js";
-import { HttpError, type Route } from "./server.js";
+import { HttpError, type Route, sendJson } from "./server.js";
 
 /** The member space's files, by name (`index.html`, `cellule-app.js`, `automerge.wasm`…). */
 export type AppFiles = Record<string, string | Uint8Array>;
@@ -66,6 +66,16 @@ export function appRoutes(files: AppFiles, connect: readonly string[] = []): Rou
       method: "GET",
       path: /^\/app$/,
       handle: ({ res }) => void res.writeHead(301, { Location: "/app/" }).end(),
+    },
+    {
+      // The relays the page talks to: this one and the others it may connect to (http(s) only).
+      method: "GET",
+      path: /^\/app\/relays\.json$/,
+      handle: ({ req, res }) => {
+        const self = `http://${req.headers.host ?? ""}`;
+        const others = connect.filter((u) => /^https?:/.test(u) && u !== self);
+        sendJson(res, 200, { relays: [self, ...new Set(others)] });
+      },
     },
     {
       method: "GET",

@@ -30,7 +30,8 @@ type Tab = "journal" | "events" | "officers" | "booklet" | "treasury" | "devices
  * its events with answers, and what officers handle.
  *
  * @tagname cell-app
- * @attr relays - the cell's relays (base URLs separated by spaces); default: this page's origin
+ * @attr relays - the cell's relays (base URLs separated by spaces); default: those the relay serving the
+ *   page lists at `relays.json`, else this page's origin
  * @attr wasm - URL of Automerge's WASM file (default `automerge.wasm` beside the page)
  * @attr lang - `fr` (default) or `en`
  * @csspart tabs - the navigation between views
@@ -130,7 +131,7 @@ export class CellApp extends LitElement {
     this.locale ??= localStorage.getItem(LANG_KEY) ?? document.documentElement.lang;
     // Created once connected, when the attributes are known; it starts the session (hostConnected).
     this.session ??= new MemberSession(this, {
-      relays: (this.relays ?? location.origin).split(/\s+/).filter(Boolean),
+      relays: this.relays?.split(/\s+/).filter(Boolean),
       automergeWasm: this.wasm ?? new URL("automerge.wasm", location.href).href,
     });
   }

@@ -31,7 +31,8 @@ export type SessionState =
 
 /** Where the member space runs: its relays, its Automerge WASM file. */
 export interface SessionOptions {
-  relays: string[];
+  /** Default: the relay serving the page and the others it lists (`relays.json`), else the page's origin. */
+  relays?: string[];
   automergeWasm: string;
   /** IndexedDB name prefix (tests use their own). @default "cellule-app" */
   database?: string;
@@ -46,10 +47,25 @@ export function parseLink(hash: string): { cellId: string; invite?: string } | u
   return invite ? { cellId, invite } : { cellId };
 }
 
+/** The relays the relay serving this page lists (`relays.json` beside it), else the page's origin. */
+async function servedRelays(): Promise<string[]> {
+  try {
+    const res = await fetch(new URL("relays.json", location.href));
+    const { relays } = (await res.json()) as { relays: unknown };
+    if (Array.isArray(relays) && relays.length > 0 && relays.every((r) => typeof r === "string"))
+      return relays;
+  } catch {
+    // A static host without relays.json.
+  }
+  return [location.origin];
+}
+
 /** See the module comment. */
 export class MemberSession implements ReactiveController {
   state: SessionState = { status: "starting" };
   kit: Kit | undefined;
+  /** The relays this device talks to. */
+  relays: string[] = [];
   /** Requests and contacts officers see (refreshed with the cell). */
   contacts: ReceivedContact[] = [];
 
@@ -68,10 +84,11 @@ export class MemberSession implements ReactiveController {
   async start(): Promise<void> {
     const name = this.options.database ?? "cellule-app";
     const storage = dexieStorage(name);
+    this.relays = this.options.relays ?? (await servedRelays());
     this.kit = await createKit({
       storage,
       keystore: dexieKeystore(`${name}-keys`),
-      transports: [relayClient({ relays: this.options.relays, storage })],
+      transports: [relayClient({ relays: this.relays, storage })],
       automergeWasm: this.options.automergeWasm,
       deviceName: "member-space",
     });
@@ -181,7 +198,7 @@ export class MemberSession implements ReactiveController {
   }
 
   private async edition(cellId: string): Promise<VerifiedEdition> {
-    for (const relay of this.options.relays) {
+    for (const relay of this.relays) {
       try {
         const res = await fetch(`${relay}/c/${cellId}/edition.json`);
         if (res.ok) return await verifyEdition(new Uint8Array(await res.arrayBuffer()), cellId);

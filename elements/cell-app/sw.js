@@ -2,7 +2,15 @@
 // leaves everything else (relays, editions) to the page. The build writes the files' version below; a new
 // version replaces the old cache once it is installed.
 const VERSION = "__VERSION__";
-const FILES = ["./", "cellule-app.js", "automerge.wasm", "app.css", "manifest.webmanifest", "icon.svg"];
+const FILES = [
+  "./",
+  "relays.json",
+  "cellule-app.js",
+  "automerge.wasm",
+  "app.css",
+  "manifest.webmanifest",
+  "icon.svg",
+];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -31,12 +39,21 @@ self.addEventListener("fetch", (event) => {
     !url.pathname.startsWith(scope.pathname)
   )
     return;
-  // The page first from the network (a new version shows at once), the cache when offline; the other
-  // files from the cache (they change only with a new version).
-  const page = url.pathname === scope.pathname || url.pathname.endsWith("/index.html");
+  // The page and the relay list first from the network (kept fresh in the cache), the cache when
+  // offline; the other files from the cache (they change only with a new version).
+  const fresh =
+    url.pathname === scope.pathname ||
+    url.pathname.endsWith("/index.html") ||
+    url.pathname.endsWith("/relays.json");
   event.respondWith(
-    page
-      ? fetch(event.request).catch(() => caches.match("./", { ignoreSearch: true }))
+    fresh
+      ? fetch(event.request)
+          .then((response) => {
+            const copy = response.clone();
+            if (response.ok) caches.open(VERSION).then((cache) => cache.put(event.request, copy));
+            return response;
+          })
+          .catch(() => caches.match(event.request, { ignoreSearch: true }))
       : caches.match(event.request, { ignoreSearch: true }).then((hit) => hit ?? fetch(event.request)),
   );
 });
