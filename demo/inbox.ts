@@ -7,18 +7,33 @@ import type { ReceivedContact } from "../core/index.js";
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function item(c: ReceivedContact): string {
+function item(c: ReceivedContact, accepted: boolean): string {
   const when = new Date(c.at).toLocaleString("fr-FR", { dateStyle: "long", timeStyle: "short" });
+  const join = !c.device
+    ? ""
+    : accepted
+      ? "<p><strong>Demande d'adhésion acceptée.</strong></p>"
+      : `<form method="post" action="/officier/accepter?id=${encodeURIComponent(c.id)}">
+          <p><strong>Demande d'adhésion</strong> <button>Accepter</button></p>
+        </form>`;
   return `<li>
       <h2>${escapeHtml(c.name)}</h2>
       <p class="meta">${escapeHtml(when)} · ${c.lang === "en" ? "anglais" : "français"} · consentement donné</p>
       <p><strong>Pour le joindre :</strong> ${escapeHtml(c.reach)}</p>
       ${c.message ? `<p class="message">${escapeHtml(c.message)}</p>` : ""}
+      ${join}
     </li>`;
 }
 
-/** The whole page; it reloads itself every few seconds. */
-export function renderInbox(contacts: ReceivedContact[], cellName: string): string {
+/**
+ * The whole page; it reloads itself every few seconds. `accepted` says which requests to join were
+ * accepted (their device is in the cell).
+ */
+export function renderInbox(
+  contacts: ReceivedContact[],
+  cellName: string,
+  accepted: (c: ReceivedContact) => boolean,
+): string {
   return `<!doctype html>
 <html lang="fr">
   <head>
@@ -41,7 +56,7 @@ export function renderInbox(contacts: ReceivedContact[], cellName: string): stri
       ${
         contacts.length === 0
           ? "<p>Aucun message pour le moment.</p>"
-          : `<ol class="inbox" aria-label="Messages reçus">${contacts.map(item).join("")}</ol>`
+          : `<ol class="inbox" aria-label="Messages reçus">${contacts.map((c) => item(c, accepted(c))).join("")}</ol>`
       }
     </main>
   </body>

@@ -77,7 +77,13 @@ describe("the member space", () => {
       .toBe(true);
     const request = (await cell.contacts()).find((c) => c.name === "Camille Martin")!;
     expect(request.message).toBe("J'habite rue Béchevelin.");
-    await cell.acceptJoin(request);
+    // On the demo's inbox page: the officer accepts.
+    const inbox = await (await browser.newContext()).newPage();
+    await inbox.goto(`${demo.url}officier/`);
+    await inbox.getByRole("button", { name: "Accepter" }).click();
+    await expect
+      .poll(() => inbox.textContent("body"), { timeout: 15_000 })
+      .toContain("Demande d'adhésion acceptée");
 
     // Camille is in: first her recovery phrase, shown once; then the members-only post.
     await expect.poll(() => app.locator("cell-app .phrase li").count(), { timeout: 30_000 }).toBe(13);

@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { type RelayOptions, type RelayServer, startRelay } from "../adapters/relay/index.js";
+import type { ReceivedContact } from "../core/index.js";
 import { buildApp, buildWidgets } from "../rollup.config.mjs";
 import { renderInbox } from "./inbox.js";
 import { type Officer, startOfficer } from "./officer.js";
@@ -126,11 +127,15 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     "/app.js": async () => ["text/javascript; charset=utf-8", app],
     "/automerge.wasm": async () => ["application/wasm", wasm],
     "/config.json": async () => ["application/json", JSON.stringify({ relays: urls })],
-    "/officier/": async () => [
-      "text/html; charset=utf-8",
-      renderInbox(await officer.cell.contacts(), officer.cell.state.name),
-      "default-src 'self'",
-    ],
+    "/officier/": async () => {
+      const devices = new Set([...officer.cell.state.devices.values()].map((d) => d.keys.signing));
+      const accepted = (c: ReceivedContact) => !!c.device && devices.has(c.device.signing);
+      return [
+        "text/html; charset=utf-8",
+        renderInbox(await officer.cell.contacts(), officer.cell.state.name, accepted),
+        "default-src 'self'; form-action 'self'",
+      ];
+    },
     ...Object.fromEntries(
       Object.keys(BLOG_PAGES).map((path) => [
         path,
@@ -143,7 +148,15 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     ),
   };
   const server = createServer(async (req, res) => {
-    const file = files[new URL(req.url ?? "/", "http://x").pathname];
+    const url = new URL(req.url ?? "/", "http://x");
+    if (req.method === "POST" && url.pathname === "/officier/accepter") {
+      // The officer accepts a request to join from the inbox page (the demo's officer device does it).
+      const contact = (await officer.cell.contacts()).find((c) => c.id === url.searchParams.get("id"));
+      if (contact?.device) await officer.cell.acceptJoin(contact).catch(() => {});
+      res.writeHead(303, { location: "/officier/" }).end();
+      return;
+    }
+    const file = files[url.pathname];
     if (!file) {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found");
       return;
