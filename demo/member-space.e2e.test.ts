@@ -32,6 +32,20 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+/** Waits until the member space shows the sample cell (its name as the page's heading). */
+async function cellOnScreen(page: Page, timeout: number): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        page
+          .getByRole("heading", { level: 1 })
+          .textContent()
+          .catch(() => ""),
+      { timeout },
+    )
+    .toBe("Cellule Louise-Michel");
+}
+
 /** Accessibility problems of the page as axe-core sees them (labels, roles, contrast, keyboard…). */
 async function axeViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page: page as never }).analyze();
@@ -89,16 +103,7 @@ describe("the member space", () => {
     await expect.poll(() => app.locator("cell-app .phrase li").count(), { timeout: 30_000 }).toBe(13);
     expect(await axeViolations(app)).toEqual([]);
     await app.getByRole("button", { name: "Je les ai notés" }).click();
-    await expect
-      .poll(
-        () =>
-          app
-            .getByRole("heading", { level: 1 })
-            .textContent()
-            .catch(() => ""),
-        { timeout: 30_000 },
-      )
-      .toBe("Cellule Louise-Michel");
+    await cellOnScreen(app, 30_000);
     await expect
       .poll(() => app.locator("cell-app main").textContent(), { timeout: 30_000 })
       .toContain("Ordre du jour de mardi");
@@ -129,16 +134,7 @@ describe("the member space", () => {
     await app.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     await context.setOffline(true);
     await app.reload();
-    await expect
-      .poll(
-        () =>
-          app
-            .getByRole("heading", { level: 1 })
-            .textContent()
-            .catch(() => ""),
-        { timeout: 30_000 },
-      )
-      .toBe("Cellule Louise-Michel");
+    await cellOnScreen(app, 30_000);
     await app.getByRole("button", { name: "Agenda" }).click();
     await app
       .getByRole("group", { name: "Réunion du bureau" })
@@ -301,16 +297,7 @@ describe("the member space", () => {
 
     await phone.getByLabel("Code de vérification").fill(check);
     await phone.getByRole("button", { name: "Confirmer" }).click();
-    await expect
-      .poll(
-        () =>
-          laptop
-            .getByRole("heading", { level: 1 })
-            .textContent()
-            .catch(() => ""),
-        { timeout: 30_000 },
-      )
-      .toBe("Cellule Louise-Michel");
+    await cellOnScreen(laptop, 30_000);
     await expect.poll(() => phone.locator("cell-app .devices li").count(), { timeout: 15_000 }).toBe(2);
     expect(await axeViolations(phone)).toEqual([]);
 
@@ -327,16 +314,7 @@ describe("the member space", () => {
       .toContain("Quelque chose ne va pas");
     await spare.getByLabel("Les 13 mots").fill(phrase);
     await spare.getByRole("button", { name: "Restaurer" }).click();
-    await expect
-      .poll(
-        () =>
-          spare
-            .getByRole("heading", { level: 1 })
-            .textContent()
-            .catch(() => ""),
-        { timeout: 60_000 },
-      )
-      .toBe("Cellule Louise-Michel");
+    await cellOnScreen(spare, 60_000);
     await expect.poll(() => devicesOf("Louis Faure").length, { timeout: 15_000 }).toBe(3);
   }, 180_000);
 });
