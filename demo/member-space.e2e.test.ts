@@ -201,7 +201,8 @@ describe("the member space", () => {
     expect(await app.getByRole("button", { name: "Importer", exact: true }).isDisabled()).toBe(true);
 
     await app.getByRole("button", { name: "Trésorerie" }).click();
-    await app.getByLabel("Adhérent").selectOption({ label: "Jeanne Roux" }, { timeout: 30_000 });
+    const stampForm = app.getByRole("form", { name: "Enregistrer le timbre" });
+    await stampForm.getByLabel("Adhérent").selectOption({ label: "Jeanne Roux" }, { timeout: 30_000 });
     await context.setOffline(true);
     await app.getByRole("button", { name: "Enregistrer le timbre" }).click();
     await expect
@@ -214,6 +215,40 @@ describe("the member space", () => {
         timeout: 30_000,
       })
       .toEqual([[500, "cash"]]);
+    await expect.poll(() => app.locator("cell-app .totals").textContent()).toContain("reversé 2.50 EUR");
+
+    // She records a journal subscription, and changes the dues rules (a wrong amount is refused).
+    await app.getByText("Enregistrer un abonnement").click();
+    const subscription = app.locator("cell-app form", { has: app.getByLabel("Publication") });
+    await subscription.getByLabel("Adhérent").selectOption({ label: "Jeanne Roux" });
+    await subscription.getByLabel("Publication").fill("Le Fil rouge");
+    await subscription.getByLabel("Du", { exact: true }).fill("2026-01-01");
+    await subscription.getByLabel("Au", { exact: true }).fill("2026-12-31");
+    await subscription.getByLabel("Payé", { exact: true }).fill("12");
+    await subscription.getByRole("button", { name: "Ajouter" }).click();
+    await expect
+      .poll(() => app.locator("cell-app .subscriptions").textContent(), { timeout: 15_000 })
+      .toContain("Le Fil rouge");
+    await app.getByText("Règles de cotisation").click();
+    const brackets = app.getByLabel("Tranches, une par ligne");
+    await brackets.fill("moins de 1 200 € ; 1200 ; abc");
+    await app.getByRole("button", { name: "Enregistrer les règles" }).click();
+    await expect
+      .poll(() => app.locator("cell-app p.status.error").textContent(), { timeout: 15_000 })
+      .toContain("amount");
+    await brackets.fill("moins de 1 200 € ; 1200 ; 3\ntarif normal ; ; 8");
+    await app.getByRole("button", { name: "Enregistrer les règles" }).click();
+    await expect
+      .poll(async () => (await treasury.rules())?.brackets.map((b) => [b.label, b.amount]), {
+        timeout: 30_000,
+      })
+      .toEqual([
+        ["moins de 1 200 €", 300],
+        ["tarif normal", 800],
+      ]);
+    expect((await treasury.entries()).subscriptions.map((x) => [x.publication, x.paid])).toEqual([
+      ["Le Fil rouge", 1200],
+    ]);
     expect(await axeViolations(app)).toEqual([]);
 
     // In English, then back to French.

@@ -10,13 +10,13 @@ import {
   type ImportPreview,
   type Kit,
   type Person,
-  type PersonDues,
   periodOf,
-  type RulesEntry,
+  periodTotals,
+  subscriptionsActive,
   Treasury,
 } from "../../core/index.js";
 import type { AppStrings } from "./strings.js";
-import { bookletView, treasuryView } from "./views-officers.js";
+import { bookletView, type TreasuryData, treasuryView } from "./views-officers.js";
 
 /** See the module comment. */
 export class OfficerBooks {
@@ -26,16 +26,7 @@ export class OfficerBooks {
   private search = "";
   private people: Person[] = [];
   private importing: ImportPreview | undefined;
-  private ledger: {
-    rules?: RulesEntry;
-    period: string;
-    dues: PersonDues[];
-    payers: { id: string; name: string }[];
-  } = {
-    period: "",
-    dues: [],
-    payers: [],
-  };
+  private ledger: TreasuryData = { period: "", dues: [], payers: [], totals: [], subscriptions: [] };
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -88,19 +79,12 @@ export class OfficerBooks {
   treasuryTab(t: AppStrings, cell: Cell, kit: Kit) {
     const treasury = this.treasury;
     if (!treasury) return this.open(cell, kit, t);
-    const l = this.ledger;
-    return treasuryView(
-      t,
-      l.rules,
-      l.period,
-      l.payers,
-      l.dues,
-      (stamp) =>
-        void treasury.recordStamp(stamp).then(
-          () => this.reload(cell),
-          (e) => this.fail(e),
-        ),
-    );
+    const then = (p: Promise<unknown>) => void p.then(() => this.reload(cell), this.fail);
+    return treasuryView(t, this.ledger, {
+      setRules: (rules) => then(treasury.setRules(rules)),
+      record: (stamp) => then(treasury.recordStamp(stamp)),
+      subscribe: (subscription) => then(treasury.recordSubscription(subscription)),
+    });
   }
 
   /** Opens the booklet and the treasury this device's member reads (once), then shows them. */
@@ -134,7 +118,8 @@ export class OfficerBooks {
     const everyone = this.booklet ? await this.booklet.index() : undefined;
     this.people = everyone?.filter({ text: this.search }) ?? [];
     if (this.treasury) {
-      const [rules, { stamps }] = await Promise.all([this.treasury.rules(), this.treasury.entries()]);
+      // One read of the ledger: the rules, the stamps and the subscriptions, re-validated together.
+      const { rules, stamps, subscriptions } = await this.treasury.ledger();
       const members = cell.members().filter((m) => m.status === "member");
       const held = (everyone?.filter({ kind: "held" }) ?? []).map((p) => ({ id: p.id, name: p.name }));
       const payers = [...members.map((m) => ({ id: m.id as string, name: m.name })), ...held];
@@ -147,7 +132,14 @@ export class OfficerBooks {
             period,
           )
         : [];
-      this.ledger = { ...(rules ? { rules } : {}), period, dues, payers };
+      this.ledger = {
+        ...(rules ? { rules } : {}),
+        period,
+        dues,
+        payers,
+        totals: periodTotals(stamps, rules).slice(-6).reverse(),
+        subscriptions: subscriptionsActive(subscriptions, Date.now()),
+      };
     }
     this.host.requestUpdate();
   }

@@ -194,7 +194,7 @@ export class CellApp extends LitElement {
         <nav part="tabs" aria-label=${t.title}>
           ${tabs.map(
             ([id, label]) =>
-              html`<button aria-current=${tab === id ? "page" : "false"} @click=${() => (this.tab = id)}>${label}</button>`,
+              html`<button aria-current=${tab === id ? "page" : "false"} @click=${() => this.show(id)}>${label}</button>`,
           )}
         </nav>
       </header>
@@ -263,6 +263,8 @@ export class CellApp extends LitElement {
     this.loaded = cell;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const reload = async () => {
+      // Something was written (here or elsewhere): the last failure's message is out of date.
+      this.problem = "";
       const now = Date.now();
       const [pub, mem, pubEvents, memEvents] = await Promise.all([
         site.journal.newest(30),
@@ -305,6 +307,12 @@ export class CellApp extends LitElement {
 
   private answer(rsvps: Rsvps, event: CellEvent, answer: RsvpAnswer): void {
     void rsvps.answer(event, answer).catch((e) => this.fail(e));
+  }
+
+  /** Another view; the last failure's message goes. */
+  private show(tab: Tab): void {
+    this.tab = tab;
+    this.problem = "";
   }
 
   private fail(error: unknown): void {

@@ -95,6 +95,21 @@ const FR = {
   duesOf: (period: string) => `Cotisations de ${period}`,
   upToDate: "à jour",
   behind: (amount: string) => `en retard (${amount})`,
+  editRules: "Règles de cotisation",
+  periods: { month: "mois", quarter: "trimestre", year: "année" },
+  currency: "Monnaie",
+  brackets: "Tranches, une par ligne : libellé ; revenu mensuel maximum (vide : sans plafond) ; montant",
+  remittedShare: "Part reversée à l'échelon supérieur (%)",
+  saveRules: "Enregistrer les règles",
+  totals: "Totaux par période",
+  totalLine: (collected: string, remitted: string, kept: string) =>
+    `collecté ${collected}, reversé ${remitted}, gardé ${kept}`,
+  subscriptions: "Abonnements au journal en cours",
+  addSubscription: "Enregistrer un abonnement",
+  publication: "Publication",
+  from: "Du",
+  to: "Au",
+  paid: "Payé",
 };
 
 type AppStrings = typeof FR;
@@ -192,6 +207,20 @@ const EN: AppStrings = {
   duesOf: (period) => `Dues of ${period}`,
   upToDate: "up to date",
   behind: (amount) => `behind (${amount})`,
+  editRules: "Dues rules",
+  periods: { month: "month", quarter: "quarter", year: "year" },
+  currency: "Currency",
+  brackets: "Brackets, one per line: label ; maximum monthly income (empty: no limit) ; amount",
+  remittedShare: "Share remitted to the higher body (%)",
+  saveRules: "Save the rules",
+  totals: "Totals per period",
+  totalLine: (collected, remitted, kept) => `collected ${collected}, remitted ${remitted}, kept ${kept}`,
+  subscriptions: "Current journal subscriptions",
+  addSubscription: "Record a subscription",
+  publication: "Publication",
+  from: "From",
+  to: "To",
+  paid: "Paid",
 };
 
 /** The member space's strings for a language. */

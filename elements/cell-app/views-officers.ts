@@ -1,16 +1,21 @@
 /**
  * What the secretary and the treasurer see in the member space: the membership booklet (search as you
  * type, add a person, CSV export and import with a preview) and the treasury (record a stamp, who is up
- * to date this period). Everything shown is text.
+ * to date this period, totals with the share remitted to a higher body, journal subscriptions, the dues
+ * rules). Everything shown is text.
  */
 import { html, nothing, type TemplateResult } from "lit";
 import type {
+  DuesRules,
   ImportPreview,
+  PeriodTotal,
   Person,
   PersonDues,
   PersonInput,
   RulesEntry,
   StampInput,
+  Subscription,
+  SubscriptionInput,
 } from "../../core/index.js";
 import type { AppStrings } from "./strings.js";
 
@@ -107,43 +112,122 @@ function importPreview(t: AppStrings, preview: ImportPreview, act: BookletAction
   </section>`;
 }
 
-/** The treasury: the rules in force, a form to record a stamp, and who is up to date this period. */
-export function treasuryView(
-  t: AppStrings,
-  rules: RulesEntry | undefined,
-  period: string,
-  people: { id: string; name: string }[],
-  dues: PersonDues[],
-  record: (stamp: StampInput) => void,
-): TemplateResult {
-  if (!rules) return html`<p>${t.noRules}</p>`;
-  const euros = (cents: number) => `${(cents / 100).toFixed(2)} ${rules.currency}`;
+/** What the treasury view shows. */
+export interface TreasuryData {
+  rules?: RulesEntry;
+  period: string;
+  payers: { id: string; name: string }[];
+  dues: PersonDues[];
+  totals: PeriodTotal[];
+  subscriptions: Subscription[];
+}
+
+/** What the treasury view can do. */
+export interface TreasuryActions {
+  setRules(rules: DuesRules): void;
+  record(stamp: StampInput): void;
+  subscribe(subscription: SubscriptionInput): void;
+}
+
+const cents = (text: string) => Math.round(Number(text.replace(",", ".")) * 100);
+
+/** "Libellé ; revenu mensuel maximum (vide : sans plafond) ; montant" per line → brackets. */
+function brackets(text: string): DuesRules["brackets"] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((line, i) => {
+      const [label = "", max = "", amount = ""] = line.split(";").map((c) => c.trim());
+      return { id: `b${i + 1}`, label, maxMonthlyIncome: max ? cents(max) : null, amount: cents(amount) };
+    });
+}
+
+/** The dues rules form (shown when none are set, and to change them). */
+function rulesForm(t: AppStrings, rules: RulesEntry | undefined, setRules: (rules: DuesRules) => void) {
   const onSubmit = (e: SubmitEvent) => {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
     if (!form.reportValidity()) return;
-    record({
+    setRules({
+      period: field(form, "period") as DuesRules["period"],
+      currency: field(form, "currency").toUpperCase(),
+      brackets: brackets(field(form, "brackets")),
+      remittedShare: Number(field(form, "share").replace(",", ".")) / 100,
+    });
+  };
+  const lines = rules?.brackets
+    .map(
+      (b) =>
+        `${b.label} ; ${b.maxMonthlyIncome === null ? "" : b.maxMonthlyIncome / 100} ; ${b.amount / 100}`,
+    )
+    .join("\n");
+  return html`<details ?open=${!rules}>
+    <summary>${t.editRules}</summary>
+    <form @submit=${onSubmit}>
+      <label>${t.period}
+        <select name="period">
+          ${(["month", "quarter", "year"] as const).map(
+            (p) => html`<option value=${p} ?selected=${rules?.period === p}>${t.periods[p]}</option>`,
+          )}
+        </select>
+      </label>
+      <label>${t.currency} <input name="currency" required pattern="[A-Za-z]{3}" value=${rules?.currency ?? "EUR"} /></label>
+      <label>${t.brackets} <textarea name="brackets" required rows="3">${lines ?? ""}</textarea></label>
+      <label>${t.remittedShare} <input name="share" required inputmode="decimal" value=${(rules?.remittedShare ?? 0) * 100} /></label>
+      <button type="submit">${t.saveRules}</button>
+    </form>
+  </details>`;
+}
+
+/** The treasury: the rules, a stamp form, who is up to date, totals per period, subscriptions. */
+export function treasuryView(t: AppStrings, data: TreasuryData, act: TreasuryActions): TemplateResult {
+  const { rules, period, payers, dues } = data;
+  if (!rules) return html`<p>${t.noRules}</p>${rulesForm(t, rules, act.setRules)}`;
+  const money = (c: number) => `${(c / 100).toFixed(2)} ${rules.currency}`;
+  const onStamp = (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    if (!form.reportValidity()) return;
+    act.record({
       person: field(form, "person"),
       period: field(form, "period"),
-      amount: Math.round(Number(field(form, "amount").replace(",", ".")) * 100),
+      amount: cents(field(form, "amount")),
       method: field(form, "method") as StampInput["method"],
     });
   };
-  const name = new Map(people.map((p) => [p.id, p.name]));
-  return html`<p>${t.rulesInForce(rules.period, rules.brackets.map((b) => `${b.label} ${euros(b.amount)}`).join(" · "))}</p>
-    <form @submit=${onSubmit}>
-      <label>${t.person}
-        <select name="person" required>
-          ${people.map((p) => html`<option value=${p.id}>${p.name}</option>`)}
-        </select>
-      </label>
+  const onSubscription = (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    if (!form.reportValidity()) return;
+    act.subscribe({
+      person: field(form, "person"),
+      publication: field(form, "publication"),
+      from: field(form, "from"),
+      to: field(form, "to"),
+      paid: cents(field(form, "paid")),
+      method: field(form, "method") as SubscriptionInput["method"],
+    });
+    form.reset();
+  };
+  const name = new Map(payers.map((p) => [p.id, p.name]));
+  const personSelect = html`<label>${t.person}
+    <select name="person" required>
+      ${payers.map((p) => html`<option value=${p.id}>${p.name}</option>`)}
+    </select>
+  </label>`;
+  const methodSelect = html`<label>${t.method}
+    <select name="method">
+      ${(["cash", "transfer", "other"] as const).map((m) => html`<option value=${m}>${t.methods[m]}</option>`)}
+    </select>
+  </label>`;
+  return html`<p>${t.rulesInForce(rules.period, rules.brackets.map((b) => `${b.label} ${money(b.amount)}`).join(" · "))}</p>
+    ${rulesForm(t, rules, act.setRules)}
+    <form @submit=${onStamp} aria-label=${t.recordStamp}>
+      ${personSelect}
       <label>${t.period} <input name="period" required value=${period} /></label>
       <label>${t.amount} <input name="amount" required inputmode="decimal" pattern="[0-9]+([.,][0-9]{1,2})?" value=${(rules.brackets[0]?.amount ?? 0) / 100} /></label>
-      <label>${t.method}
-        <select name="method">
-          ${(["cash", "transfer", "other"] as const).map((m) => html`<option value=${m}>${t.methods[m]}</option>`)}
-        </select>
-      </label>
+      ${methodSelect}
       <button type="submit">${t.recordStamp}</button>
     </form>
     <h3>${t.duesOf(period)}</h3>
@@ -154,9 +238,32 @@ export function treasuryView(
             d.status === "up-to-date"
               ? t.upToDate
               : d.status === "behind"
-                ? t.behind(euros(d.due - d.paid))
+                ? t.behind(money(d.due - d.paid))
                 : t.noRules
           }</li>`,
       )}
-    </ul>`;
+    </ul>
+    <h3>${t.totals}</h3>
+    <ul class="totals">
+      ${data.totals.map(
+        (p) =>
+          html`<li>${p.period} : ${t.totalLine(money(p.collected), money(p.remitted), money(p.kept))}</li>`,
+      )}
+    </ul>
+    <h3>${t.subscriptions}</h3>
+    <ul class="subscriptions">
+      ${data.subscriptions.map((s) => html`<li>${name.get(s.person) ?? s.person} : ${s.publication} (${s.from} → ${s.to})</li>`)}
+    </ul>
+    <details>
+      <summary>${t.addSubscription}</summary>
+      <form @submit=${onSubscription}>
+        ${personSelect}
+        <label>${t.publication} <input name="publication" required maxlength="200" /></label>
+        <label>${t.from} <input name="from" type="date" required /></label>
+        <label>${t.to} <input name="to" type="date" required /></label>
+        <label>${t.paid} <input name="paid" required inputmode="decimal" pattern="[0-9]+([.,][0-9]{1,2})?" /></label>
+        ${methodSelect}
+        <button type="submit">${t.add}</button>
+      </form>
+    </details>`;
 }
