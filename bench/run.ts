@@ -6,6 +6,7 @@
  * Exit code: 0 when every bench ran (goals met or not: `ok` says which), 1 when one could not run, 2 for
  * a wrong command line.
  */
+import { appOpen } from "./app-open.js";
 import { bookletSearch } from "./booklet-search.js";
 import { bootstrap1000Docs } from "./bootstrap-1000-docs.js";
 import { cryptoOverhead } from "./crypto-overhead.js";
@@ -32,6 +33,7 @@ const BENCHES: Record<string, { run: Bench; limitMs: number }> = {
   "widget-size": { run: widgetSize, limitMs: 60_000 },
   "booklet-search": { run: bookletSearch, limitMs: 60_000 },
   "widget-first-render": { run: widgetFirstRender, limitMs: 120_000 },
+  "app-open": { run: appOpen, limitMs: 600_000 },
 };
 
 async function main(): Promise<number> {
