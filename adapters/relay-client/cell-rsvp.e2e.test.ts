@@ -55,6 +55,11 @@ describe("answers to an event", () => {
 
     // Béa files an answer in Ali's slot: it is signed by her device, so it never counts as Ali's. (Known
     // limit: members share the collection, so her write does erase Ali's answer; see core/rsvp.ts.)
+    // (She writes after seeing Ali's latest answer, so that her write replaces it rather than racing it.)
+    await until(
+      async () => (await hers.summary(event)).who.find((w) => w.name === "Ali")?.answer === "no",
+      "Béa to see Ali's answer",
+    );
     const raw = await Collection.open<{ id: string; at: number; record: unknown }>(b, bea.named("rsvps")!);
     const forged = await bea.signRecord("rsvp", { event: event.id, answer: "yes" });
     await raw.put({ id: `${event.id}\n${ali.me()!.id}`, at: event.start, record: forged });

@@ -166,6 +166,7 @@ describe("a cell's scopes", () => {
       await until(
         () => [fromF.id, fromA.id].every((id) => kit.documents(c2.scopeId("members")).includes(id)),
         "every document on every device",
+        30_000,
       );
     }
   }, 60_000);
