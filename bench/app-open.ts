@@ -37,6 +37,7 @@ import { launchChromium } from "../test-support/browser.js";
 import { addMembers, founderLog, openTreasury, writePosts, writeStamps } from "./app-open-cell.js";
 import {
   type BenchResult,
+  detectPostsScript,
   median,
   progress,
   Resources,
@@ -60,21 +61,9 @@ const MEMBER_NAME = "Camille Martin";
 const MB = 1024 * 1024;
 
 /** Runs before any page script: notes `__postsAt` when a journal post first enters `<cell-app>`. */
-const DETECT_POSTS = `(() => {
-  const seen = () => {
-    if (window.__postsAt !== undefined) return;
-    if (document.querySelector("cell-app")?.shadowRoot?.querySelector("ol.posts li"))
-      window.__postsAt = performance.now();
-  };
-  const watch = (root) => new MutationObserver(seen).observe(root, { childList: true, subtree: true });
-  const attach = Element.prototype.attachShadow;
-  Element.prototype.attachShadow = function (init) {
-    const root = attach.call(this, init);
-    watch(root);
-    return root;
-  };
-  watch(document);
-})();`;
+const DETECT_POSTS = detectPostsScript(
+  `document.querySelector("cell-app")?.shadowRoot?.querySelector("ol.posts li")`,
+);
 
 /**
  * What the page's device did with envelopes so far (from `<cell-app>`'s session; undefined before its

@@ -262,3 +262,23 @@ export async function cellDevice(
   );
   return kit;
 }
+
+/**
+ * An init script (runs before any page script) that notes `window.__postsAt` the first time `found` (a JS
+ * expression) holds, watching the document and every shadow root as it is attached.
+ */
+export function detectPostsScript(found: string): string {
+  return `(() => {
+  const seen = () => {
+    if (window.__postsAt === undefined && (${found})) window.__postsAt = performance.now();
+  };
+  const watch = (root) => new MutationObserver(seen).observe(root, { childList: true, subtree: true });
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attach.call(this, init);
+    watch(root);
+    return root;
+  };
+  watch(document);
+})();`;
+}

@@ -24,7 +24,15 @@ import { buildEdition, signEdition } from "../core/public/index.js";
 import { DAY, publishingCell, sampleContent } from "../core/public/test-support.js";
 import { buildWidgets } from "../rollup.config.mjs";
 import { launchChromium } from "../test-support/browser.js";
-import { type BenchResult, percentile, progress, Resources, round, tempDir } from "./support.js";
+import {
+  type BenchResult,
+  detectPostsScript,
+  percentile,
+  progress,
+  Resources,
+  round,
+  tempDir,
+} from "./support.js";
 
 const NAME = "widget-first-render";
 const POSTS = 20;
@@ -137,22 +145,9 @@ async function blogServer(resources: Resources, address: string, bundle: string)
 }
 
 /** Runs before any page script: notes `__postsAt` when a post first enters the DOM or a shadow root. */
-const DETECT_POSTS = `(() => {
-  const found = () =>
-    document.querySelector("#plain li") ||
-    document.querySelector("cell-journal")?.shadowRoot?.querySelector("[part=post]");
-  const seen = () => {
-    if (window.__postsAt === undefined && found()) window.__postsAt = performance.now();
-  };
-  const watch = (root) => new MutationObserver(seen).observe(root, { childList: true, subtree: true });
-  const attach = Element.prototype.attachShadow;
-  Element.prototype.attachShadow = function (init) {
-    const root = attach.call(this, init);
-    watch(root);
-    return root;
-  };
-  watch(document);
-})();`;
+const DETECT_POSTS = detectPostsScript(
+  `document.querySelector("#plain li") || document.querySelector("cell-journal")?.shadowRoot?.querySelector("[part=post]")`,
+);
 
 /** Loads `url` in a new context; ms from the start of `script`'s fetch to the first post in the DOM. */
 async function firstRender(browser: Browser, url: string, script: string): Promise<number> {
