@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Booklet, invitationToText, Treasury } from "../core/index.js";
+import { Booklet, invitationToText, periodOf, Treasury } from "../core/index.js";
 import { launchChromium } from "../test-support/browser.js";
 import { type Demo, startDemo } from "./server.js";
 
@@ -236,6 +236,17 @@ describe("the member space", () => {
     await expect
       .poll(() => app.locator("cell-app p.status.error").textContent(), { timeout: 15_000 })
       .toContain("amount");
+    // A stamp recorded on another device reaches the app: the message stays until her next action.
+    await treasury.recordStamp({
+      person: camille.id,
+      period: periodOf(Date.now(), "month"),
+      amount: 500,
+      method: "cash",
+    });
+    await expect
+      .poll(() => app.locator("cell-app .totals").textContent(), { timeout: 30_000 })
+      .toContain("reversé 5.00 EUR");
+    expect(await app.locator("cell-app p.status.error").textContent()).toContain("amount");
     await brackets.fill("moins de 1 200 € ; 1200 ; 3\ntarif normal ; ; 8");
     await app.getByRole("button", { name: "Enregistrer les règles" }).click();
     await expect

@@ -139,9 +139,13 @@ describe("a misbehaving relay", () => {
       ws.close();
 
       try {
+        // The grab included: the put is acknowledged before the relay has delivered it to anyone.
         await until(
-          () => all.every((x) => x.heads.join() === cell.heads.join()),
-          "the three remaining devices to hold the same ops",
+          () =>
+            all.every(
+              (x) => x.heads.join() === cell.heads.join() && x.refused().some((r) => r.op.hash === grab.hash),
+            ),
+          "the three remaining devices to hold the same ops, the grab included",
           30_000,
         );
         for (const x of all) {

@@ -136,6 +136,16 @@ export class CellApp extends LitElement {
     });
   }
 
+  override firstUpdated(): void {
+    // The user's next action (a form sent, a button pressed): the last failure's message is out of date.
+    // Changes arriving from other devices leave it, so that it stays until read.
+    const next = (e: Event) => {
+      if (e.type === "submit" || (e.target as Element).closest?.("button")) this.problem = "";
+    };
+    this.renderRoot.addEventListener("submit", next, { capture: true });
+    this.renderRoot.addEventListener("click", next, { capture: true });
+  }
+
   override render() {
     const { lang } = stringsFor(this.locale);
     const t = appStrings(lang);
@@ -263,8 +273,6 @@ export class CellApp extends LitElement {
     this.loaded = cell;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const reload = async () => {
-      // Something was written (here or elsewhere): the last failure's message is out of date.
-      this.problem = "";
       const now = Date.now();
       const [pub, mem, pubEvents, memEvents] = await Promise.all([
         site.journal.newest(30),
