@@ -43,7 +43,7 @@ import type { Canonical } from "./governance/canonical.js";
 import { invitationFrom } from "./governance/invitation-text.js";
 import { sealLockboxes } from "./governance/lockbox.js";
 import { GovernanceLog } from "./governance/log.js";
-import { type OpHash, readOp, type SignedOp } from "./governance/ops.js";
+import { type OpHash, readOp, readStoredOp, type SignedOp } from "./governance/ops.js";
 import { devicesOf } from "./governance/readers.js";
 import { checkRecords, type SignedRecord, signRecord } from "./governance/records.js";
 import { DEFAULT_RULES, type Role, type Rules } from "./governance/rules.js";
@@ -136,14 +136,15 @@ export class Cell extends Emitter<CellEvents> {
   }
 
   /**
-   * Opens a cell this device founded, joined or asked to join, from what it stored: the log is verified
-   * again and the scope keys re-opened from its lockboxes. `NotAMemberError` if the device knows no such cell.
+   * Opens a cell this device founded, joined or asked to join, from what it stored: the log is read back
+   * (its ops were verified when they arrived, see `readStoredOp`) and the scope keys re-opened from its
+   * lockboxes. `NotAMemberError` if the device knows no such cell.
    */
   static async open(kit: Kit, id: CellId | string): Promise<Cell> {
     const cell = new Cell(kit, id as CellId);
     const record = await cell.store.loadRecord();
     if (!record) throw new NotAMemberError(`this device knows no cell ${id.slice(0, 12)}…`);
-    const ops = await Promise.all((await cell.store.loadOps()).map((bytes) => readOp(bytes)));
+    const ops = await Promise.all((await cell.store.loadOps()).map((bytes) => readStoredOp(bytes)));
     if (!(await cell.adopt(ops, false)) && record.invitation) {
       await kit.addScope(cell.inboxScope(record.invitation.id), fromBase64(record.invitation.inbox));
     }

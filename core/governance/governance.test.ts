@@ -11,7 +11,7 @@ import {
   writeOp,
 } from "./actions.js";
 import { GovernanceLog } from "./log.js";
-import { readOp, type SignedOp, signOp } from "./ops.js";
+import { readOp, readStoredOp, type SignedOp, signOp } from "./ops.js";
 import { deliver, device, summary } from "./scenario.test-support.js";
 
 const HOUR = 3_600_000;
@@ -70,6 +70,22 @@ describe("governance log", () => {
     await expect(readOp(new TextEncoder().encode('{"body":{},"sig":"x"}'))).rejects.toBeInstanceOf(
       IntegrityError,
     );
+  });
+
+  it("reads back stored ops as readOp does, without their signatures, and still refuses malformed bytes", async () => {
+    const { ops } = await membership();
+    for (const op of ops) {
+      const stored = await readStoredOp(op.bytes);
+      const read = await readOp(op.bytes);
+      expect({ ...stored, bytes: [...stored.bytes] }).toEqual({ ...read, bytes: [...read.bytes] });
+    }
+    // The hash comes from the bytes: an altered op is another op, never the one it imitates.
+    const altered = new TextEncoder().encode(
+      new TextDecoder().decode(ops[0]!.bytes).replace('"member"', '"secretary"'),
+    );
+    expect((await readStoredOp(altered)).hash).not.toBe(ops[0]!.hash);
+    await expect(readStoredOp(new Uint8Array([1, 2, 3]))).rejects.toBeInstanceOf(IntegrityError);
+    await expect(readStoredOp(new Uint8Array([0xff, 0xfe]))).rejects.toBeInstanceOf(IntegrityError);
   });
 
   it("refuses an admission by a member without the secretary role, locally and on every device", async () => {
