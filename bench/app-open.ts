@@ -25,7 +25,11 @@
  *   `usedSize` leaves out: noisy, it counts buffers not collected yet.
  * - `envelopes_received_per_start` / `envelopes_sent_per_start`: what the device exchanged with the relay
  *   during one start (nothing new was written meanwhile, so this is what a start costs by itself).
+ *
+ * `APP_OPEN_PROFILE=<file>`: the last run's page is CPU-profiled from navigation to posts on screen, and the
+ * profile written to `<file>` (a `.cpuprofile` DevTools opens).
  */
+import { writeFile } from "node:fs/promises";
 import type { BrowserContext, Page } from "playwright-core";
 import WebSocket from "ws";
 import { memoryKeystore, memoryStorage } from "../adapters/memory/index.js";
@@ -179,16 +183,27 @@ async function coldStart(
   relay: string,
   newest: string,
   problems: string[],
+  profile?: string,
 ): Promise<Run> {
   const page = await context.newPage();
   page.on("pageerror", (e) => problems.push(e.message));
   try {
     const cdp = await context.newCDPSession(page);
     await page.addInitScript(DETECT_POSTS);
+    if (profile) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+      await cdp.send("Profiler.start");
+    }
     await page.goto(`${relay}/app/`);
     await page.waitForFunction(() => (window as { __postsAt?: number }).__postsAt !== undefined, undefined, {
       timeout: 120_000,
     });
+    if (profile) {
+      const { profile: cpu } = await cdp.send("Profiler.stop");
+      await writeFile(profile, JSON.stringify(cpu));
+      progress(NAME, `CPU profile of this start written to ${profile} (open it in Chromium's DevTools)`);
+    }
     const heapAtPosts = (await cdp.send("Runtime.getHeapUsage")).usedSize;
     const ms = await page.evaluate(() => (window as { __postsAt?: number }).__postsAt!);
     const activity = await quiet(page, QUIET_MS, 120_000);
@@ -307,7 +322,13 @@ export async function appOpen(): Promise<BenchResult> {
     const runs: Run[] = [];
     for (let i = 0; i < WARMUP + RUNS; i++) {
       const run = await within(
-        coldStart(context, relay.url, posts.newest, problems),
+        coldStart(
+          context,
+          relay.url,
+          posts.newest,
+          problems,
+          i === WARMUP + RUNS - 1 ? process.env.APP_OPEN_PROFILE : undefined,
+        ),
         180_000,
         "a cold start",
       );

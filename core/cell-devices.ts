@@ -5,6 +5,7 @@
  */
 import type { CellKeys } from "./cell-keys.js";
 import { type LinkOffer, offerLink } from "./cell-link.js";
+import type { CellStore } from "./cell-store.js";
 import { NotAMemberError } from "./errors.js";
 import { publicKeys, removeDevice, writeOp } from "./governance/actions.js";
 import type { GovernanceLog } from "./governance/log.js";
@@ -22,6 +23,7 @@ const QUIET_MS = 1000;
 export interface DevicesHost {
   readonly kit: Kit;
   readonly keys: CellKeys;
+  readonly store: CellStore;
   log(): GovernanceLog;
   me(): MemberState | undefined;
   commit(op: SignedOp): Promise<void>;
@@ -34,8 +36,11 @@ export interface DevicesHost {
 
 /** See the module comment. */
 export class CellDevices {
-  /** Ops this device posted to its member's recovery mailboxes, by mailbox. */
-  private readonly posted = new Map<string, Set<OpHash>>();
+  /**
+   * By mailbox, the heads of what this device posted there: every op up to them (the log is posted
+   * whole the first time). Kept in storage, so that a restart posts only what is new.
+   */
+  private readonly posted = new Map<string, Promise<OpHash[]>>();
 
   constructor(private readonly host: DevicesHost) {}
 
@@ -111,11 +116,24 @@ export class CellDevices {
       if (!d.recovery || d.removed) continue;
       const mailbox = await recoveryMailbox(d.keys.agreement);
       await this.host.keys.once(mailbox.scope, () => this.host.kit.addScope(mailbox.scope, mailbox.secret));
-      const posted = this.posted.get(mailbox.scope) ?? new Set<OpHash>();
-      this.posted.set(mailbox.scope, posted);
-      const fresh = log.all().filter((op) => !posted.has(op.hash));
-      for (const op of fresh) posted.add(op.hash);
-      if (fresh.length > 0) await this.host.sendOps(fresh, mailbox.scope, mailbox.scope);
+      // One post at a time per mailbox: the next waits for this one's heads.
+      const previous = this.posted.get(mailbox.scope) ?? this.host.store.loadPosted(mailbox.scope);
+      const next = previous.then(async (heads) => {
+        const known = heads.filter((h) => log.has(h));
+        // Taken together, before any await: `fresh` is exactly what `now` adds to `known`.
+        const now = log.heads();
+        const fresh = log.all().filter((op) => !known.some((h) => log.precedes(op.hash, h)));
+        if (fresh.length === 0) return heads;
+        await this.host.sendOps(fresh, mailbox.scope, mailbox.scope);
+        await this.host.store.savePosted(mailbox.scope, now);
+        return now;
+      });
+      // A failed post is tried again next time, from what was recorded.
+      this.posted.set(
+        mailbox.scope,
+        next.catch(() => previous),
+      );
+      await next;
     }
   }
 

@@ -17,7 +17,7 @@ import {
 import type { GovernanceLog } from "./governance/log.js";
 import type { Lockboxes, SignedOp } from "./governance/ops.js";
 import { designatedRotators, devicesOf, readers, reads, stale } from "./governance/readers.js";
-import type { MemberState } from "./governance/state.js";
+import type { CellState, InviteState, MemberState } from "./governance/state.js";
 import { memberOfDevice } from "./governance/state.js";
 import type { DeviceIdentity } from "./identity.js";
 import type { CellId, MemberId, ScopeId } from "./ids.js";
@@ -83,6 +83,7 @@ export class CellKeys {
   async openAll(): Promise<void> {
     const { kit, id } = this.host;
     const state = this.host.log().state();
+    const me = memberOfDevice(state, kit.device.id)?.id;
     for (const [scope, epochs] of state.scopes) {
       const known = this.secrets.get(scope) ?? new Map<number, Uint8Array>();
       this.secrets.set(scope, known);
@@ -91,7 +92,10 @@ export class CellKeys {
       for (let i = epochs.length - 1; i >= 0; i--) {
         const e = epochs[i]!;
         const context = { cell: id, scope, epoch: e.epoch };
-        const canonical = await this.openAny([e.lockboxes, ...e.grants], context);
+        // Only grants to this device's member can hold its key: each lockbox has its own ephemeral key,
+        // so trying one costs an ECDH whether it is ours or not (a thousand admissions, a thousand grants).
+        const mine = e.grants.filter((_, k) => e.grantees[k] === me);
+        const canonical = await this.openAny([e.lockboxes, ...mine], context);
         const alternates = await Promise.all(e.alternates.map((a) => this.openAny([a.lockboxes], context)));
         const secret = canonical ?? alternates.find((x) => x !== undefined) ?? known.get(e.epoch);
         if (secret) known.set(e.epoch, secret);
@@ -113,8 +117,9 @@ export class CellKeys {
         });
       }
     }
-    if (memberOfDevice(state, kit.device.id)) {
+    if (me) {
       for (const invite of state.invites.values()) {
+        if (!awaited(state, invite)) continue;
         await this.once(`invite#${invite.key}`, () =>
           kit.addScope(this.host.inboxScope(invite.key), fromBase64(invite.inbox)),
         );
@@ -220,4 +225,13 @@ export class CellKeys {
       this.rotating = false;
     }
   }
+}
+
+/**
+ * Whether an invitation's inbox may still carry something: a redeem (the invitation can still be used) or
+ * the welcome of someone who redeemed it and waits for admission. The others are not listened to.
+ */
+function awaited(state: CellState, invite: InviteState): boolean {
+  const usable = invite.expires > Date.now() && (!invite.single || invite.redeemedBy.length === 0);
+  return usable || invite.redeemedBy.some((m) => state.members.get(m)?.status === "pending");
 }

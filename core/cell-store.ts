@@ -4,17 +4,19 @@
  * governance log's ops as their signed wire bytes. Scope secrets are not stored: they are re-opened from
  * the lockboxes in the log with the device's own key.
  *
- * Keys: `["cellule-cell", cellId]` → JSON record, `["cellule-gov", cellId, opHash]` → op bytes.
+ * Keys: `["cellule-cell", cellId]` → JSON record, `["cellule-gov", cellId, opHash]` → op bytes,
+ * `["cellule-mailbox", cellId, scope]` → JSON heads of the ops already posted to a recovery mailbox.
  */
 import type { StorageAdapterInterface } from "@automerge/automerge-repo";
 import { fromUtf8, utf8 } from "./bytes.js";
 import { IntegrityError } from "./errors.js";
 import type { Invitation } from "./governance/actions.js";
-import type { SignedOp } from "./governance/ops.js";
+import type { OpHash, SignedOp } from "./governance/ops.js";
 import type { CellId } from "./ids.js";
 
 const CELL_KEY = "cellule-cell";
 const OPS_KEY = "cellule-gov";
+const MAILBOX_KEY = "cellule-mailbox";
 
 /** The record of one cell on this device. */
 export interface CellRecord {
@@ -48,6 +50,23 @@ export class CellStore {
       throw new IntegrityError(`the stored record of cell ${this.cellId.slice(0, 12)}… is corrupt`, {
         cause,
       });
+    }
+  }
+
+  /** Records that every op up to `heads` is in a recovery mailbox (see CellDevices.postToMailboxes). */
+  async savePosted(mailbox: string, heads: readonly OpHash[]): Promise<void> {
+    await this.storage.save([MAILBOX_KEY, this.cellId, mailbox], utf8(JSON.stringify(heads)));
+  }
+
+  /** The heads `savePosted` recorded for a mailbox; none when nothing was (or the record is unreadable). */
+  async loadPosted(mailbox: string): Promise<OpHash[]> {
+    const bytes = await this.storage.load([MAILBOX_KEY, this.cellId, mailbox]);
+    try {
+      const heads: unknown = bytes ? JSON.parse(fromUtf8(bytes)) : [];
+      // Unreadable progress only costs a repost of the whole log.
+      return Array.isArray(heads) && heads.every((h) => typeof h === "string") ? (heads as OpHash[]) : [];
+    } catch {
+      return [];
     }
   }
 

@@ -112,6 +112,7 @@ export class Cell extends Emitter<CellEvents> {
     this.devices = new CellDevices({
       kit,
       keys: this.keys,
+      store: this.store,
       log: () => this.requireLog(),
       me: () => this.me(),
       commit: (op) => this.commit(op),

@@ -10,7 +10,7 @@ import {
   NotAMemberError,
   newRecoveryPhrase,
 } from "../../core/index.js";
-import { admittedCell, relayFixture } from "../../test-support/cells.js";
+import { admittedCell, relayFixture, storeOf } from "../../test-support/cells.js";
 import { until } from "../../test-support/devices.js";
 
 const network = relayFixture();
@@ -57,6 +57,24 @@ describe("recovery phrases", () => {
     // The restored device works as a member: what it writes reaches the others.
     const later = await restored.create<{ text: string }>("members", { text: "de retour" });
     await until(() => f.documents(cell.scopeId("members")).includes(later.id), "F to get the new document");
+  }, 60_000);
+
+  it("post to the mailbox only what it lacks: a restarted device does not send the log again", async () => {
+    const [f, phone] = [await device(), await device()] as [Kit, Kit];
+    const { cell, cells } = await admittedCell(f, "Fatima", [{ kit: phone, name: "Ali" }]);
+    await cells[0]!.createRecovery();
+    await until(() => cell.state.devices.size === 3, "F to see the recovery device");
+    await new Promise((r) => setTimeout(r, 500));
+    await phone.close(500);
+
+    const again = await network.device(storeOf(phone));
+    const ali = await Cell.open(again, cell.id);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(again.stats.published).toBe(0);
+    // Something new: it goes to the mailbox.
+    await cell.grant(ali.me()!.id, "treasurer");
+    await until(() => ali.me()?.roles.has("treasurer") === true, "the phone to see its new role");
+    await until(() => again.stats.published >= 1, "the new ops to go to the mailbox");
   }, 60_000);
 
   it("says no cell knows a phrase that was never registered", async () => {

@@ -249,6 +249,8 @@ describe("a cell through relays", () => {
   it("reopens a cell after a restart from what the device stored, keys included", async () => {
     const { relays, f, a, cell } = await cellOfThree();
     const doc = await cell.create<{ note: string }>("members", { note: "gardé" });
+    const unused = await cell.invite();
+    const used = [...cell.state.invites.keys()].filter((key) => key !== unused.id);
     await f.close(200);
     const restarted = await device(relays, f);
     expect(await Cell.list(restarted)).toEqual([cell.id]);
@@ -257,6 +259,11 @@ describe("a cell through relays", () => {
     expect(again.status).toBe("member");
     expect(f.epochOf(cell.scopeId("members"))!.epoch).toBe(cell.state.scopes.get("members")!.at(-1)!.epoch);
     expect((await again.open<{ note: string }>(doc.id)).value().note).toBe("gardé");
+    // The inboxes of used single-use invitations are not listened to any more; an unused one's still is.
+    const inbox = (key: string) => restarted.epochOf(again.scopeId(`invite:${key}`));
+    expect(used).toHaveLength(2);
+    for (const key of used) expect(inbox(key)).toBeUndefined();
+    expect(inbox(unused.id)).toBeDefined();
     // Still a working member: a new document reaches the others.
     const later = await again.create<{ note: string }>("members", { note: "après redémarrage" });
     await until(() => a.documents(cell.scopeId("members")).includes(later.id), "A to get the new document");
