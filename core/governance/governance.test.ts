@@ -135,6 +135,25 @@ describe("governance log", () => {
     );
   });
 
+  it("keeps heads and waiting ops right whatever part of the log arrived, in any order", async () => {
+    const { ops, genesis } = await membership();
+    fc.assert(
+      fc.property(fc.shuffledSubarray(ops.slice(1)), (part) => {
+        const log = deliver(GovernanceLog.fromGenesis(genesis), part);
+        const held = log.all();
+        const cited = new Set(held.flatMap((op) => op.body.parents));
+        expect(log.heads()).toEqual(
+          held
+            .map((op) => op.hash)
+            .filter((h) => !cited.has(h))
+            .sort(),
+        );
+        expect(log.waiting + held.length).toBe(part.length + 1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("applies mutual removals to both members", async () => {
     const { f, a, log, genesis, ops } = await membership();
     const aId = a.id as unknown as MemberId;

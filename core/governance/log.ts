@@ -15,11 +15,16 @@ export type AddOutcome = "added" | "duplicate" | "pending";
 export class GovernanceLog {
   private readonly ops = new Map<OpHash, SignedOp>();
   private readonly pending = new Map<OpHash, SignedOp>();
+  /** Pending ops by a parent they wait for. */
+  private readonly waitingFor = new Map<OpHash, OpHash[]>();
+  /** Ops of the log no other op of the log names as a parent (kept as ops come in). */
+  private readonly tips = new Set<OpHash>();
   private resolution: Resolution | undefined;
   private readonly atHeads = new Map<string, CellState | undefined>();
 
   private constructor(readonly genesis: SignedOp) {
     this.ops.set(genesis.hash, genesis);
+    this.tips.add(genesis.hash);
   }
 
   /** A log starting from a verified genesis op. */
@@ -47,29 +52,36 @@ export class GovernanceLog {
     if (op.body.cell !== this.cellId)
       throw new UnknownScopeError(`op of another cell (${op.body.cell.slice(0, 12)}…)`);
     if (op.body.parents.length === 0) throw new IntegrityError("an op other than the genesis has no parents");
-    this.pending.set(op.hash, op);
-    return this.promote() && this.ops.has(op.hash) ? "added" : "pending";
+    const missing = op.body.parents.filter((p) => !this.ops.has(p));
+    if (missing.length > 0) {
+      this.pending.set(op.hash, op);
+      for (const p of missing) {
+        const waiting = this.waitingFor.get(p);
+        if (waiting) waiting.push(op.hash);
+        else this.waitingFor.set(p, [op.hash]);
+      }
+      return "pending";
+    }
+    this.promote(op);
+    return "added";
   }
 
-  /** Moves pending ops whose parents are all known into the log. */
-  private promote(): boolean {
-    let moved = false;
-    let progress = true;
-    while (progress) {
-      progress = false;
-      for (const [hash, op] of this.pending) {
-        if (op.body.parents.every((p) => this.ops.has(p))) {
-          this.pending.delete(hash);
-          this.ops.set(hash, op);
-          progress = moved = true;
-        }
+  /** Moves an op whose parents are all in the log into it, then the pending ops that waited for it. */
+  private promote(first: SignedOp): void {
+    const ready = [first];
+    for (let op = ready.pop(); op; op = ready.pop()) {
+      this.pending.delete(op.hash);
+      this.ops.set(op.hash, op);
+      for (const p of op.body.parents) this.tips.delete(p);
+      this.tips.add(op.hash);
+      for (const hash of this.waitingFor.get(op.hash) ?? []) {
+        const child = this.pending.get(hash);
+        if (child?.body.parents.every((p) => this.ops.has(p))) ready.push(child);
       }
+      this.waitingFor.delete(op.hash);
     }
-    if (moved) {
-      this.resolution = undefined;
-      this.atHeads.clear();
-    }
-    return moved;
+    this.resolution = undefined;
+    this.atHeads.clear();
   }
 
   private resolved(): Resolution {
@@ -105,9 +117,7 @@ export class GovernanceLog {
 
   /** Ops no other op names as a parent: what a new op cites. */
   heads(): OpHash[] {
-    const cited = new Set<OpHash>();
-    for (const op of this.ops.values()) for (const p of op.body.parents) cited.add(p);
-    return [...this.ops.keys()].filter((h) => !cited.has(h)).sort();
+    return [...this.tips].sort();
   }
 
   /** Every op held, in log order (pending ones excluded). */

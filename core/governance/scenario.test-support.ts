@@ -34,6 +34,8 @@ export function summary(log: GovernanceLog): string {
     relays: s.relays,
     rules: s.rules as never,
     status: log.all().map((op) => [op.hash, log.status(op.hash)?.valid ?? null]),
+    heads: log.heads(),
+    waiting: log.waiting,
   });
 }
 
