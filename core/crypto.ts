@@ -1,13 +1,42 @@
 /**
  * Crypto suite 1: ECDSA P-256 (raw r‖s signatures), ECDH P-256, HKDF-SHA-256, AES-256-GCM, SHA-256.
- * Thin wrappers over WebCrypto, the same in browsers and Node; failures of untrusted input become
- * `IntegrityError`. These wrappers are what the Wycheproof vectors test.
+ * Thin wrappers over WebCrypto, the same in browsers and Node (where sign, verify and AES-GCM may take a
+ * synchronous route to the same primitives, `useCryptoBackend`); failures of untrusted input become
+ * `IntegrityError`. These wrappers are what the Wycheproof vectors test, on both routes.
  */
 import { own } from "./bytes.js";
 import { IntegrityError, InvalidArgumentError } from "./errors.js";
 
 /** Suite byte carried in every envelope header. */
 export const SUITE_1 = 1;
+
+/**
+ * The same primitives made synchronously by the platform (see core/node-crypto.ts), on the same keys.
+ * Each returns undefined for what it leaves to WebCrypto; a failure throws as WebCrypto would reject.
+ */
+export interface CryptoBackend {
+  sign(privateKey: CryptoKey, data: Uint8Array): Uint8Array | undefined;
+  verify(publicKey: CryptoKey, signature: Uint8Array, data: Uint8Array): boolean | undefined;
+  aesGcmEncrypt(
+    key: CryptoKey,
+    iv: Uint8Array,
+    plaintext: Uint8Array,
+    aad: Uint8Array,
+  ): Uint8Array | undefined;
+  aesGcmDecrypt(
+    key: CryptoKey,
+    iv: Uint8Array,
+    ciphertext: Uint8Array,
+    aad: Uint8Array,
+  ): Uint8Array | undefined;
+}
+
+let backend: CryptoBackend | undefined;
+
+/** Routes sign, verify and AES-GCM through `b` (undefined: WebCrypto only). */
+export function useCryptoBackend(b: CryptoBackend | undefined): void {
+  backend = b;
+}
 
 const subtle = (): SubtleCrypto => {
   const s = globalThis.crypto?.subtle;
@@ -78,7 +107,10 @@ export async function importAgreementPublicKey(raw: Uint8Array): Promise<CryptoK
 
 /** ECDSA P-256 / SHA-256 signature, raw r‖s (64 bytes). Malleable: never use a signature as an ID. */
 export async function sign(privateKey: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await subtle().sign(ECDSA_SHA256, privateKey, own(data)));
+  return (
+    backend?.sign(privateKey, data) ??
+    new Uint8Array(await subtle().sign(ECDSA_SHA256, privateKey, own(data)))
+  );
 }
 
 /** Verifies a raw r‖s signature; false for any invalid signature, never throws on bad input. */
@@ -89,7 +121,10 @@ export async function verify(
 ): Promise<boolean> {
   if (signature.length !== 64) return false;
   try {
-    return await subtle().verify(ECDSA_SHA256, publicKey, own(signature), own(data));
+    return (
+      backend?.verify(publicKey, signature, data) ??
+      (await subtle().verify(ECDSA_SHA256, publicKey, own(signature), own(data)))
+    );
   } catch {
     return false;
   }
@@ -137,6 +172,8 @@ export async function aesGcmEncrypt(
   aad: Uint8Array,
 ): Promise<Uint8Array> {
   try {
+    const fast = backend?.aesGcmEncrypt(key, iv, plaintext, aad);
+    if (fast) return fast;
     const ct = await subtle().encrypt(
       { name: "AES-GCM", iv: own(iv), additionalData: own(aad), tagLength: 128 },
       key,
@@ -156,6 +193,8 @@ export async function aesGcmDecrypt(
   aad: Uint8Array,
 ): Promise<Uint8Array> {
   try {
+    const fast = backend?.aesGcmDecrypt(key, iv, ciphertext, aad);
+    if (fast) return fast;
     const pt = await subtle().decrypt(
       { name: "AES-GCM", iv: own(iv), additionalData: own(aad), tagLength: 128 },
       key,

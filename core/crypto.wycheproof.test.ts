@@ -1,11 +1,12 @@
 /**
  * Wycheproof vectors (C2SP/wycheproof testvectors_v1, copied into core/test-vectors/wycheproof/) run through the
- * wrappers of core/crypto.ts. Every case of every file is run: `valid` must pass, `invalid` must be rejected,
- * `acceptable` may go either way but must not crash. Cases the wrapper cannot express on this platform are run
- * anyway, counted as "not applicable" with the reason, and must fail closed (rejected, or else correct).
+ * wrappers of core/crypto.ts, on both of their routes in Node (WebCrypto, and node:crypto). Every case of every
+ * file is run: `valid` must pass, `invalid` must be rejected, `acceptable` may go either way but must not crash.
+ * Cases the wrapper cannot express on this platform are run anyway, counted as "not applicable" with the
+ * reason, and must fail closed (rejected, or else correct).
  */
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { concat, equalBytes, fromBase64, fromHex, toHex } from "./bytes.js";
 import {
   aesGcmDecrypt,
@@ -15,9 +16,17 @@ import {
   importAesKey,
   importAgreementPublicKey,
   importVerifyKey,
+  useCryptoBackend,
   verify,
 } from "./crypto.js";
 import { IntegrityError } from "./errors.js";
+import { nodeCryptoBackend } from "./node-crypto.js";
+
+/** Both routes: WebCrypto alone, and node:crypto for what it takes (see node-crypto.ts). */
+const ROUTES = [
+  ["WebCrypto", undefined],
+  ["node:crypto", nodeCryptoBackend()],
+] as const;
 
 type Result = "valid" | "invalid" | "acceptable";
 
@@ -131,50 +140,56 @@ function suite<G extends { tests: TestCase[] }>(
   run: (g: G, tc: G["tests"][number]) => Promise<Outcome>,
 ) {
   const vectors = load<G>(file);
-  const tally = new Tally();
-  let ms = 0;
-  describe(file, () => {
-    vectors.testGroups.forEach((group, i) => {
-      const ids = group.tests.map((t) => t.tcId);
-      const range = ids.length ? `tcId ${Math.min(...ids)}–${Math.max(...ids)}` : "empty";
-      it(`group ${i + 1}/${vectors.testGroups.length}: ${groupName(group)} (${range})`, async () => {
-        const start = performance.now();
-        const failures: string[] = [];
-        for (const tc of group.tests) {
-          let outcome: Outcome;
-          try {
-            outcome = await run(group, tc);
-          } catch (e) {
-            failures.push(`tcId ${tc.tcId} (${tc.result}, ${tc.comment}): ${describeError(e)}`);
-            continue;
+  for (const [route, backend] of ROUTES) {
+    const tally = new Tally();
+    let ms = 0;
+    describe(`${file} (${route})`, () => {
+      beforeAll(() => useCryptoBackend(backend));
+      afterAll(() => useCryptoBackend(undefined));
+      vectors.testGroups.forEach((group, i) => {
+        const ids = group.tests.map((t) => t.tcId);
+        const range = ids.length ? `tcId ${Math.min(...ids)}–${Math.max(...ids)}` : "empty";
+        it(`group ${i + 1}/${vectors.testGroups.length}: ${groupName(group)} (${range})`, async () => {
+          const start = performance.now();
+          const failures: string[] = [];
+          for (const tc of group.tests) {
+            let outcome: Outcome;
+            try {
+              outcome = await run(group, tc);
+            } catch (e) {
+              failures.push(`tcId ${tc.tcId} (${tc.result}, ${tc.comment}): ${describeError(e)}`);
+              continue;
+            }
+            if ("notApplicable" in outcome) {
+              bump(tally.notApplicable, outcome.notApplicable);
+            } else if (tc.result === "acceptable") {
+              tally.acceptable++;
+            } else if (tc.result === "valid" && outcome.accepted) {
+              tally.valid++;
+            } else if (tc.result === "invalid" && !outcome.accepted) {
+              tally.invalid++;
+              bump(tally.rejectedBy, outcome.by);
+            } else {
+              const what = outcome.accepted ? "accepted" : `rejected by ${outcome.by}`;
+              failures.push(
+                `tcId ${tc.tcId} (${tc.result}, ${tc.comment}, [${tc.flags.join(", ")}]): ${what}`,
+              );
+            }
           }
-          if ("notApplicable" in outcome) {
-            bump(tally.notApplicable, outcome.notApplicable);
-          } else if (tc.result === "acceptable") {
-            tally.acceptable++;
-          } else if (tc.result === "valid" && outcome.accepted) {
-            tally.valid++;
-          } else if (tc.result === "invalid" && !outcome.accepted) {
-            tally.invalid++;
-            bump(tally.rejectedBy, outcome.by);
-          } else {
-            const what = outcome.accepted ? "accepted" : `rejected by ${outcome.by}`;
-            failures.push(`tcId ${tc.tcId} (${tc.result}, ${tc.comment}, [${tc.flags.join(", ")}]): ${what}`);
-          }
-        }
-        ms += performance.now() - start;
-        expect(failures).toEqual([]);
+          ms += performance.now() - start;
+          expect(failures).toEqual([]);
+        });
+      });
+
+      it(`runs all ${vectors.numberOfTests} cases`, () => {
+        const listed = vectors.testGroups.reduce((n, g) => n + g.tests.length, 0);
+        expect(listed).toBe(vectors.numberOfTests);
+        expect(tally.run).toBeGreaterThan(0);
+        expect(tally.run + tally.na).toBe(vectors.numberOfTests);
+        console.log(tally.summary(`${file} (${route})`, ms));
       });
     });
-
-    it(`runs all ${vectors.numberOfTests} cases`, () => {
-      const listed = vectors.testGroups.reduce((n, g) => n + g.tests.length, 0);
-      expect(listed).toBe(vectors.numberOfTests);
-      expect(tally.run).toBeGreaterThan(0);
-      expect(tally.run + tally.na).toBe(vectors.numberOfTests);
-      console.log(tally.summary(file, ms));
-    });
-  });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

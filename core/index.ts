@@ -2,6 +2,13 @@
  * Cellule core: the cell/federation model and its protocol. No DOM, no adapter: runs in browsers and Node.
  * @packageDocumentation
  */
+import { useCryptoBackend } from "./crypto.js";
+import { nodeCryptoBackend } from "./node-crypto.js";
+
+// In Node, signing and sealing go through node:crypto: the same suite on the same keys, without WebCrypto's
+// thread-pool round trips (see node-crypto.ts). Browsers keep WebCrypto.
+useCryptoBackend(nodeCryptoBackend());
+
 export { type Authority, type WriteRequest, WriterSets } from "./authority.js";
 export { type AutomergeWasmSource, deriveActor, ensureAutomerge } from "./automerge.js";
 export * from "./booklet/index.js";

@@ -18,6 +18,7 @@ import {
   applyChanges,
   applySnapshot,
   changeAndCapture,
+  checkChanges,
   deriveActor,
   emptyDocBytes,
   ensureAutomerge,
@@ -443,6 +444,8 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   ): Promise<void> {
     const open = this.handles.get(docId);
     if (!open) {
+      // Kept as they came until the document is opened: checked whole now, so that what is kept opens.
+      if (kind === EnvelopeKind.changes) checkChanges(items);
       await this.register(docId, scope);
       const saving = storePending(this.options.storage, docId, items);
       this.savingPending.set(docId, saving);

@@ -115,6 +115,8 @@ export async function verifyEdition(bytes: Uint8Array, cell?: string): Promise<V
     signer = cert.key;
   }
   checks.push(check(signer, outer.sig, concat(utf8(EDITION_DOMAIN), outer.body), "edition"));
-  await Promise.all(checks);
+  // The first failure in chain order, whichever settles first: the same edition gets the same error everywhere.
+  const failed = (await Promise.allSettled(checks)).find((o) => o.status === "rejected");
+  if (failed) throw failed.reason;
   return { ...body, admissionKey: chain[chain.length - 1]!.admission };
 }
