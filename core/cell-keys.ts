@@ -17,6 +17,7 @@ import {
 import type { GovernanceLog } from "./governance/log.js";
 import type { Lockboxes, SignedOp } from "./governance/ops.js";
 import { designatedRotators, devicesOf, readers, reads, stale } from "./governance/readers.js";
+import { hasRight } from "./governance/rules.js";
 import type { CellState, InviteState, MemberState } from "./governance/state.js";
 import { memberOfDevice } from "./governance/state.js";
 import type { DeviceIdentity } from "./identity.js";
@@ -83,7 +84,8 @@ export class CellKeys {
   async openAll(): Promise<void> {
     const { kit, id } = this.host;
     const state = this.host.log().state();
-    const me = memberOfDevice(state, kit.device.id)?.id;
+    const member = memberOfDevice(state, kit.device.id);
+    const me = member?.id;
     for (const [scope, epochs] of state.scopes) {
       const known = this.secrets.get(scope) ?? new Map<number, Uint8Array>();
       this.secrets.set(scope, known);
@@ -119,7 +121,7 @@ export class CellKeys {
     }
     if (me) {
       for (const invite of state.invites.values()) {
-        if (!awaited(state, invite)) continue;
+        if (!awaited(state, invite, hasRight(state.rules, member!.roles, "admit"))) continue;
         await this.once(`invite#${invite.key}`, () =>
           kit.addScope(this.host.inboxScope(invite.key), fromBase64(invite.inbox)),
         );
@@ -228,10 +230,16 @@ export class CellKeys {
 }
 
 /**
- * Whether an invitation's inbox may still carry something: a redeem (the invitation can still be used) or
- * the welcome of someone who redeemed it and waits for admission. The others are not listened to.
+ * Whether an invitation's inbox may still carry something this device should pick up: a redeem while the
+ * invitation can be used (any member passes redeems on, in case no officer is online), the welcome of
+ * someone who redeemed it and waits for admission, and — for those who admit — a second redeem of a used
+ * single-use invitation until it expires (refused, but seen). The others are not listened to: each costs
+ * a key derivation and a subscription at every start.
  */
-function awaited(state: CellState, invite: InviteState): boolean {
-  const usable = invite.expires > Date.now() && (!invite.single || invite.redeemedBy.length === 0);
-  return usable || invite.redeemedBy.some((m) => state.members.get(m)?.status === "pending");
+function awaited(state: CellState, invite: InviteState, admits: boolean): boolean {
+  const open = invite.expires > Date.now();
+  const usable = open && (!invite.single || invite.redeemedBy.length === 0);
+  return (
+    usable || (admits && open) || invite.redeemedBy.some((m) => state.members.get(m)?.status === "pending")
+  );
 }
