@@ -109,6 +109,18 @@ describe("the member space", () => {
       .toContain("Ordre du jour de mardi");
     expect(await app.locator("cell-app main").textContent()).toContain("Réservé aux membres");
     expect(await axeViolations(app)).toEqual([]);
+    // An ordinary member: no booklet or treasury in her app, and her device holds neither scope's key.
+    expect(await app.getByRole("button", { name: "Carnet" }).count()).toBe(0);
+    expect(await app.getByRole("button", { name: "Trésorerie" }).count()).toBe(0);
+    const held = await app.evaluate(
+      (scopes) => {
+        type AppKit = { epochOf(scope: string): unknown };
+        const el = document.querySelector("cell-app") as unknown as { session: { kit: AppKit } };
+        return scopes.map((scope) => el.session.kit.epochOf(scope) !== undefined);
+      },
+      ["members", "officers", "treasury"].map((s) => cell.scopeId(s)),
+    );
+    expect(held).toEqual([true, false, false]);
 
     // She will come to the members' meeting; the officer's device counts her answer.
     await app.getByRole("button", { name: "Agenda" }).click();
