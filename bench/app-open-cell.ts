@@ -21,7 +21,7 @@ import {
   GovernanceLog,
   type Invitation,
   openLockbox,
-  readOp,
+  readOps,
   redeemInvite,
   type SignedOp,
   sealLockboxes,
@@ -79,7 +79,7 @@ const TEXT =
 
 /** The founder's log as the founder's device holds it, rebuilt from what its Cell stored. */
 export async function founderLog(kit: Kit, cell: Cell): Promise<GovernanceLog> {
-  const ops = await Promise.all((await new CellStore(kit.storage, cell.id).loadOps()).map((b) => readOp(b)));
+  const ops = await readOps(await new CellStore(kit.storage, cell.id).loadOps());
   const genesis = ops.find((op) => op.body.op.type === "genesis");
   if (!genesis) throw new Error("the founder's device stored no genesis");
   const log = GovernanceLog.fromGenesis(genesis);

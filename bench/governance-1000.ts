@@ -10,7 +10,7 @@ import {
   createGenesis,
   createInvite,
   GovernanceLog,
-  readOp,
+  readOps,
   redeemInvite,
   removeMember,
   type SignedOp,
@@ -88,7 +88,7 @@ export async function governance1000(): Promise<Record<string, unknown>> {
   let members = 0;
   for (let run = 0; run < 5; run++) {
     const start = performance.now();
-    const ops = await Promise.all(bytes.map((b) => readOp(b)));
+    const ops = await readOps(bytes);
     const log = GovernanceLog.fromGenesis(ops[0]!);
     for (const op of ops.slice(1)) log.add(op);
     members = [...log.state().members.values()].filter((m) => m.status === "member").length;

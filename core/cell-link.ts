@@ -23,7 +23,7 @@ import { Emitter } from "./emitter.js";
 import type { OpenedEnvelope } from "./envelope.js";
 import { CheckCodeError, ExpiredLinkError, IntegrityError, InvalidArgumentError } from "./errors.js";
 import type { DeviceKeysPublic, SignedOp } from "./governance/ops.js";
-import { readOp } from "./governance/ops.js";
+import { readOps } from "./governance/ops.js";
 import type { DeviceId, ScopeId } from "./ids.js";
 import type { Kit } from "./kit.js";
 
@@ -218,12 +218,9 @@ export async function answerLink(
   const ops = new Map<string, SignedOp>();
   let expected = Number.POSITIVE_INFINITY;
   const off = kit.onGovernance(channel.scope, async (opened) => {
+    for (const op of await readOps(opened.body.items.filter(isOpBytes))) ops.set(op.hash, op);
     for (const item of opened.body.items) {
-      if (isOpBytes(item)) {
-        const op = await readOp(item);
-        ops.set(op.hash, op);
-        continue;
-      }
+      if (isOpBytes(item)) continue;
       const m = decode(item);
       if (m.t === "done") expected = m.ops;
       if (m.t === "challenge" && m.device === kit.device.id) {

@@ -43,7 +43,7 @@ import type { Canonical } from "./governance/canonical.js";
 import { invitationFrom } from "./governance/invitation-text.js";
 import { sealLockboxes } from "./governance/lockbox.js";
 import { GovernanceLog } from "./governance/log.js";
-import { type OpHash, readOp, readStoredOp, type SignedOp } from "./governance/ops.js";
+import { type OpHash, readOps, readStoredOp, type SignedOp } from "./governance/ops.js";
 import { devicesOf } from "./governance/readers.js";
 import { checkRecords, type SignedRecord, signRecord } from "./governance/records.js";
 import { DEFAULT_RULES, type Role, type Rules } from "./governance/rules.js";
@@ -608,8 +608,7 @@ export class Cell extends Emitter<CellEvents> {
 
   private async receive(opened: OpenedEnvelope): Promise<void> {
     const fresh: SignedOp[] = [];
-    for (const item of opened.body.items) {
-      const op = await readOp(item);
+    for (const op of await readOps(opened.body.items)) {
       if (op.body.op.type === "genesis") {
         if (op.hash !== (this.id as string)) throw new IntegrityError("a genesis of another cell");
         if (!this.log) {

@@ -17,6 +17,8 @@ export const SUITE_1 = 1;
 export interface CryptoBackend {
   sign(privateKey: CryptoKey, data: Uint8Array): Uint8Array | undefined;
   verify(publicKey: CryptoKey, signature: Uint8Array, data: Uint8Array): boolean | undefined;
+  /** `verify` on worker threads, for many signatures at once (`verifyAll`). */
+  verifyPooled(publicKey: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> | undefined;
   aesGcmEncrypt(
     key: CryptoKey,
     iv: Uint8Array,
@@ -128,6 +130,29 @@ export async function verify(
   } catch {
     return false;
   }
+}
+
+/**
+ * `verify` of many signatures at once, in parallel where the platform can (WebCrypto's or node:crypto's
+ * worker threads): a new device checking a log of thousands of ops uses every core. One alone is `verify`.
+ */
+export async function verifyAll(
+  checks: readonly { publicKey: CryptoKey; signature: Uint8Array; data: Uint8Array }[],
+): Promise<boolean[]> {
+  if (checks.length === 1) return [await verify(checks[0]!.publicKey, checks[0]!.signature, checks[0]!.data)];
+  return Promise.all(
+    checks.map(async ({ publicKey, signature, data }) => {
+      if (signature.length !== 64) return false;
+      try {
+        return (
+          (await backend?.verifyPooled(publicKey, signature, data)) ??
+          (await subtle().verify(ECDSA_SHA256, publicKey, own(signature), own(data)))
+        );
+      } catch {
+        return false;
+      }
+    }),
+  );
 }
 
 /** ECDH P-256 shared secret (the x coordinate, 32 bytes). */

@@ -6,6 +6,9 @@
  * several times the cryptography itself (the `crypto-overhead` bench); browsers keep WebCrypto, which is
  * all they have for non-extractable keys.
  *
+ * One signature at a time is checked on the calling thread; many at once (`verifyAll`) on Node's worker
+ * threads, where they run in parallel.
+ *
  * Anything outside what the project uses (an IV other than 96 bits, a key of another algorithm or without
  * the usage) goes to WebCrypto, so that it fails or succeeds exactly as there. `node:crypto` is reached
  * through `process.getBuiltinModule` (Node ≥ 20.16), which bundlers leave alone: in a browser this module
@@ -51,6 +54,14 @@ export function nodeCryptoBackend(): CryptoBackend | undefined {
     verify(key, signature, data) {
       if (!usable(key, "ECDSA", "verify")) return undefined;
       return nc.verify("sha256", data, { key: object(key), dsaEncoding: "ieee-p1363" }, signature);
+    },
+    verifyPooled(key, signature, data) {
+      if (!usable(key, "ECDSA", "verify")) return undefined;
+      return new Promise<boolean>((resolve, reject) =>
+        nc.verify("sha256", data, { key: object(key), dsaEncoding: "ieee-p1363" }, signature, (error, ok) =>
+          error ? reject(error) : resolve(ok),
+        ),
+      );
     },
     aesGcmEncrypt(key, iv, plaintext, aad) {
       if (!aes(key, iv, "encrypt")) return undefined;

@@ -6,7 +6,7 @@
 import { toBase64Url } from "./bytes.js";
 import { NotAMemberError } from "./errors.js";
 import { GovernanceLog } from "./governance/log.js";
-import { type OpHash, readOp, type SignedOp } from "./governance/ops.js";
+import { type OpHash, readOps, type SignedOp } from "./governance/ops.js";
 import type { DeviceIdentity } from "./identity.js";
 import type { Kit } from "./kit.js";
 import { recoveryMailbox } from "./recovery.js";
@@ -38,10 +38,7 @@ export async function fetchMailbox(
       off();
     };
     const off = kit.onGovernance(mailbox.scope, async (opened) => {
-      for (const item of opened.body.items) {
-        const op = await readOp(item);
-        ops.set(op.hash, op);
-      }
+      for (const op of await readOps(opened.body.items)) ops.set(op.hash, op);
       clearTimeout(quiet);
       if (!certifies(ops, recovery)) return;
       quiet = setTimeout(() => {

@@ -8,7 +8,7 @@
  * governance envelope (kind 3).
  */
 import { concat, fromBase64, fromUtf8, toBase64Url, toHex, utf8 } from "../bytes.js";
-import { cachedVerifyKey, verify } from "../crypto.js";
+import { cachedVerifyKey, verifyAll } from "../crypto.js";
 import { IntegrityError } from "../errors.js";
 import { sha256Quick } from "../hash.js";
 import { type DeviceIdentity, deviceIdOf } from "../identity.js";
@@ -165,7 +165,38 @@ const WIRE_SIGNATURE = /,"sig":"([A-Za-z0-9_-]{80,90})"}$/;
  * the signature cover the body bytes exactly as received (the author wrote them canonically).
  */
 export async function readOp(bytes: Uint8Array): Promise<SignedOp> {
-  const { body, encoded, signature } = parseOp(bytes);
+  return (await readOps([bytes]))[0]!;
+}
+
+/**
+ * `readOp` of many ops at once, their signatures checked together (in parallel where the platform can):
+ * all are read, or `IntegrityError` for the first wrong one in order and none is.
+ */
+export async function readOps(items: readonly Uint8Array[]): Promise<SignedOp[]> {
+  const parsed = items.map((bytes) => ({ bytes, ...parseOp(bytes) }));
+  const checks = (await firstInOrder(parsed.map(signatureChecks))).flat();
+  const valid = await verifyAll(checks);
+  const wrong = checks.find((_, i) => !valid[i]);
+  if (wrong) throw new IntegrityError(wrong.error);
+  return Promise.all(parsed.map((p) => finishChecked(p.body, p.encoded, p.bytes)));
+}
+
+/** The values, or the first rejection in the order given (not the first to settle). */
+async function firstInOrder<T>(promises: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
+/** The signatures an op must carry: its author's, and a redeem's proof of the invitation key. */
+async function signatureChecks({
+  body,
+  encoded,
+  signature,
+}: ReturnType<typeof parseOp>): Promise<
+  { publicKey: CryptoKey; signature: Uint8Array; data: Uint8Array; error: string }[]
+> {
   let author: CryptoKey;
   let sig: Uint8Array;
   try {
@@ -174,9 +205,14 @@ export async function readOp(bytes: Uint8Array): Promise<SignedOp> {
   } catch {
     throw new IntegrityError("governance op has a malformed author key or signature");
   }
-  if (!(await verify(author, sig, concat(DOMAIN, encoded)))) {
-    throw new IntegrityError("bad governance op signature");
-  }
+  const checks = [
+    {
+      publicKey: author,
+      signature: sig,
+      data: concat(DOMAIN, encoded),
+      error: "bad governance op signature",
+    },
+  ];
   const op = body.op;
   if (op.type === "redeem") {
     // The invitee proves it holds the invitation's private key; checked here so the reducer stays pure.
@@ -188,11 +224,14 @@ export async function readOp(bytes: Uint8Array): Promise<SignedOp> {
     }
     if (op.device?.signing !== body.author)
       throw new IntegrityError("a redeem is signed by the device it introduces");
-    if (!(await verify(inviteKey, fromBase64(op.proof), redeemStatement(body.cell, op.device.signing)))) {
-      throw new IntegrityError("redeem proof does not match the invitation");
-    }
+    checks.push({
+      publicKey: inviteKey,
+      signature: fromBase64(op.proof),
+      data: redeemStatement(body.cell, op.device.signing),
+      error: "redeem proof does not match the invitation",
+    });
   }
-  return finishChecked(body, encoded, bytes);
+  return checks;
 }
 
 /**
