@@ -40,6 +40,7 @@ export {
   periodKindOf,
   periodOf,
   periodsBetween,
+  periodsUpTo,
 } from "./periods.js";
 export {
   type Bracket,

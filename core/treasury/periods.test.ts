@@ -9,6 +9,7 @@ import {
   periodKindOf,
   periodOf,
   periodsBetween,
+  periodsUpTo,
 } from "./periods.js";
 
 describe("periods", () => {
@@ -30,6 +31,15 @@ describe("periods", () => {
     expect(periodsBetween("2026-Q3", "2027-Q1")).toEqual(["2026-Q3", "2026-Q4", "2027-Q1"]);
     expect(periodsBetween("2025", "2027")).toEqual(["2025", "2026", "2027"]);
     expect(periodsBetween("2026-11", "2026-11")).toEqual(["2026-11"]);
+  });
+
+  it("list the periods up to one, across years, and refuse a count that is not one", () => {
+    expect(periodsUpTo("2026-02", 3)).toEqual(["2025-12", "2026-01", "2026-02"]);
+    expect(periodsUpTo("2027-Q1", 2)).toEqual(["2026-Q4", "2027-Q1"]);
+    expect(periodsUpTo("2026", 1)).toEqual(["2026"]);
+    for (const count of [0, -1, 1.5, Number.NaN, MAX_PERIODS + 1])
+      expect(() => periodsUpTo("2026-02", count)).toThrow(InvalidArgumentError);
+    expect(() => periodsUpTo("février", 3)).toThrow(InvalidArgumentError);
   });
 
   it("know the kind of a period string", () => {

@@ -107,3 +107,13 @@ export function periodsBetween(from: string, to: string): string[] {
   if (b - a + 1 > MAX_PERIODS) invalid("to", `is more than ${MAX_PERIODS} periods after from`);
   return Array.from({ length: b - a + 1 }, (_, i) => periodAt(a + i, kind!));
 }
+
+/** The `count` periods ending with `to` (included), in order: `periodsUpTo("2026-02", 3)` → 2025-12…2026-02. */
+export function periodsUpTo(to: string, count: number): string[] {
+  const kind = periodKindOf(to);
+  checkPeriod(to, "to");
+  if (!Number.isInteger(count) || count < 1 || count > MAX_PERIODS)
+    invalid("count", `is a whole number from 1 to ${MAX_PERIODS} (got ${String(count)})`);
+  const end = indexOf(to, kind!);
+  return Array.from({ length: count }, (_, i) => periodAt(end - count + 1 + i, kind!));
+}

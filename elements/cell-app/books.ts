@@ -11,12 +11,19 @@ import {
   type Kit,
   type Person,
   periodOf,
+  periodsUpTo,
   periodTotals,
   subscriptionsActive,
   Treasury,
 } from "../../core/index.js";
 import type { AppStrings } from "./strings.js";
-import { bookletView, type TreasuryData, treasuryView } from "./views-officers.js";
+import { bookletView } from "./views-booklet.js";
+import { type TreasuryData, treasuryView } from "./views-treasury.js";
+
+/** How many periods the dues table shows: half a year of months, a year of quarters, three years. */
+const HISTORY = { month: 6, quarter: 4, year: 3 } as const;
+/** How many of the latest stamps are listed (to correct or void them). */
+const LATEST_STAMPS = 20;
 
 /** See the module comment. */
 export class OfficerBooks {
@@ -26,7 +33,15 @@ export class OfficerBooks {
   private search = "";
   private people: Person[] = [];
   private importing: ImportPreview | undefined;
-  private ledger: TreasuryData = { period: "", dues: [], payers: [], totals: [], subscriptions: [] };
+  private ledger: TreasuryData = {
+    period: "",
+    dues: [],
+    history: { periods: [], dues: [] },
+    stamps: [],
+    payers: [],
+    totals: [],
+    subscriptions: [],
+  };
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -84,6 +99,8 @@ export class OfficerBooks {
       setRules: (rules) => then(treasury.setRules(rules)),
       record: (stamp) => then(treasury.recordStamp(stamp)),
       subscribe: (subscription) => then(treasury.recordSubscription(subscription)),
+      correct: (id, entry) => then(treasury.correct(id, entry)),
+      cancel: (id, note) => then(treasury.voidEntry(id, note)),
     });
   }
 
@@ -124,18 +141,17 @@ export class OfficerBooks {
       const held = (everyone?.filter({ kind: "held" }) ?? []).map((p) => ({ id: p.id, name: p.name }));
       const payers = [...members.map((m) => ({ id: m.id as string, name: m.name })), ...held];
       const period = rules ? periodOf(Date.now(), rules.period) : "";
-      const dues = rules
-        ? duesStatus(
-            rules,
-            stamps,
-            payers.map((p) => p.id),
-            period,
-          )
-        : [];
+      const ids = payers.map((p) => p.id);
+      const last = rules ? periodsUpTo(period, HISTORY[rules.period]) : [];
       this.ledger = {
         ...(rules ? { rules } : {}),
         period,
-        dues,
+        dues: rules ? duesStatus(rules, stamps, ids, period) : [],
+        history: {
+          periods: last,
+          dues: rules ? duesStatus(rules, stamps, ids, { from: last[0]!, to: period }) : [],
+        },
+        stamps: [...stamps].sort((a, b) => b.at - a.at).slice(0, LATEST_STAMPS),
         payers,
         totals: periodTotals(stamps, rules).slice(-6).reverse(),
         subscriptions: subscriptionsActive(subscriptions, Date.now()),

@@ -105,6 +105,41 @@ export class CellApp extends LitElement {
       .badge {
         font-weight: bold;
       }
+      /* Read by screen readers, not shown (the ✓ and ✗ of the dues table say it visually). */
+      .vh {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+        white-space: nowrap;
+      }
+      .scroll {
+        overflow-x: auto;
+        /* The containing block of the hidden words inside, so that they scroll (and clip) with it. */
+        position: relative;
+      }
+      table {
+        border-collapse: collapse;
+        margin: 0.5rem 0 1rem;
+      }
+      caption {
+        text-align: start;
+        font-weight: bold;
+      }
+      th,
+      td {
+        padding: 0.2rem 0.4rem;
+        text-align: center;
+        border-bottom: 1px solid var(--cellule-muted, #555);
+      }
+      th[scope="row"] {
+        text-align: start;
+      }
+      td.unpaid {
+        color: var(--cellule-accent, #a40000);
+        font-weight: bold;
+      }
       button[aria-pressed="true"] {
         background: var(--cellule-accent, #a40000);
         color: #fff;

@@ -110,6 +110,20 @@ const FR = {
   from: "Du",
   to: "Au",
   paid: "Payé",
+  duesHistory: (n: number) => `Cotisations des ${n} dernières périodes`,
+  missing: "Manque",
+  unpaid: "impayé",
+  paidPeriod: "payé",
+  latestStamps: "Derniers timbres",
+  voided: "annulé",
+  correction: "correction",
+  correctStamp: "Corriger ou annuler ce timbre",
+  correctSubscription: "Corriger ou annuler cet abonnement",
+  saveCorrection: "Enregistrer la correction",
+  note: "Note",
+  voidWhy: "Pourquoi l'annuler",
+  voidStamp: "Annuler le timbre",
+  voidSubscription: "Annuler l'abonnement",
 };
 
 type AppStrings = typeof FR;
@@ -221,6 +235,20 @@ const EN: AppStrings = {
   from: "From",
   to: "To",
   paid: "Paid",
+  duesHistory: (n) => `Dues of the last ${n} periods`,
+  missing: "Missing",
+  unpaid: "unpaid",
+  paidPeriod: "paid",
+  latestStamps: "Latest stamps",
+  voided: "voided",
+  correction: "correction",
+  correctStamp: "Correct or void this stamp",
+  correctSubscription: "Correct or void this subscription",
+  saveCorrection: "Save the correction",
+  note: "Note",
+  voidWhy: "Why void it",
+  voidStamp: "Void the stamp",
+  voidSubscription: "Void the subscription",
 };
 
 /** The member space's strings for a language. */

@@ -4,6 +4,7 @@
  * device, the form to link it with a code from a trusted one.
  */
 import { html, nothing, type TemplateResult } from "lit";
+import { field } from "./forms.js";
 import type { AppStrings } from "./strings.js";
 
 /** One of the member's devices. */
@@ -19,9 +20,6 @@ export interface LinkState {
   answers: number;
 }
 
-const value = (form: HTMLFormElement, name: string) =>
-  (form.elements.namedItem(name) as HTMLInputElement).value;
-
 /** The member's devices, the link in progress, and what went wrong last. */
 export function devicesView(
   t: AppStrings,
@@ -32,7 +30,7 @@ export function devicesView(
   const onConfirm = (e: SubmitEvent) => {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
-    if (form.reportValidity()) act.confirm(value(form, "check"));
+    if (form.reportValidity()) act.confirm(field(form, "check"));
   };
   return html`<ul class="devices" aria-label=${t.devices}>
       ${devices.map(
@@ -67,7 +65,7 @@ export function linkThisDeviceView(
   const onSubmit = (e: SubmitEvent) => {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
-    if (form.reportValidity()) submit(value(form, "code"));
+    if (form.reportValidity()) submit(field(form, "code"));
   };
   return html`<section aria-labelledby="link-title">
     <h2 id="link-title">${t.linkThisDevice}</h2>
@@ -95,7 +93,7 @@ export function restoreView(t: AppStrings, submit: (phrase: string) => void): Te
   const onSubmit = (e: SubmitEvent) => {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
-    if (form.reportValidity()) submit(value(form, "phrase"));
+    if (form.reportValidity()) submit(field(form, "phrase"));
   };
   return html`<section aria-labelledby="restore-title">
     <h2 id="restore-title">${t.restoreTitle}</h2>

@@ -14,10 +14,8 @@ import type {
 } from "../../core/index.js";
 import { formatDate, formatRange } from "../shared/dates.js";
 import type { Lang } from "../shared/strings.js";
+import { field } from "./forms.js";
 import type { AppStrings } from "./strings.js";
-
-const value = (form: HTMLFormElement, name: string) =>
-  (form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement).value;
 
 /** The join form: a name, and for a request without invitation how to reach them and a word. */
 export function joinView(
@@ -31,9 +29,9 @@ export function joinView(
     const form = e.target as HTMLFormElement;
     if (!form.reportValidity()) return;
     submit({
-      name: value(form, "name"),
-      reach: withInvite ? "" : value(form, "reach"),
-      message: withInvite ? "" : value(form, "message"),
+      name: field(form, "name"),
+      reach: withInvite ? "" : field(form, "reach"),
+      message: withInvite ? "" : field(form, "message"),
     });
   };
   return html`<section aria-labelledby="join-title">
@@ -65,8 +63,8 @@ export function journalView(
     const form = e.target as HTMLFormElement;
     if (!form.reportValidity()) return;
     write({
-      title: value(form, "title"),
-      text: value(form, "text"),
+      title: field(form, "title"),
+      text: field(form, "text"),
       members: (form.elements.namedItem("members") as HTMLInputElement).checked,
     });
     form.reset();
