@@ -3,7 +3,7 @@
  * (what travels is tested end to end in adapters/relay-client/cell*.e2e.test.ts).
  */
 import { describe, expect, it } from "vitest";
-import { memoryKit } from "../test-support/devices.js";
+import { memoryKit } from "../adapters/testing/devices.js";
 import { Cell } from "./cell.js";
 import { ExpiredInviteError, ForbiddenError, InvalidArgumentError, NotAMemberError } from "./errors.js";
 import { invitationFrom, invitationToText } from "./governance/invitation-text.js";

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../test-support/browser.js";
+import { launchChromium } from "../adapters/testing/browser.js";
 import { type Demo, startDemo } from "./server.js";
 
 let demo: Demo;

@@ -12,8 +12,8 @@ import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../adapters/testing/browser.js";
 import { Booklet, invitationToText, periodOf, Treasury } from "../core/index.js";
-import { launchChromium } from "../test-support/browser.js";
 import { type Demo, startDemo } from "./server.js";
 
 let demo: Demo;

@@ -21,10 +21,10 @@ import {
   sealedEpoch,
 } from "../../core/index.js";
 import { encodePut } from "../../core/relay-frames.js";
-import { admittedCell, membership, relayDevice } from "../../test-support/cells.js";
-import { looseIdentity, until } from "../../test-support/devices.js";
-import { misbehavingRelay } from "../../test-support/misbehaving-relay.js";
 import { silentLogger, startRelay } from "../relay/index.js";
+import { admittedCell, membership, relayDevice } from "../testing/cells.js";
+import { looseIdentity, until } from "../testing/devices.js";
+import { misbehavingRelay } from "../testing/misbehaving-relay.js";
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

@@ -21,8 +21,8 @@ import {
   Treasury,
   type TreasuryItem,
 } from "../../core/treasury/index.js";
-import { admittedCell, relayDevice, relayFixture, storeOf } from "../../test-support/cells.js";
-import { until } from "../../test-support/devices.js";
+import { admittedCell, relayDevice, relayFixture, storeOf } from "../testing/cells.js";
+import { until } from "../testing/devices.js";
 
 const network = relayFixture();
 

@@ -8,7 +8,7 @@ import { InvalidArgumentError } from "../../core/errors.js";
 import type { DeviceIdentity } from "../../core/identity.js";
 import { FrameType } from "../../core/relay-protocol.js";
 import type { ScopeEpoch } from "../../core/scope.js";
-import { type RelayProcess, startRelayProcess } from "../../test-support/relay-process.js";
+import { type RelayProcess, startRelayProcess } from "../testing/relay-process.js";
 import { type RelayServer, silentLogger, startRelay } from "./index.js";
 import { peerWsUrl } from "./peer.js";
 import {

@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DeviceIdentity } from "../../core/identity.js";
 import { FrameType } from "../../core/relay-protocol.js";
 import type { ScopeEpoch } from "../../core/scope.js";
-import { type RelayProcess, startRelayProcess } from "../../test-support/relay-process.js";
+import { type RelayProcess, startRelayProcess } from "../testing/relay-process.js";
 import {
   fetchTopic,
   makeEnvelopes,

@@ -10,7 +10,7 @@ import type { DeviceIdentity } from "../../core/identity.js";
 import type { DocId, ScopeId, Topic } from "../../core/ids.js";
 import { FrameType } from "../../core/relay-protocol.js";
 import { publicEpoch, type ScopeEpoch, sealedEpoch } from "../../core/scope.js";
-import { until } from "../../test-support/devices.js";
+import { until } from "../testing/devices.js";
 import { decodeRelayFrame, encodePut, encodeSub, encodeSubAll, type RelayFrame } from "./frames.js";
 
 /** A relay frame of one type. */
@@ -147,7 +147,7 @@ export class TestClient {
 }
 
 /** A fresh device identity. */
-export { looseIdentity as testIdentity } from "../../test-support/devices.js";
+export { looseIdentity as testIdentity } from "../testing/devices.js";
 
 /** A public scope epoch with a unique ID. */
 export function testPublicScope(): Promise<ScopeEpoch> {

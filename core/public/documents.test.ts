@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { writersOf } from "../../test-support/devices.js";
+import { writersOf } from "../../adapters/testing/devices.js";
 import { InvalidArgumentError } from "../errors.js";
 import { newScopeSecret } from "../scope.js";
 import { Agenda, Journal, PublicSite, readPublicContent } from "./documents.js";

@@ -1,6 +1,6 @@
 /** Test helpers for editions: a founded cell with a publication key, and sample content. */
 
-import { looseIdentity } from "../../test-support/devices.js";
+import { looseIdentity } from "../../adapters/testing/devices.js";
 import { generateAgreementKeyPair, generateSigningKeyPair } from "../crypto.js";
 import { createGenesis } from "../governance/actions.js";
 import type { SignedOp } from "../governance/ops.js";

@@ -4,7 +4,7 @@
  * or written.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { memoryKit } from "../../test-support/devices.js";
+import { memoryKit } from "../../adapters/testing/devices.js";
 import { Cell } from "../cell.js";
 import { ForbiddenError, InvalidArgumentError } from "../errors.js";
 import type { Kit } from "../kit.js";

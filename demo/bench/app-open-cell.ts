@@ -14,9 +14,9 @@
  *   of one month are made in the same task, so they travel in a few envelopes rather than one each.
  */
 
-import { CellStore } from "../core/cell-store.js";
-import { EnvelopeKind, sealEnvelope } from "../core/envelope.js";
-import type { Canonical } from "../core/governance/canonical.js";
+import { CellStore } from "../../core/cell-store.js";
+import { EnvelopeKind, sealEnvelope } from "../../core/envelope.js";
+import type { Canonical } from "../../core/governance/canonical.js";
 import {
   GovernanceLog,
   type Invitation,
@@ -27,8 +27,8 @@ import {
   sealLockboxes,
   signOp,
   signRecord,
-} from "../core/governance/index.js";
-import type { MemberId } from "../core/ids.js";
+} from "../../core/governance/index.js";
+import type { MemberId } from "../../core/ids.js";
 import {
   type Cell,
   Collection,
@@ -46,7 +46,7 @@ import {
   Treasury,
   type TreasuryItem,
   toBase64Url,
-} from "../core/index.js";
+} from "../../core/index.js";
 
 /** Members written per governance envelope (4 ops each, about 150 kB in all: well under the 1 MB frame limit). */
 const MEMBERS_PER_ENVELOPE = 50;

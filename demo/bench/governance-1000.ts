@@ -15,8 +15,8 @@ import {
   removeMember,
   type SignedOp,
   writeOp,
-} from "../core/governance/index.js";
-import { crypto as c, DeviceIdentity, toBase64Url } from "../core/index.js";
+} from "../../core/governance/index.js";
+import { crypto as c, DeviceIdentity, toBase64Url } from "../../core/index.js";
 
 const CACHE = join(".bench", "governance-1000-v1.json");
 const MEMBERS = 1000;

@@ -22,8 +22,8 @@ import { promisify } from "node:util";
 import { Repo } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import WebSocket from "ws";
-import { memoryKeystore, memoryStorage } from "../adapters/memory/index.js";
-import { relayClient } from "../adapters/relay-client/index.js";
+import { memoryKeystore, memoryStorage } from "../../adapters/memory/index.js";
+import { relayClient } from "../../adapters/relay-client/index.js";
 import {
   createKit,
   type DeviceId,
@@ -32,7 +32,7 @@ import {
   newScopeSecret,
   toHex,
   WriterSets,
-} from "../core/index.js";
+} from "../../core/index.js";
 import {
   type BenchResult,
   baselineClient,

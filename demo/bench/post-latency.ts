@@ -8,7 +8,7 @@
  * this is the latency of one post, not a throughput.
  */
 import type { DocHandle } from "@automerge/automerge-repo";
-import { newScopeSecret, WriterSets } from "../core/index.js";
+import { newScopeSecret, WriterSets } from "../../core/index.js";
 import {
   type BenchResult,
   baselineClient,

@@ -14,17 +14,17 @@ import { fileURLToPath } from "node:url";
 import { Repo, type StorageAdapterInterface } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import WebSocket from "ws";
-import { memoryKeystore, memoryStorage } from "../adapters/memory/index.js";
-import { relayClient } from "../adapters/relay-client/index.js";
-import { createKit, type Kit, type KitOptions, type WriterSets } from "../core/index.js";
+import { memoryKeystore, memoryStorage } from "../../adapters/memory/index.js";
+import { relayClient } from "../../adapters/relay-client/index.js";
 import {
   type RelayProcess,
   type RelayProcessOptions,
   startRelayProcess,
-} from "../test-support/relay-process.js";
+} from "../../adapters/testing/relay-process.js";
+import { createKit, type Kit, type KitOptions, type WriterSets } from "../../core/index.js";
 
 /** The project root. */
-export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+export const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 
 /** One JSON line of `npm run bench`: the bench's name, its measurements, its goal and whether it was met. */
 export interface BenchResult {

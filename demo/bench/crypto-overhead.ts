@@ -12,7 +12,7 @@
  */
 import * as A from "@automerge/automerge";
 import { type DocHandle, Repo } from "@automerge/automerge-repo";
-import { memoryKeystore, memoryStorage } from "../adapters/memory/index.js";
+import { memoryKeystore, memoryStorage } from "../../adapters/memory/index.js";
 import {
   createKit,
   type DeviceId,
@@ -26,7 +26,7 @@ import {
   type TransportStatus,
   utf8,
   WriterSets,
-} from "../core/index.js";
+} from "../../core/index.js";
 import { type BenchResult, ownCpuSeconds, progress, round } from "./support.js";
 
 const NAME = "crypto-overhead";

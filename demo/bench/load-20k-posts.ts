@@ -16,8 +16,14 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { fileKeystore, fileStorage } from "../adapters/fs/index.js";
-import { Collection, type CollectionRecord, createKit, newScopeSecret, WriterSets } from "../core/index.js";
+import { fileKeystore, fileStorage } from "../../adapters/fs/index.js";
+import {
+  Collection,
+  type CollectionRecord,
+  createKit,
+  newScopeSecret,
+  WriterSets,
+} from "../../core/index.js";
 import { type BenchResult, median, progress, ROOT } from "./support.js";
 
 const NAME = "load-20k-posts";

@@ -15,6 +15,7 @@
 import * as A from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
 import WebSocket from "ws";
+import { looseIdentity } from "../../adapters/testing/devices.js";
 import {
   type DocId,
   EnvelopeKind,
@@ -23,9 +24,8 @@ import {
   type ScopeEpoch,
   sealEnvelope,
   sealedEpoch,
-} from "../core/index.js";
-import { decodeAck, encodePut, encodeSub } from "../core/relay-frames.js";
-import { looseIdentity } from "../test-support/devices.js";
+} from "../../core/index.js";
+import { decodeAck, encodePut, encodeSub } from "../../core/relay-frames.js";
 import {
   type BenchResult,
   baselineClient,

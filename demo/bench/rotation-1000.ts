@@ -7,8 +7,8 @@
  * Baseline in the same run, `baseline_ms`: the 1,000 ECDH agreements alone, the floor of any scheme that
  * seals a secret to each reader's public key.
  */
-import { openLockbox, sealLockboxes, wrapPrevious } from "../core/governance/index.js";
-import { crypto as c, DeviceIdentity, newScopeSecret, toBase64Url } from "../core/index.js";
+import { openLockbox, sealLockboxes, wrapPrevious } from "../../core/governance/index.js";
+import { crypto as c, DeviceIdentity, newScopeSecret, toBase64Url } from "../../core/index.js";
 import { type BenchResult, median, progress, round } from "./support.js";
 
 const NAME = "rotation-1000";

@@ -5,7 +5,7 @@
  * build the index when the view opens (`index_ms`). Baseline in the same run: a plain case-insensitive
  * substring filter of the names, no sorting (`baseline_ms`).
  */
-import { checkPerson, PeopleIndex, type Person } from "../core/booklet/index.js";
+import { checkPerson, PeopleIndex, type Person } from "../../core/booklet/index.js";
 import { type BenchResult, percentile, round } from "./support.js";
 
 const FIRST = [

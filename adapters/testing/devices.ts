@@ -1,6 +1,5 @@
 /** Helpers for tests: devices (Kits over memory storage), forged envelopes, waiting for convergence. */
 import * as A from "@automerge/automerge";
-import { memoryKeystore, memoryStorage } from "../adapters/memory/index.js";
 import {
   createKit,
   crypto,
@@ -12,7 +11,8 @@ import {
   type ScopeEpoch,
   sealEnvelope,
   WriterSets,
-} from "../core/index.js";
+} from "../../core/index.js";
+import { memoryKeystore, memoryStorage } from "../memory/index.js";
 
 /** A fresh device identity that is not stored anywhere. */
 export async function looseIdentity(): Promise<DeviceIdentity> {
