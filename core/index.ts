@@ -39,7 +39,7 @@ export * from "./errors.js";
 export type { Invitation } from "./governance/actions.js";
 export * as governance from "./governance/index.js";
 export { invitationFrom, invitationToText } from "./governance/invitation-text.js";
-export { DEFAULT_RULES, type Role, type Rules } from "./governance/rules.js";
+export { DEFAULT_RULES, hasRight, type Right, type Role, type Rules } from "./governance/rules.js";
 export type { CellState, MemberState, PairState } from "./governance/state.js";
 export { DeviceIdentity, type DeviceKeys, deviceIdOf, type Keystore } from "./identity.js";
 export type * from "./ids.js";

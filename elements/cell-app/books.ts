@@ -13,6 +13,7 @@ import {
   periodOf,
   periodsUpTo,
   periodTotals,
+  type ReceivedContact,
   subscriptionsActive,
   Treasury,
 } from "../../core/index.js";
@@ -32,6 +33,7 @@ export class OfficerBooks {
   private opening: Promise<void> | undefined;
   private search = "";
   private people: Person[] = [];
+  private everyone: Person[] = [];
   private importing: ImportPreview | undefined;
   private ledger: TreasuryData = {
     period: "",
@@ -51,16 +53,19 @@ export class OfficerBooks {
   bookletTab(t: AppStrings, cell: Cell, kit: Kit) {
     const booklet = this.booklet;
     if (!booklet) return this.open(cell, kit, t);
-    return bookletView(t, this.people, this.importing, cell.me()?.id ?? "", {
+    const then = (p: Promise<unknown>) => void p.then(() => this.reload(cell), this.fail);
+    // Members who joined with a device and whose record is not in the booklet yet: who may claim one.
+    const recorded = new Set(this.everyone.map((p) => p.member).filter(Boolean));
+    const claimants = cell.members().filter((m) => m.status === "member" && !recorded.has(m.id));
+    return bookletView(t, this.people, this.importing, cell.me()?.id ?? "", claimants, {
       search: (text) => {
         this.search = text;
         void this.reload(cell);
       },
-      add: (person) =>
-        void booklet.add(person).then(
-          () => this.reload(cell),
-          (e) => this.fail(e),
-        ),
+      add: (person) => then(booklet.add(person)),
+      update: (id, changes) => then(booklet.update(id, changes)),
+      remove: (id) => then(booklet.remove(id)),
+      claim: (id, member) => then(booklet.confirmClaim(id, member)),
       exportCsv: () =>
         void booklet.exportCsv().then((csv) => {
           const a = document.createElement("a");
@@ -129,10 +134,18 @@ export class OfficerBooks {
     return html`<p role="status">${t.starting}</p>`;
   }
 
+  /** Records the sender of a contact message in the booklet, as a contact with the consent of the form. */
+  async addContact(cell: Cell, kit: Kit, contact: ReceivedContact): Promise<void> {
+    const booklet = this.booklet ?? (await Booklet.open(cell, kit));
+    await booklet.addFromContact(contact);
+    await this.reload(cell);
+  }
+
   /** Reads the booklet and the treasury again (after a change, a search, an import). */
   async reload(cell: Cell): Promise<void> {
     if (!this.booklet && !this.treasury) return;
     const everyone = this.booklet ? await this.booklet.index() : undefined;
+    this.everyone = everyone?.filter({}) ?? [];
     this.people = everyone?.filter({ text: this.search }) ?? [];
     if (this.treasury) {
       // One read of the ledger: the rules, the stamps and the subscriptions, re-validated together.

@@ -1,14 +1,16 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations } from "lit";
-import type {
-  Cell,
-  CellEvent,
-  CellSite,
-  JournalPost,
-  MemberState,
-  ReceivedContact,
-  RsvpAnswer,
-  RsvpSummary,
-  Rsvps,
+import {
+  type Cell,
+  type CellEvent,
+  type CellSite,
+  hasRight,
+  invitationToText,
+  type JournalPost,
+  type MemberState,
+  type ReceivedContact,
+  type RsvpAnswer,
+  type RsvpSummary,
+  type Rsvps,
 } from "../../core/index.js";
 import { stringsFor } from "../shared/strings.js";
 import { baseStyles } from "../shared/styles.js";
@@ -18,6 +20,7 @@ import { MemberSession } from "./session.js";
 import { appStrings } from "./strings.js";
 import { eventsView, joinView, journalView, officersView } from "./views.js";
 import { linkThisDeviceView, recoveryView, restoreView } from "./views-devices.js";
+import { type InviteOptions, inviteView } from "./views-invite.js";
 
 /** Where the member space keeps the language chosen in its settings. */
 const LANG_KEY = "cellule-app-lang";
@@ -114,6 +117,14 @@ export class CellApp extends LitElement {
         clip-path: inset(50%);
         white-space: nowrap;
       }
+      .link {
+        overflow-wrap: anywhere;
+      }
+      svg.qr {
+        width: min(100%, 18rem);
+        height: auto;
+        display: block;
+      }
       .scroll {
         overflow-x: auto;
         /* The containing block of the hidden words inside, so that they scroll (and clip) with it. */
@@ -140,6 +151,21 @@ export class CellApp extends LitElement {
         color: var(--cellule-accent, #a40000);
         font-weight: bold;
       }
+      /* On paper: the booklet's table, without the app around it. */
+      .print-only {
+        display: none;
+      }
+      @media print {
+        header,
+        nav,
+        p.status,
+        .no-print {
+          display: none !important;
+        }
+        .print-only {
+          display: table;
+        }
+      }
       button[aria-pressed="true"] {
         background: var(--cellule-accent, #a40000);
         color: #fff;
@@ -158,6 +184,8 @@ export class CellApp extends LitElement {
   private events: CellEvent[] = [];
   private answers = new Map<string, RsvpSummary>();
   private loaded: Cell | undefined;
+  /** The link of the last invitation made here. */
+  private inviteLink: string | undefined;
   private readonly books = new OfficerBooks(this, (e) => this.fail(e));
   private readonly devices = new MyDevices(this, (e) => this.fail(e));
 
@@ -260,11 +288,24 @@ export class CellApp extends LitElement {
                   (e, a) => this.answer(rsvps!, e, a),
                 )
               : tab === "officers"
-                ? officersView(t, lang, this.pending(cell), this.requests(cell), {
+                ? html`${officersView(t, lang, this.pending(cell), this.requests(cell), {
                     admit: (m: MemberState) => void cell.admit(m.id).catch((e) => this.fail(e)),
                     decline: (m: MemberState) => void cell.decline(m.id).catch((e) => this.fail(e)),
                     accept: (c: ReceivedContact) => void cell.acceptJoin(c).catch((e) => this.fail(e)),
-                  })
+                    ...(reads("officers")
+                      ? {
+                          record: (c: ReceivedContact) =>
+                            void this.books.addContact(cell, this.session.kit!, c).catch((e) => this.fail(e)),
+                        }
+                      : {}),
+                  })}
+                  ${
+                    hasRight(cell.state.rules, roles, "invite")
+                      ? inviteView(t, this.invitable(cell, roles), this.inviteLink, (o) =>
+                          this.invite(cell, o),
+                        )
+                      : nothing
+                  }`
                 : tab === "booklet"
                   ? this.books.bookletTab(t, cell, this.session.kit!)
                   : tab === "treasury"
@@ -295,6 +336,24 @@ export class CellApp extends LitElement {
 
   private pending(cell: Cell): MemberState[] {
     return cell.members().filter((m) => m.status === "pending");
+  }
+
+  /** The roles an invitation may carry: member, and the others for those who may set roles. */
+  private invitable(cell: Cell, roles: ReadonlySet<string>): string[] {
+    const others = Object.keys(cell.state.rules.roles).filter((r) => r !== "member");
+    return ["member", ...(hasRight(cell.state.rules, roles, "set-role") ? others : [])];
+  }
+
+  /** Makes an invitation and shows its link (and QR code). */
+  private invite(cell: Cell, options: InviteOptions): void {
+    void cell
+      .invite({ ...options, relays: this.session.relays })
+      .then((invitation) => {
+        const page = new URL(location.pathname, location.origin).href;
+        this.inviteLink = `${page}#join=${cell.id}&invite=${encodeURIComponent(invitationToText(invitation))}`;
+        this.requestUpdate();
+      })
+      .catch((e) => this.fail(e));
   }
 
   /** Contacts, without the requests to join whose device is now in the cell. */

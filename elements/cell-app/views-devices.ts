@@ -5,6 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from "lit";
 import { field } from "./forms.js";
+import { qrCode } from "./qr.js";
 import type { AppStrings } from "./strings.js";
 
 /** One of the member's devices. */
@@ -44,6 +45,7 @@ export function devicesView(
       link
         ? html`<p>${t.linkShowCode}</p>
             <p class="code" aria-label=${t.linkCode}><strong>${link.code}</strong></p>
+            ${qrCode(linkUrl(link.code), t.linkQr)}
             <p role="status">${t.linkAnswers(link.answers)}</p>
             <form @submit=${onConfirm}>
               <label>${t.checkCode} <input name="check" required inputmode="numeric" pattern="[0-9 ]{6,7}" autocomplete="off" /></label>
@@ -53,7 +55,20 @@ export function devicesView(
     }`;
 }
 
-/** On a device with no cell yet: type the code a trusted device shows, then show the check code. */
+/** This member space with a link code in its fragment: what the QR code beside the code opens. */
+export function linkUrl(code: string): string {
+  return `${new URL(location.pathname, location.origin).href}#link=${encodeURIComponent(code)}`;
+}
+
+/** The link code in a member space fragment (`#link=<code>`), if any. */
+export function linkCodeIn(hash: string): string {
+  return new URLSearchParams(hash.replace(/^#/, "")).get("link") ?? "";
+}
+
+/**
+ * On a device with no cell yet: type the code a trusted device shows (already filled in when the page
+ * was opened from its QR code), then show the check code.
+ */
 export function linkThisDeviceView(
   t: AppStrings,
   checkCode: string | undefined,
@@ -70,7 +85,7 @@ export function linkThisDeviceView(
   return html`<section aria-labelledby="link-title">
     <h2 id="link-title">${t.linkThisDevice}</h2>
     <form @submit=${onSubmit}>
-      <label>${t.linkCode} <input name="code" required autocomplete="off" autocapitalize="characters" /></label>
+      <label>${t.linkCode} <input name="code" required autocomplete="off" autocapitalize="characters" .value=${linkCodeIn(location.hash)} /></label>
       <button type="submit">${t.link}</button>
     </form>
   </section>`;

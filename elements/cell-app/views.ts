@@ -154,7 +154,13 @@ export function officersView(
   lang: Lang,
   pending: MemberState[],
   contacts: ReceivedContact[],
-  act: { admit(m: MemberState): void; decline(m: MemberState): void; accept(c: ReceivedContact): void },
+  act: {
+    admit(m: MemberState): void;
+    decline(m: MemberState): void;
+    accept(c: ReceivedContact): void;
+    /** Records a message's sender in the booklet (absent for officers who do not keep it). */
+    record?(c: ReceivedContact): void;
+  },
 ): TemplateResult {
   const requests = contacts.filter((c) => c.device);
   const messages = contacts.filter((c) => !c.device);
@@ -190,6 +196,7 @@ export function officersView(
                 (c) => html`<li>
                   <strong>${c.name}</strong> (${c.reach}) · ${formatDate(c.at, lang)}
                   <p class="text">${c.message}</p>
+                  ${act.record ? html`<button @click=${() => act.record!(c)}>${t.addToBooklet(c.name)}</button>` : nothing}
                 </li>`,
               )}
             </ul>`
