@@ -54,6 +54,14 @@ async function qrText(qr: Locator): Promise<string> {
   return decodeQR({ width, height: width, data });
 }
 
+/** Whether the keyboard focus is in the booklet's search box. */
+const searchFocused = (page: Page) =>
+  page.evaluate(
+    () =>
+      (document.querySelector("cell-app")!.shadowRoot!.activeElement as HTMLInputElement | null)?.type ===
+      "search",
+  );
+
 /** A phone-sized page that records page errors. */
 async function phone(problems: string[]): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
@@ -183,9 +191,22 @@ describe("the secretary in the member space", () => {
       })
       .toBe("form");
 
+    // By keyboard alone: from the inbox's tab to the booklet's, then a search typed in its box.
+    const people = sofia.locator("cell-app ul.people > li > strong");
+    await sofia.getByRole("button", { name: "Responsables", exact: true }).focus();
+    await sofia.keyboard.press("Tab");
+    await sofia.keyboard.press("Enter");
+    await expect.poll(() => sofia.getByRole("heading", { level: 2 }).textContent()).toBe("Carnet");
+    await expect.poll(() => people.allTextContents(), { timeout: 30_000 }).toContain("Inès Caron");
+    for (let i = 0; i < 10 && !(await searchFocused(sofia)); i++) await sofia.keyboard.press("Tab");
+    await sofia.keyboard.type("inès");
+    await expect.poll(() => people.allTextContents()).toEqual(["Inès Caron"]);
+    await sofia.getByLabel("Chercher (nom, lieu, contact)").fill("");
+    await sofia.getByLabel("Montrer").selectOption("member");
+    await expect.poll(() => people.allTextContents()).toEqual(["Rose Lenoir"]);
+    await sofia.getByLabel("Montrer").selectOption("all");
+
     // On paper: the booklet as a table, without the app around it.
-    await sofia.getByRole("button", { name: "Carnet", exact: true }).click();
-    await sofia.locator("cell-app ul.people > li", { hasText: "Inès Caron" }).waitFor({ timeout: 30_000 });
     await sofia.emulateMedia({ media: "print" });
     const printed = sofia.locator("cell-app table.print-only");
     expect(await printed.isVisible()).toBe(true);

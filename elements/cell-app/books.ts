@@ -9,6 +9,7 @@ import {
   duesStatus,
   type ImportPreview,
   type Kit,
+  type PeopleFilter,
   type Person,
   periodOf,
   periodsUpTo,
@@ -31,7 +32,7 @@ export class OfficerBooks {
   private booklet: Booklet | undefined;
   private treasury: Treasury | undefined;
   private opening: Promise<void> | undefined;
-  private search = "";
+  private filter: PeopleFilter = {};
   private people: Person[] = [];
   private everyone: Person[] = [];
   private importing: ImportPreview | undefined;
@@ -58,8 +59,8 @@ export class OfficerBooks {
     const recorded = new Set(this.everyone.map((p) => p.member).filter(Boolean));
     const claimants = cell.members().filter((m) => m.status === "member" && !recorded.has(m.id));
     return bookletView(t, this.people, this.importing, cell.me()?.id ?? "", claimants, {
-      search: (text) => {
-        this.search = text;
+      search: (filter) => {
+        this.filter = { ...this.filter, ...filter };
         void this.reload(cell);
       },
       add: (person) => then(booklet.add(person)),
@@ -146,7 +147,7 @@ export class OfficerBooks {
     if (!this.booklet && !this.treasury) return;
     const everyone = this.booklet ? await this.booklet.index() : undefined;
     this.everyone = everyone?.filter({}) ?? [];
-    this.people = everyone?.filter({ text: this.search }) ?? [];
+    this.people = everyone?.filter(this.filter) ?? [];
     if (this.treasury) {
       // One read of the ledger: the rules, the stamps and the subscriptions, re-validated together.
       const { rules, stamps, subscriptions } = await this.treasury.ledger();

@@ -6,13 +6,21 @@
  */
 import { html, nothing, type TemplateResult } from "lit";
 import { repeat } from "lit/directives/repeat.js";
-import type { ConsentHow, ImportPreview, MemberState, Person, PersonInput } from "../../core/index.js";
+import type {
+  ConsentHow,
+  ImportPreview,
+  MemberState,
+  Person,
+  PersonInput,
+  PersonKind,
+} from "../../core/index.js";
 import { field, onSubmit, today } from "./forms.js";
 import type { AppStrings } from "./strings.js";
 
 /** What the booklet view can do. */
 export interface BookletActions {
-  search(text: string): void;
+  /** Narrows the list: words typed, and a kind of person. */
+  search(filter: { text?: string; kind?: PersonKind | "all" }): void;
   add(person: PersonInput): void;
   update(id: string, changes: Partial<PersonInput>): void;
   remove(id: string): void;
@@ -123,7 +131,13 @@ export function bookletView(
     form.reset();
   });
   return html`<label class="no-print">${t.search}
-      <input type="search" @input=${(e: InputEvent) => act.search((e.target as HTMLInputElement).value)} />
+      <input type="search" @input=${(e: InputEvent) => act.search({ text: (e.target as HTMLInputElement).value })} />
+    </label>
+    <label class="no-print">${t.showKind}
+      <select @change=${(e: Event) => act.search({ kind: (e.target as HTMLSelectElement).value as PersonKind | "all" })}>
+        <option value="all">${t.everyone}</option>
+        ${(["contact", "member", "held"] as const).map((k) => html`<option value=${k}>${t.kindsPlural[k]}</option>`)}
+      </select>
     </label>
     <ul class="people no-print" aria-label=${t.people}>
       ${repeat(
