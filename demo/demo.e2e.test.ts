@@ -5,35 +5,19 @@
  * works loaded twice (module and classic script) under a strict CSP. And the sync page: two devices
  * converging through the relays, also after one relay stops.
  */
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../adapters/testing/browser.js";
-import { type Demo, startDemo } from "./server.js";
+import { demoFixture } from "./e2e-fixture.js";
 
-let demo: Demo;
-let browser: Browser;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "cellule-demo-"));
-  demo = await startDemo({ dataDir, port: 0, relayPorts: [0, 0] });
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+const env = demoFixture("demo");
 
 /** A fresh visitor's page that records script errors and CSP violations. */
 async function visitor(): Promise<{ page: Page; problems: string[] }> {
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await env.browser.newContext()).newPage();
   const problems: string[] = [];
   page.on("pageerror", (e) => problems.push(e.message));
   page.on("console", (m) => {
@@ -56,20 +40,20 @@ async function filesUnder(dir: string): Promise<string[]> {
 describe("the sample blog", () => {
   it("shows the cell's signed journal, card and events from relays on other origins", async () => {
     const { page, problems } = await visitor();
-    await page.goto(demo.url);
+    await page.goto(env.demo.url);
     await expect.poll(() => shadowText(page, "cell-journal"), { timeout: 15_000 }).toContain("Notre charte");
     expect(await shadowText(page, "cell-journal")).toContain("Loyers : le collectif des locataires");
     expect(await shadowText(page, "cell-card")).toContain("Lyon 7e — Guillotière");
     await expect.poll(() => shadowText(page, "cell-events")).toContain("Réunion publique : nos loyers");
     expect(await shadowText(page, "cell-journal")).not.toContain("Ordre du jour"); // members only
     const join = await page.locator("cell-join").evaluate((el) => el.shadowRoot!.querySelector("a")!.href);
-    expect(join).toBe(`${demo.relays[0]!.url}/app/#join=${demo.officer.cell.id}`);
+    expect(join).toBe(`${env.demo.relays[0]!.url}/app/#join=${env.demo.officer.cell.id}`);
     expect(problems).toEqual([]);
   }, 60_000);
 
   it("lets a visitor write to the cell: only the officer's device reads it, the blog keeps nothing", async () => {
     const { page, problems } = await visitor();
-    await page.goto(`${demo.url}contact/`);
+    await page.goto(`${env.demo.url}contact/`);
     const form = page.locator("cell-contact");
     await form.getByLabel("Votre nom").fill("Nadia Kaci");
     await form.getByLabel("Comment vous joindre").fill("nadia.kaci@example.org");
@@ -83,16 +67,16 @@ describe("the sample blog", () => {
       .toContain("Votre message est parti");
 
     await expect
-      .poll(async () => (await demo.officer.cell.contacts()).map((c) => c.name), { timeout: 15_000 })
+      .poll(async () => (await env.demo.officer.cell.contacts()).map((c) => c.name), { timeout: 15_000 })
       .toEqual(["Nadia Kaci"]);
-    const inbox = await (await browser.newPage()).goto(`${demo.url}officier/`);
+    const inbox = await (await env.browser.newPage()).goto(`${env.demo.url}officier/`);
     const html = await inbox!.text();
     expect(html).toContain("nadia.kaci@example.org");
     expect(html).toContain("&#60;script&#62;alert(1)&#60;/script&#62;");
     expect(html).not.toContain("<script>alert(1)");
 
     for (const relay of ["relay-a", "relay-b"]) {
-      for (const file of await filesUnder(join(dataDir, relay))) {
+      for (const file of await filesUnder(join(env.dataDir, relay))) {
         const text = (await readFile(file)).toString("latin1");
         expect(text, file).not.toContain("Nadia");
         expect(text, file).not.toContain("nadia.kaci");
@@ -116,17 +100,17 @@ describe("the widget kit", () => {
 
   beforeAll(async () => {
     // A blog that hosts its own copies of the kit, loads it three times, under a strict CSP.
-    const relay = demo.relays[0]!.url;
+    const relay = env.demo.relays[0]!.url;
     const [esm, iife] = await Promise.all(
       ["cellule.js", "cellule.iife.js"].map(async (f) => (await fetch(`${relay}/widgets/${f}`)).text()),
     );
-    const cell = demo.officer.addresses.join(" ");
+    const cell = env.demo.officer.addresses.join(" ");
     const page = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Deux fois</title>
       <script type="module" src="/kit/cellule.js"></script>
       <script type="module" src="/kit/cellule.js?again"></script>
       <script src="/kit/cellule.iife.js"></script></head>
       <body><cell-journal cell="${cell}"></cell-journal><cell-contact cell="${cell}" lang="en"></cell-contact></body></html>`;
-    const csp = `script-src 'self'; connect-src ${demo.relays.map((r) => r.url).join(" ")}; object-src 'none'; base-uri 'none'`;
+    const csp = `script-src 'self'; connect-src ${env.demo.relays.map((r) => r.url).join(" ")}; object-src 'none'; base-uri 'none'`;
     site = createServer((req, res) => {
       const path = new URL(req.url ?? "/", "http://x").pathname;
       const body =
@@ -169,7 +153,7 @@ describe("the widget kit", () => {
     await form.getByRole("button", { name: "Send" }).click();
     await expect.poll(() => shadowText(page, "cell-contact"), { timeout: 15_000 }).toContain("on its way");
     await expect
-      .poll(async () => (await demo.officer.cell.contacts()).map((c) => c.name), { timeout: 15_000 })
+      .poll(async () => (await env.demo.officer.cell.contacts()).map((c) => c.name), { timeout: 15_000 })
       .toContain("Sam Twice");
     expect(violations).toEqual([]);
     expect(problems).toEqual([]);
@@ -178,10 +162,10 @@ describe("the widget kit", () => {
 
 describe("the sync page", () => {
   it("shows two devices converging through the relays, also after one relay stops", async () => {
-    const page = await browser.newPage();
+    const page = await env.browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${demo.url}sync/`);
+    await page.goto(`${env.demo.url}sync/`);
     const device = (n: number) => page.locator("section").nth(n - 1);
     await expect
       .poll(() => device(2).locator("li").allInnerTexts(), { timeout: 20_000 })
@@ -195,7 +179,7 @@ describe("the sync page", () => {
       .toEqual([" Imprimer les tracts", " Coller les affiches <img src=x onerror=alert(1)>"]);
     expect(await page.locator("img").count()).toBe(0);
 
-    await demo.relays[0]!.close();
+    await env.demo.relays[0]!.close();
     await device(2).getByRole("textbox").fill("Réserver la salle");
     await device(2).getByRole("button").click();
     await expect.poll(() => device(1).locator("li").count(), { timeout: 10_000 }).toBe(3);

@@ -5,37 +5,13 @@
  * day and how), confirmed as hers; a record deleted on request; a contact message's sender added to the
  * booklet; the booklet printed as a table; and a new device linked from the QR code beside the link code.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { AxeBuilder } from "@axe-core/playwright";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import decodeQR from "qr/decode.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../adapters/testing/browser.js";
+import { describe, expect, it } from "vitest";
 import { Booklet, invitationToText } from "../core/index.js";
-import { type Demo, startDemo } from "./server.js";
+import { axeViolations, demoFixture } from "./e2e-fixture.js";
 
-let demo: Demo;
-let browser: Browser;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "cellule-secretary-app-"));
-  demo = await startDemo({ dataDir, port: 0, relayPorts: [0, 0] });
-  browser = await launchChromium();
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page: page as never }).analyze();
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
+const env = demoFixture("secretary-app");
 
 /** What a QR code on screen says: its drawn modules (the SVG path), rendered 4 px each and decoded. */
 async function qrText(qr: Locator): Promise<string> {
@@ -64,20 +40,20 @@ const searchFocused = (page: Page) =>
 
 /** A phone-sized page that records page errors. */
 async function phone(problems: string[]): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+  const page = await (await env.browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
   page.on("pageerror", (e) => problems.push(e.message));
   return page;
 }
 
 describe("the secretary in the member space", () => {
   it("invites with a link and a QR code, keeps the booklet, prints it, and links a device by QR code", async () => {
-    const cell = demo.officer.cell;
+    const cell = env.demo.officer.cell;
     const problems: string[] = [];
 
     // Sofia, invited by the founder as secretary, joins on her phone.
     const sofia = await phone(problems);
     const invite = invitationToText(await cell.invite({ single: true, role: "secretary" }));
-    await sofia.goto(`${demo.relays[0]!.url}/app/#join=${cell.id}&invite=${encodeURIComponent(invite)}`);
+    await sofia.goto(`${env.demo.relays[0]!.url}/app/#join=${cell.id}&invite=${encodeURIComponent(invite)}`);
     await sofia.getByLabel("Votre nom").fill("Sofia Marchand", { timeout: 30_000 });
     await sofia.getByRole("button", { name: "Rejoindre la cellule" }).click();
     await expect
@@ -104,7 +80,7 @@ describe("the secretary in the member space", () => {
     await record.getByLabel("Consentement donné le").fill("2026-11-20");
     await record.locator('select[name="how"]').selectOption("written");
     await record.getByRole("button", { name: "Enregistrer" }).click();
-    const booklet = await Booklet.open(cell, demo.officer.kit);
+    const booklet = await Booklet.open(cell, env.demo.officer.kit);
     const roseNow = async () => (await booklet.people()).find((p) => p.name === "Rose Lenoir");
     await expect
       .poll(
@@ -175,8 +151,8 @@ describe("the secretary in the member space", () => {
       .toBe(false);
 
     // A visitor writes through the blog; Sofia adds her to the booklet from the inbox.
-    const visitor = await (await browser.newContext()).newPage();
-    await visitor.goto(`${demo.url}contact/`);
+    const visitor = await (await env.browser.newContext()).newPage();
+    await visitor.goto(`${env.demo.url}contact/`);
     const contact = visitor.locator("cell-contact");
     await contact.getByLabel("Votre nom").fill("Inès Caron");
     await contact.getByLabel("Comment vous joindre").fill("ines@example.org");
@@ -223,8 +199,8 @@ describe("the secretary in the member space", () => {
     await sofia.getByRole("button", { name: "Lier un autre appareil" }).click();
     const code = (await sofia.getByLabel("Code de liaison").textContent({ timeout: 15_000 }))!.trim();
     const opened = await qrText(sofia.getByRole("img", { name: "Code QR pour lier le nouvel appareil" }));
-    expect(opened).toBe(`${demo.relays[0]!.url}/app/#link=${encodeURIComponent(code)}`);
-    const tablet = await (await browser.newContext()).newPage();
+    expect(opened).toBe(`${env.demo.relays[0]!.url}/app/#link=${encodeURIComponent(code)}`);
+    const tablet = await (await env.browser.newContext()).newPage();
     await tablet.goto(opened);
     await expect
       .poll(() => tablet.getByLabel("Code de liaison").inputValue(), { timeout: 30_000 })

@@ -5,36 +5,12 @@
  * subscription corrected — each a new signed entry the founder's device sees, the old one kept in its
  * history.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { AxeBuilder } from "@axe-core/playwright";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../adapters/testing/browser.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { invitationToText, periodOf, periodsUpTo, Treasury } from "../core/index.js";
-import { type Demo, startDemo } from "./server.js";
+import { axeViolations, demoFixture } from "./e2e-fixture.js";
 
-let demo: Demo;
-let browser: Browser;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "cellule-treasury-app-"));
-  demo = await startDemo({ dataDir, port: 0, relayPorts: [0, 0] });
-  browser = await launchChromium();
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page: page as never }).analyze();
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
+const env = demoFixture("treasury-app");
 
 /** The text of each cell of a payer's row in the dues table (the hidden words say paid or unpaid). */
 const rowOf = (page: Page, name: string) =>
@@ -42,8 +18,8 @@ const rowOf = (page: Page, name: string) =>
 
 describe("the treasury in the member space", () => {
   it("shows who is behind over the last periods, and corrects or voids entries with new signed ones", async () => {
-    const cell = demo.officer.cell;
-    const treasury = await Treasury.open(cell, demo.officer.kit);
+    const cell = env.demo.officer.cell;
+    const treasury = await Treasury.open(cell, env.demo.officer.kit);
     await treasury.setRules({
       period: "month",
       currency: "EUR",
@@ -53,10 +29,10 @@ describe("the treasury in the member space", () => {
 
     // Nadia joins by invitation on her phone; the founder admits her and makes her treasurer.
     const invite = invitationToText(await cell.invite({ single: true }));
-    const phone = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+    const phone = await (await env.browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
     const problems: string[] = [];
     phone.on("pageerror", (e) => problems.push(e.message));
-    await phone.goto(`${demo.relays[0]!.url}/app/#join=${cell.id}&invite=${encodeURIComponent(invite)}`);
+    await phone.goto(`${env.demo.relays[0]!.url}/app/#join=${cell.id}&invite=${encodeURIComponent(invite)}`);
     await phone.getByLabel("Votre nom").fill("Nadia Petit", { timeout: 30_000 });
     await phone.getByRole("button", { name: "Rejoindre la cellule" }).click();
     await expect

@@ -6,31 +6,12 @@
  * treasurer, she adds a held member to the booklet and records dues offline; the founder sees both.
  * The blog's origin keeps no key; the member space's origin keeps them.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { AxeBuilder } from "@axe-core/playwright";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../adapters/testing/browser.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { Booklet, invitationToText, periodOf, Treasury } from "../core/index.js";
-import { type Demo, startDemo } from "./server.js";
+import { axeViolations, demoFixture } from "./e2e-fixture.js";
 
-let demo: Demo;
-let browser: Browser;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "cellule-member-space-"));
-  demo = await startDemo({ dataDir, port: 0, relayPorts: [0, 0] });
-  browser = await launchChromium();
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+const env = demoFixture("member-space");
 
 /** Waits until the member space shows the sample cell (its name as the page's heading). */
 async function cellOnScreen(page: Page, timeout: number): Promise<void> {
@@ -46,19 +27,13 @@ async function cellOnScreen(page: Page, timeout: number): Promise<void> {
     .toBe("Cellule Louise-Michel");
 }
 
-/** Accessibility problems of the page as axe-core sees them (labels, roles, contrast, keyboard…). */
-async function axeViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page: page as never }).analyze();
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
-
 describe("the member space", () => {
   it("takes a visitor from the blog's join button to the cell's members-only journal and events", async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const context = await env.browser.newContext({ viewport: { width: 360, height: 740 } });
     const problems: string[] = [];
     const blog = await context.newPage();
     blog.on("pageerror", (e) => problems.push(e.message));
-    await blog.goto(demo.url);
+    await blog.goto(env.demo.url);
     const opened = context.waitForEvent("page");
     await blog.locator("cell-join").getByRole("link").click();
     const app = await opened;
@@ -68,7 +43,7 @@ describe("the member space", () => {
       if (m.type() === "error" && !m.text().includes("ERR_INTERNET_DISCONNECTED")) problems.push(m.text());
     });
     await app.waitForLoadState();
-    expect(app.url()).toBe(`${demo.relays[0]!.url}/app/#join=${demo.officer.cell.id}`);
+    expect(app.url()).toBe(`${env.demo.relays[0]!.url}/app/#join=${env.demo.officer.cell.id}`);
 
     await app.getByLabel("Votre nom").fill("Camille Martin", { timeout: 30_000 });
     await app.getByLabel("Comment vous joindre").fill("camille@example.org");
@@ -83,7 +58,7 @@ describe("the member space", () => {
       .toContain("Demande envoyée");
 
     // The officer sees the request and accepts it.
-    const cell = demo.officer.cell;
+    const cell = env.demo.officer.cell;
     await expect
       .poll(async () => (await cell.contacts()).some((c) => c.name === "Camille Martin" && c.device), {
         timeout: 15_000,
@@ -92,8 +67,8 @@ describe("the member space", () => {
     const request = (await cell.contacts()).find((c) => c.name === "Camille Martin")!;
     expect(request.message).toBe("J'habite rue Béchevelin.");
     // On the demo's inbox page: the officer accepts.
-    const inbox = await (await browser.newContext()).newPage();
-    await inbox.goto(`${demo.url}officier/`);
+    const inbox = await (await env.browser.newContext()).newPage();
+    await inbox.goto(`${env.demo.url}officier/`);
     await inbox.getByRole("button", { name: "Accepter" }).click();
     await expect
       .poll(() => inbox.textContent("body"), { timeout: 15_000 })
@@ -136,7 +111,7 @@ describe("the member space", () => {
       (e) => e.id === "bureau",
     )!;
     await expect
-      .poll(async () => (await demo.officer.rsvps.summary(event)).who.map((w) => [w.name, w.answer]), {
+      .poll(async () => (await env.demo.officer.rsvps.summary(event)).who.map((w) => [w.name, w.answer]), {
         timeout: 15_000,
       })
       .toContainEqual(["Camille Martin", "yes"]);
@@ -164,20 +139,20 @@ describe("the member space", () => {
       .toBe("true");
     await new Promise((r) => setTimeout(r, 500));
     expect(
-      (await demo.officer.rsvps.summary(event)).who.find((w) => w.name === "Camille Martin")?.answer,
+      (await env.demo.officer.rsvps.summary(event)).who.find((w) => w.name === "Camille Martin")?.answer,
     ).toBe("yes");
     await context.setOffline(false);
     await expect
       .poll(
         async () =>
-          (await demo.officer.rsvps.summary(event)).who.find((w) => w.name === "Camille Martin")?.answer,
+          (await env.demo.officer.rsvps.summary(event)).who.find((w) => w.name === "Camille Martin")?.answer,
         { timeout: 30_000 },
       )
       .toBe("maybe");
 
     // Camille becomes secretary and treasurer: she adds a held member to the booklet, and records her
     // dues offline; the founder's device sees both once she is back online.
-    const kit = demo.officer.kit;
+    const kit = env.demo.officer.kit;
     const booklet = await Booklet.open(cell, kit);
     const treasury = await Treasury.open(cell, kit);
     await treasury.setRules({
@@ -313,10 +288,10 @@ describe("the member space", () => {
   }, 120_000);
 
   it("joins by invitation link, links a second device (a wrong check code links nothing), restores from the phrase", async () => {
-    const cell = demo.officer.cell;
+    const cell = env.demo.officer.cell;
     const invite = invitationToText(await cell.invite({ single: true }));
-    const phone = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
-    await phone.goto(`${demo.relays[1]!.url}/app/#join=${cell.id}&invite=${encodeURIComponent(invite)}`);
+    const phone = await (await env.browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+    await phone.goto(`${env.demo.relays[1]!.url}/app/#join=${cell.id}&invite=${encodeURIComponent(invite)}`);
     await phone.getByLabel("Votre nom").fill("Louis Faure", { timeout: 30_000 });
     await phone.getByRole("button", { name: "Rejoindre la cellule" }).click();
     await expect
@@ -331,8 +306,8 @@ describe("the member space", () => {
     const code = (await phone.getByLabel("Code de liaison").textContent({ timeout: 15_000 }))!.trim();
     expect(code).toMatch(/^[A-Z0-9]{5}-[A-Z0-9]{5}$/);
 
-    const laptop = await (await browser.newContext()).newPage();
-    await laptop.goto(`${demo.relays[1]!.url}/app/`);
+    const laptop = await (await env.browser.newContext()).newPage();
+    await laptop.goto(`${env.demo.relays[1]!.url}/app/`);
     await laptop.getByLabel("Code de liaison").fill(code, { timeout: 30_000 });
     await laptop.getByRole("button", { name: "Lier", exact: true }).click();
     const check = (await laptop.getByLabel("Code de vérification").textContent({ timeout: 30_000 }))!.trim();
@@ -360,9 +335,9 @@ describe("the member space", () => {
     expect(await axeViolations(phone)).toEqual([]);
 
     // All devices lost: a new one restores the membership from the phrase; one wrong word is caught.
-    const spare = await (await browser.newContext()).newPage();
+    const spare = await (await env.browser.newContext()).newPage();
     // (From the other relay: the member space talks to every relay of the cell.)
-    await spare.goto(`${demo.relays[0]!.url}/app/`);
+    await spare.goto(`${env.demo.relays[0]!.url}/app/`);
     const words = phrase.split(" ");
     const typo = [...words.slice(0, 4), words[5]!, ...words.slice(5)].join(" ");
     await spare.getByLabel("Les 13 mots").fill(typo, { timeout: 30_000 });
