@@ -166,8 +166,18 @@ describe("a cell's scopes", () => {
       await until(
         () => [fromF.id, fromA.id].every((id) => kit.documents(c2.scopeId("members")).includes(id)),
         "every document on every device",
-        30_000,
-      );
+        60_000,
+      ).catch((error) => {
+        // What this device holds, to tell a lost envelope from a refused or a held one.
+        const state = {
+          device: c2.me()?.name,
+          has: [fromF.id, fromA.id].map((id) => kit.documents(c2.scopeId("members")).includes(id)),
+          stats: kit.stats,
+          epochs: c2.state.scopes.get("members")!.map((e) => [e.epoch, e.alternates.length]),
+          topic: kit.epochOf(c2.scopeId("members"))?.epoch,
+        };
+        throw new Error(`${(error as Error).message}: ${JSON.stringify(state)}`);
+      });
     }
-  }, 60_000);
+  }, 120_000);
 });
