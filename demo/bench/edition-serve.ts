@@ -5,7 +5,7 @@
  * above what one client connection asks here); the edition is a real signed one (sample content plus POSTS posts, verified by the relay when PUT).
  *
  * Baseline (same run, same client): a plain node:http server in its own process answering every request
- * with the same bytes (bench/edition-static-server.ts).
+ * with the same bytes (demo/bench/edition-static-server.ts).
  */
 import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
@@ -97,7 +97,7 @@ async function load(url: string, size: number, pid: number): Promise<{ perS: num
 async function staticServer(resources: Resources, file: string): Promise<{ url: string; pid: number }> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", join(ROOT, "bench/edition-static-server.ts"), file],
+    ["--import", "tsx", join(ROOT, "demo/bench/edition-static-server.ts"), file],
     {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "inherit"],
