@@ -169,10 +169,14 @@ export interface SyncServerProcess {
 /** Starts bench/sync-server.ts as a child process and waits until it listens. */
 export async function syncServerProcess(resources: Resources): Promise<SyncServerProcess> {
   const dataDir = await tempDir(resources, "sync-server");
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "demo/bench/sync-server.ts"), dataDir], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(ROOT, "demo/bench/sync-server.ts"), dataDir],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   children.add(child);
   let err = "";
   child.stderr!.setEncoding("utf8");
