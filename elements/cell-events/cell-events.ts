@@ -1,14 +1,11 @@
 import { css, html, nothing } from "lit";
 import type { CellEvent } from "../../core/public/content.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
-import { formatRange } from "../shared/dates.js";
+import { formatRange, isTime } from "../shared/dates.js";
 import { EditionElement } from "../shared/edition-element.js";
 import { clip } from "../shared/safe.js";
 import type { Lang, WidgetStrings } from "../shared/strings.js";
 import { baseStyles, listStyles } from "../shared/styles.js";
-
-const finite = (v: unknown): v is number =>
-  typeof v === "number" && Number.isFinite(v) && Math.abs(v) < 8.64e15;
 
 /**
  * A cell's upcoming public events (actions, meetings, demonstrations), from its signed edition, each with
@@ -59,11 +56,10 @@ export class CellEvents extends EditionElement {
   ) {
     const now = Date.now();
     const upcoming = (edition.events as CellEvent[])
-      .filter((e) => e.visibility === "public" && finite(e.start) && (finite(e.end) ? e.end : e.start) >= now)
+      .filter((e) => e.visibility === "public" && isTime(e.start) && (isTime(e.end) ? e.end : e.start) >= now)
       .sort((a, b) => a.start - b.start)
       .slice(0, Math.max(1, Math.floor(Number(this.limit)) || 5));
     const base = `${relay}c/${edition.cell}/events`;
-    const when = (e: CellEvent) => formatRange(e.start, finite(e.end) ? e.end : undefined, lang);
     return html`
       ${
         upcoming.length === 0
@@ -73,7 +69,7 @@ export class CellEvents extends EditionElement {
                 (e) => html`<li part="event">
                   <article>
                     <h3 part="title"><bdi>${clip(e.title, 300)}</bdi></h3>
-                    <p part="when" class="when"><time datetime=${new Date(e.start).toISOString()}>${when(e)}</time></p>
+                    <p part="when" class="when"><time datetime=${new Date(e.start).toISOString()}>${formatRange(e.start, e.end, lang)}</time></p>
                     ${e.place ? html`<p part="place" class="place"><bdi>${clip(e.place, 300)}</bdi></p>` : nothing}
                     ${e.description ? html`<div part="description" class="text">${clip(e.description, 10_000)}</div>` : nothing}
                     <a part="ics" href="${base}/${encodeURIComponent(e.id)}.ics" rel="noopener noreferrer">${t.addToCalendar}</a>

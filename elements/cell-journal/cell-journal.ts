@@ -64,7 +64,7 @@ export class CellJournal extends EditionElement {
       <ol part="list">
         ${all.slice(0, count).map((p) => {
           const href = safeHref(p.link);
-          const when = Number.isFinite(p.date) ? formatDate(p.date, lang) : "";
+          const when = formatDate(p.date, lang);
           return html`<li part="post">
             <article>
               <h3 part="title"><bdi>${clip(p.title, 300)}</bdi></h3>

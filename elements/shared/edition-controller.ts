@@ -13,7 +13,7 @@ import { fetchFromRelays, RelayFetchError } from "./relay-fetch.js";
 export type EditionState =
   | { status: "loading" }
   | { status: "ready"; edition: VerifiedEdition; relay: string }
-  | { status: "no-address" | "unreachable" | "invalid" };
+  | { status: "noAddress" | "unreachable" | "invalid" };
 
 /** Editions being loaded or loaded on this page, by address: widgets of one cell share one fetch and check. */
 const editions = new Map<string, Promise<{ value: VerifiedEdition; relay: string }>>();
@@ -41,9 +41,8 @@ export function loadEdition(cell: string | null | undefined) {
 /** See the module comment. */
 export class EditionController implements ReactiveController {
   state: EditionState = { status: "loading" };
+  /** The address being shown; the result of a load for another one (or for a disconnected host) is ignored. */
   private address: string | null | undefined;
-  /** The current load; results of an older one (another address, a disconnected host) are ignored. */
-  private current: object | undefined;
 
   constructor(private readonly host: ReactiveControllerHost & { cell: string | null }) {
     host.addController(this);
@@ -52,29 +51,28 @@ export class EditionController implements ReactiveController {
   hostUpdate(): void {
     if (this.host.cell === this.address) return;
     this.address = this.host.cell;
-    void this.load();
+    void this.load(this.address);
   }
 
   hostDisconnected(): void {
-    this.current = undefined;
     this.address = undefined;
   }
 
-  private async load(): Promise<void> {
-    const current = {};
-    this.current = current;
-    const loading = loadEdition(this.address);
-    if (!loading) return this.show({ status: "no-address" });
-    this.show({ status: "loading" });
-    try {
-      const { value, relay } = await loading;
-      if (this.current === current) this.show({ status: "ready", edition: value, relay });
-    } catch (error) {
-      if (this.current !== current) return;
-      this.show({
-        status: error instanceof RelayFetchError && error.reason === "invalid" ? "invalid" : "unreachable",
-      });
+  private async load(address: string | null): Promise<void> {
+    const loading = loadEdition(address);
+    let state: EditionState = { status: "noAddress" };
+    if (loading) {
+      this.show({ status: "loading" });
+      try {
+        const { value, relay } = await loading;
+        state = { status: "ready", edition: value, relay };
+      } catch (error) {
+        state = {
+          status: error instanceof RelayFetchError && error.reason === "invalid" ? "invalid" : "unreachable",
+        };
+      }
     }
+    if (this.address === address) this.show(state);
   }
 
   private show(state: EditionState): void {

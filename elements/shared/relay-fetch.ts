@@ -15,9 +15,9 @@ export class RelayFetchError extends Error {
     readonly attempts: { relay: string; error: string }[],
   ) {
     super(
-      reason === "unreachable"
-        ? `no relay answered (${attempts.map((a) => `${a.relay}: ${a.error}`).join("; ")})`
-        : `no relay served a valid answer (${attempts.map((a) => `${a.relay}: ${a.error}`).join("; ")})`,
+      `${reason === "unreachable" ? "no relay answered" : "no relay served a valid answer"} (${attempts
+        .map((a) => `${a.relay}: ${a.error}`)
+        .join("; ")})`,
     );
     this.name = "RelayFetchError";
   }
@@ -29,8 +29,6 @@ export interface RelayFetchOptions<T> {
   timeoutMs?: number;
   /** Turns a response's bytes into the value, or throws when they are not acceptable (e.g. a bad signature). */
   check: (body: Uint8Array, relay: string) => Promise<T> | T;
-  /** Cancels every attempt. */
-  signal?: AbortSignal;
 }
 
 /**
@@ -40,15 +38,14 @@ export interface RelayFetchOptions<T> {
 export async function fetchFromRelays<T>(
   relays: readonly string[],
   path: string,
-  options: RelayFetchOptions<T>,
+  { check, timeoutMs = 4000 }: RelayFetchOptions<T>,
 ): Promise<{ value: T; relay: string }> {
   const attempts: { relay: string; error: string }[] = [];
   let answered = false;
   for (const relay of relays) {
+    // Not AbortSignal.timeout (Safari 16+); aborting after the answer was read does nothing.
     const controller = new AbortController();
-    const abort = () => controller.abort();
-    options.signal?.addEventListener("abort", abort, { once: true });
-    const timer = setTimeout(abort, options.timeoutMs ?? 4000);
+    setTimeout(() => controller.abort(), timeoutMs);
     try {
       const response = await fetch(new URL(path, relay), {
         signal: controller.signal,
@@ -58,13 +55,9 @@ export async function fetchFromRelays<T>(
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const body = new Uint8Array(await response.arrayBuffer());
       answered = true;
-      return { value: await options.check(body, relay), relay };
+      return { value: await check(body, relay), relay };
     } catch (error) {
-      if (options.signal?.aborted) throw error;
       attempts.push({ relay, error: error instanceof Error ? error.message : String(error) });
-    } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", abort);
     }
   }
   throw new RelayFetchError(answered ? "invalid" : "unreachable", attempts);

@@ -5,14 +5,6 @@ import type { WidgetStrings } from "./strings.js";
 
 /** The status message for a state other than `ready` (announced politely to screen readers). */
 export function statusLine(state: EditionState, t: WidgetStrings): TemplateResult {
-  const message =
-    state.status === "loading"
-      ? t.loading
-      : state.status === "no-address"
-        ? t.noAddress
-        : state.status === "invalid"
-          ? t.invalid
-          : t.unreachable;
   const error = state.status !== "loading";
-  return html`<p part="status" class="status ${error ? "error" : ""}" role=${error ? "alert" : "status"}>${message}</p>`;
+  return html`<p part="status" class="status ${error ? "error" : ""}" role=${error ? "alert" : "status"}>${t[state.status as Exclude<EditionState["status"], "ready">]}</p>`;
 }
