@@ -69,7 +69,7 @@ describe("every edition widget", () => {
       try {
         await rendered(tampered.el, (r) => !!r.querySelector("[role=alert]"), "the refusal");
         check(!tampered.el.shadowRoot!.querySelector(w.shown), "nothing shown");
-        check(tampered.el.shadowRoot!.textContent!.includes("pas signé par cette cellule"), "says why");
+        check(tampered.el.shadowRoot!.textContent!.includes("signé par cette cellule"), "says why");
       } finally {
         window.fetch = realFetch;
         tampered.remove();

@@ -1,10 +1,11 @@
 /**
  * Verifies an edition with WebCrypto alone (no Automerge, no WASM): what a keyless widget imports.
- * The chain: SHA-256(genesis body bytes) is the cell ID; the genesis is signed by its founder device;
- * each publication certificate is signed by the previous key (the first by the founder); the edition
- * is signed by the last key.
+ * The chain: SHA-256(genesis body bytes) is the cell ID, and that body names the founder device's key;
+ * each publication certificate is signed by the previous key (the first by the founder's); the edition
+ * is signed by the last key. The genesis op's own signature is not checked here: the hash already binds
+ * the founder's key to the cell, and the first certificate proves its holder signed.
  */
-import { concat, fromBase64, fromUtf8, toHex, utf8 } from "../bytes.js";
+import { fromBase64, fromUtf8, toHex, utf8 } from "../bytes.js";
 import { importVerifyKey, sha256, verify } from "../crypto.js";
 import { IntegrityError, WrongCellError } from "../errors.js";
 import { EDITION_DOMAIN, type EditionBody, MAX_EDITION_BYTES, publicationStatement } from "./format.js";
@@ -15,33 +16,15 @@ export interface VerifiedEdition extends EditionBody {
   admissionKey: string;
 }
 
-const GOVERNANCE_DOMAIN = "cellule/governance/v1\n";
-
-/** Splits `{"<field>":<body>,"sig":"<b64url>"}` into the body bytes and text and the signature. */
-function split(bytes: Uint8Array, field: string): { body: Uint8Array; text: string; sig: Uint8Array } {
-  let text: string;
-  try {
-    text = fromUtf8(bytes);
-  } catch {
-    throw new IntegrityError(`${field} is not UTF-8`);
-  }
+/**
+ * Splits `{"<field>":<body>,"sig":"<b64url>"}` into the body's text and the signature. A body's bytes are
+ * the UTF-8 of its text: texts come from strict UTF-8 decoding, which round-trips exactly.
+ */
+function split(text: string, field: string): { text: string; sig: string } {
   const prefix = `{"${field}":`;
-  const m = /,"sig":"([A-Za-z0-9_-]{80,90})"}$/.exec(text);
+  const m = /,"sig":"([\w-]{86})"}$/.exec(text);
   if (!text.startsWith(prefix) || !m) throw new IntegrityError(`${field} is malformed`);
-  // Prefix and suffix are ASCII: character offsets are byte offsets there.
-  return {
-    body: bytes.subarray(prefix.length, bytes.length - m[0].length),
-    text: text.slice(prefix.length, text.length - m[0].length),
-    sig: signature(m[1]!, field),
-  };
-}
-
-function signature(b64: string, what: string): Uint8Array {
-  try {
-    return fromBase64(b64);
-  } catch {
-    throw new IntegrityError(`${what} has a malformed signature`);
-  }
+  return { text: text.slice(prefix.length, -m[0].length), sig: m[1]! };
 }
 
 function parse(text: string, what: string): Record<string, unknown> {
@@ -52,14 +35,17 @@ function parse(text: string, what: string): Record<string, unknown> {
   throw new IntegrityError(`${what} is not a JSON object`);
 }
 
-async function check(key: string, sig: Uint8Array, data: Uint8Array, what: string): Promise<void> {
+/** Checks that `sig` (base64url) is `key`'s signature of `data`'s UTF-8; `what` names the link in errors. */
+async function check(key: string, sig: string, data: string, what: string): Promise<void> {
   let k: CryptoKey;
+  let s: Uint8Array;
   try {
     k = await importVerifyKey(fromBase64(key));
+    s = fromBase64(sig);
   } catch {
-    throw new IntegrityError(`${what}: malformed key`);
+    throw new IntegrityError(`${what}: malformed key or signature`);
   }
-  if (!(await verify(k, sig, data))) throw new IntegrityError(`${what}: bad signature`);
+  if (!(await verify(k, s, utf8(data)))) throw new IntegrityError(`${what}: bad signature`);
 }
 
 /**
@@ -69,7 +55,13 @@ async function check(key: string, sig: Uint8Array, data: Uint8Array, what: strin
 export async function verifyEdition(bytes: Uint8Array, cell?: string): Promise<VerifiedEdition> {
   if (!(bytes instanceof Uint8Array)) throw new IntegrityError("an edition is bytes");
   if (bytes.length > MAX_EDITION_BYTES) throw new IntegrityError("edition too large");
-  const outer = split(bytes, "edition");
+  let text: string;
+  try {
+    text = fromUtf8(bytes);
+  } catch {
+    throw new IntegrityError("edition is not UTF-8");
+  }
+  const outer = split(text, "edition");
   const body = parse(outer.text, "edition") as unknown as EditionBody;
   const object = (v: unknown) => typeof v === "object" && v !== null;
   if (body.v !== 1 || !/^[0-9a-f]{64}$/.test(body.cell)) throw new IntegrityError("edition is malformed");
@@ -89,7 +81,7 @@ export async function verifyEdition(bytes: Uint8Array, cell?: string): Promise<V
   )
     throw new IntegrityError("edition is malformed");
 
-  const genesis = split(utf8(body.genesis), "body");
+  const genesis = split(body.genesis, "body");
   const g = parse(genesis.text, "genesis") as {
     cell?: unknown;
     author?: unknown;
@@ -100,21 +92,19 @@ export async function verifyEdition(bytes: Uint8Array, cell?: string): Promise<V
     throw new IntegrityError("not a genesis op");
   // Every link names the key that signs the next one, so all signatures can be checked at once.
   const checks = [
-    sha256(genesis.body).then((h) => {
+    sha256(utf8(genesis.text)).then((h) => {
       if (toHex(h) !== body.cell) throw new IntegrityError("the genesis op does not hash to the cell ID");
     }),
-    check(founder, genesis.sig, concat(utf8(GOVERNANCE_DOMAIN), genesis.body), "genesis"),
   ];
   let signer = founder;
   for (const [i, cert] of chain.entries()) {
     const what = `publication certificate ${i}`;
     if (typeof cert?.key !== "string" || typeof cert.admission !== "string" || typeof cert.sig !== "string")
       throw new IntegrityError(`${what} is malformed`);
-    const statement = utf8(publicationStatement(body.cell, i, cert.key, cert.admission));
-    checks.push(check(signer, signature(cert.sig, what), statement, what));
+    checks.push(check(signer, cert.sig, publicationStatement(body.cell, i, cert.key, cert.admission), what));
     signer = cert.key;
   }
-  checks.push(check(signer, outer.sig, concat(utf8(EDITION_DOMAIN), outer.body), "edition"));
+  checks.push(check(signer, outer.sig, EDITION_DOMAIN + outer.text, "edition"));
   // The first failure in chain order, whichever settles first: the same edition gets the same error everywhere.
   const failed = (await Promise.allSettled(checks)).find((o) => o.status === "rejected");
   if (failed) throw failed.reason;

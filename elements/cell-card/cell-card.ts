@@ -38,10 +38,6 @@ export class CellCard extends EditionElement {
         margin: 0;
         font-size: 1.3em;
       }
-      .place {
-        margin: 0;
-        color: var(--cellule-muted, #555);
-      }
     `,
   ];
 
@@ -52,7 +48,7 @@ export class CellCard extends EditionElement {
     const contact = clip(p.contact, 500);
     return html`<section part="card" aria-label=${clip(p.name, 300)}>
       <h2 part="name"><bdi>${clip(p.name, 300)}</bdi></h2>
-      ${place ? html`<p part="place" class="place"><bdi>${place}</bdi></p>` : nothing}
+      ${place ? html`<p part="place" class="muted"><bdi>${place}</bdi></p>` : nothing}
       ${description ? html`<p part="description" class="text">${description}</p>` : nothing}
       ${contact ? html`<p part="contact"><strong>${t.contact}</strong> : <bdi>${contact}</bdi></p>` : nothing}
       <slot></slot>

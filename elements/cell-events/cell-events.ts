@@ -1,4 +1,4 @@
-import { css, html, nothing } from "lit";
+import { html, nothing } from "lit";
 import type { CellEvent } from "../../core/public/content.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 import { formatRange, isTime } from "../shared/dates.js";
@@ -36,17 +36,7 @@ export class CellEvents extends EditionElement {
     limit: { type: Number },
   };
 
-  static override styles = [
-    baseStyles,
-    listStyles,
-    css`
-      .when,
-      .place {
-        margin: 0;
-        color: var(--cellule-muted, #555);
-      }
-    `,
-  ];
+  static override styles = [baseStyles, listStyles];
 
   limit = 5;
 
@@ -56,9 +46,9 @@ export class CellEvents extends EditionElement {
   ) {
     const now = Date.now();
     const upcoming = (edition.events as CellEvent[])
-      .filter((e) => e.visibility === "public" && isTime(e.start) && (isTime(e.end) ? e.end : e.start) >= now)
+      .filter((e) => isTime(e.start) && (isTime(e.end) ? e.end : e.start) >= now)
       .sort((a, b) => a.start - b.start)
-      .slice(0, Math.max(1, Math.floor(Number(this.limit)) || 5));
+      .slice(0, EditionElement.count(this.limit));
     const base = `${relay}c/${edition.cell}/events`;
     return html`
       ${
@@ -69,8 +59,8 @@ export class CellEvents extends EditionElement {
                 (e) => html`<li part="event">
                   <article>
                     <h3 part="title"><bdi>${clip(e.title, 300)}</bdi></h3>
-                    <p part="when" class="when"><time datetime=${new Date(e.start).toISOString()}>${formatRange(e.start, e.end, lang)}</time></p>
-                    ${e.place ? html`<p part="place" class="place"><bdi>${clip(e.place, 300)}</bdi></p>` : nothing}
+                    <p part="when" class="muted"><time datetime=${new Date(e.start).toISOString()}>${formatRange(e.start, e.end, lang)}</time></p>
+                    ${e.place ? html`<p part="place" class="muted"><bdi>${clip(e.place, 300)}</bdi></p>` : nothing}
                     ${e.description ? html`<div part="description" class="text">${clip(e.description, 10_000)}</div>` : nothing}
                     <a part="ics" href="${base}/${encodeURIComponent(e.id)}.ics" rel="noopener noreferrer">${t.addToCalendar}</a>
                   </article>

@@ -91,7 +91,7 @@ describe("<cell-journal>", () => {
     try {
       await rendered(tampered.el, (r) => !!r.querySelector("[role=alert]"), "the refusal");
       check(titles(tampered.el.shadowRoot!).length === 0, "nothing shown");
-      check(tampered.el.shadowRoot!.textContent!.includes("pas signé par cette cellule"), "says why");
+      check(tampered.el.shadowRoot!.textContent!.includes("signé par cette cellule"), "says why");
       await rendered(wrong.el, (r) => r.textContent!.includes("Adresse de cellule"), "the address message");
     } finally {
       window.fetch = realFetch;

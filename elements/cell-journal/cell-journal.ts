@@ -1,4 +1,4 @@
-import { css, html, nothing } from "lit";
+import { html, nothing } from "lit";
 import type { JournalPost } from "../../core/public/content.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 import { formatDate } from "../shared/dates.js";
@@ -33,23 +33,11 @@ import { baseStyles, listStyles } from "../shared/styles.js";
 export class CellJournal extends EditionElement {
   static override properties = {
     limit: { type: Number },
-    post: { type: String },
+    post: {},
     shown: { state: true },
   };
 
-  static override styles = [
-    baseStyles,
-    listStyles,
-    css`
-      .meta {
-        color: var(--cellule-muted, #555);
-        font-size: 0.9em;
-      }
-      .pinned {
-        font-weight: bold;
-      }
-    `,
-  ];
+  static override styles = [baseStyles, listStyles];
 
   limit = 5;
   post: string | null = null;
@@ -58,7 +46,7 @@ export class CellJournal extends EditionElement {
   protected renderEdition(edition: VerifiedEdition, { lang, t }: { lang: Lang; t: WidgetStrings }) {
     const all = (edition.posts as JournalPost[]).filter((p) => !this.post || p.id === this.post);
     if (all.length === 0) return html`<p part="status" class="status">${t.noPosts}</p>`;
-    const step = Math.max(1, Math.floor(Number(this.limit)) || 5);
+    const step = EditionElement.count(this.limit);
     const count = Math.max(this.shown, step);
     return html`
       <ol part="list">
@@ -68,8 +56,8 @@ export class CellJournal extends EditionElement {
           return html`<li part="post">
             <article>
               <h3 part="title"><bdi>${clip(p.title, 300)}</bdi></h3>
-              <p part="meta" class="meta">
-                ${p.pinned ? html`<span class="pinned">${t.pinned}</span> · ` : nothing}
+              <p part="meta" class="muted">
+                ${p.pinned ? html`<strong>${t.pinned}</strong> · ` : nothing}
                 <bdi>${t.by(clip(p.author, 120))}</bdi>${when ? html` · <time datetime=${new Date(p.date).toISOString()}>${when}</time>` : nothing}
               </p>
               <div part="text" class="text">${clip(p.text, 20_000)}</div>

@@ -16,7 +16,7 @@ const PATH = /^(.*\/)c\/([0-9a-f]{64})\/?$/;
 export function parseCellAddress(value: string | null | undefined): CellAddress | undefined {
   const relays: string[] = [];
   let cellId: string | undefined;
-  for (const part of (value ?? "").trim().split(/\s+/).filter(Boolean)) {
+  for (const part of (value ?? "").split(/\s+/).filter(Boolean)) {
     let url: URL;
     try {
       url = new URL(part);

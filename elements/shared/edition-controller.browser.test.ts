@@ -28,4 +28,28 @@ describe("editions on a page", () => {
       remove();
     }
   });
+
+  it("on a page without WebCrypto (plain http), say they cannot verify, and tell the console why", async () => {
+    const { cellId, relay } = await publishTestEdition({ posts: [post("p1", "Assemblée")] });
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args.join(" "));
+    // What a browser does on an insecure page: no crypto.subtle.
+    Object.defineProperty(crypto, "subtle", { value: undefined, configurable: true });
+    const { el, remove } = mount(`<cell-journal cell="${relay}/c/${cellId}"></cell-journal>`);
+    try {
+      await rendered(el, (r) => !!r.querySelector("[role=alert]"), "the message");
+      const text = el.shadowRoot!.textContent!;
+      check(text.includes("impossible de vérifier") && !text.includes("Assemblée"), text);
+      check(
+        warnings.some((w) => w.includes("secure context")),
+        `the console says why: ${warnings.join(" | ")}`,
+      );
+    } finally {
+      remove();
+      delete (crypto as { subtle?: SubtleCrypto }).subtle;
+      console.warn = warn;
+    }
+    check(crypto.subtle !== undefined, "WebCrypto is back for the other tests");
+  });
 });

@@ -20,8 +20,8 @@ const editions = new Map<string, Promise<{ value: VerifiedEdition; relay: string
 
 /**
  * Starts loading the verified edition a `cell` attribute names, unless it is already loading or loaded
- * on this page; `undefined` when the attribute holds no valid address. A failure is forgotten, so that a
- * later widget tries again.
+ * on this page; `undefined` when the attribute holds no valid address. A failure is logged and forgotten,
+ * so that a later widget tries again.
  */
 export function loadEdition(cell: string | null | undefined) {
   const address = parseCellAddress(cell);
@@ -33,7 +33,12 @@ export function loadEdition(cell: string | null | undefined) {
       check: (bytes) => verifyEdition(bytes, address.cellId),
     });
     editions.set(key, loading);
-    loading.catch(() => editions.delete(key));
+    // What went wrong at each relay goes to the console, for the blogger (a tampered edition, a page on
+    // plain http where the browser gives no WebCrypto, a relay down).
+    loading.catch((error) => {
+      editions.delete(key);
+      console.warn("cellule:", error.message);
+    });
   }
   return loading;
 }
@@ -68,7 +73,7 @@ export class EditionController implements ReactiveController {
         state = { status: "ready", edition: value, relay };
       } catch (error) {
         state = {
-          status: error instanceof RelayFetchError && error.reason === "invalid" ? "invalid" : "unreachable",
+          status: error instanceof RelayFetchError && error.code === "invalid" ? "invalid" : "unreachable",
         };
       }
     }

@@ -11,11 +11,9 @@ import { type Lang, stringsFor, type WidgetStrings } from "./strings.js";
 
 /** See the module comment. */
 export abstract class EditionElement extends LitElement {
-  static override properties: PropertyDeclarations = {
-    cell: { type: String },
-    // The blogger types `lang`; the property has another name so as not to shadow HTMLElement.lang.
-    locale: { type: String, attribute: "lang" },
-  };
+  // Strings, the default type. The blogger types `lang`; the property has another name so as not to
+  // shadow HTMLElement.lang.
+  static override properties: PropertyDeclarations = { cell: {}, locale: { attribute: "lang" } };
 
   /** The cell's address(es): `https://relay.example.org/c/<cellId>`, several separated by spaces. */
   cell: string | null = null;
@@ -29,6 +27,11 @@ export abstract class EditionElement extends LitElement {
     return state.status === "ready"
       ? this.renderEdition(state.edition, { lang, t, relay: state.relay })
       : statusLine(state, t);
+  }
+
+  /** How many items a `limit` attribute asks for: a whole number from 1, 5 when it says nothing usable. */
+  protected static count(limit: unknown): number {
+    return Math.max(1, Math.floor(Number(limit)) || 5);
   }
 
   /** The widget's content for a verified edition served by `relay` (a base URL ending in `/`). */

@@ -36,7 +36,7 @@ describe("fetchFromRelays", () => {
     } catch (e) {
       error = e;
     }
-    check(error instanceof RelayFetchError && error.reason === "invalid", `${error}`);
+    check(error instanceof RelayFetchError && error.code === "invalid", `${error}`);
     check(error.attempts.length === 2, "both relays were tried");
     try {
       await fetchFromRelays([DEAD], "/health", { check: (b) => b, timeoutMs: 2000 });
@@ -44,7 +44,7 @@ describe("fetchFromRelays", () => {
     } catch (e) {
       error = e;
     }
-    check(error instanceof RelayFetchError && error.reason === "unreachable", `${error}`);
+    check(error instanceof RelayFetchError && error.code === "unreachable", `${error}`);
   });
 
   it("treats an HTTP error as a relay that did not answer", async () => {
@@ -55,7 +55,7 @@ describe("fetchFromRelays", () => {
     } catch (e) {
       error = e;
     }
-    check(error instanceof RelayFetchError && error.reason === "unreachable", `${error}`);
+    check(error instanceof RelayFetchError && error.code === "unreachable", `${error}`);
     check(/HTTP 404/.test(error.attempts[0]!.error), error.attempts[0]!.error);
   });
 });

@@ -3,23 +3,25 @@
  * time limit, the next one when a relay is down, slow, answers an error, or serves something the caller's
  * check refuses (a tampered edition). The widget can then say which: nothing reachable, or nothing valid.
  */
+import { CelluleError } from "../../core/errors.js";
 
 /** Why no relay gave a usable answer. */
 export type RelayFailure = "unreachable" | "invalid";
 
-/** No relay gave a usable answer: `reason` says whether none answered or none answered validly. */
-export class RelayFetchError extends Error {
+/** No relay gave a usable answer: `code` says whether none answered or none answered validly. */
+export class RelayFetchError extends CelluleError {
+  declare readonly code: RelayFailure;
   constructor(
-    readonly reason: RelayFailure,
+    code: RelayFailure,
     /** What went wrong at each relay, in the order tried. */
     readonly attempts: { relay: string; error: string }[],
   ) {
     super(
-      `${reason === "unreachable" ? "no relay answered" : "no relay served a valid answer"} (${attempts
+      code,
+      `${code === "unreachable" ? "no relay answered" : "no relay served a valid answer"} (${attempts
         .map((a) => `${a.relay}: ${a.error}`)
         .join("; ")})`,
     );
-    this.name = "RelayFetchError";
   }
 }
 

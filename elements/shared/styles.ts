@@ -1,6 +1,6 @@
 /**
  * What every widget shares in its shadow root: the blog's font and colours unless the page sets the
- * `--cellule-*` custom properties, status messages that screen readers announce, text that keeps its line
+ * `--cellule-*` custom properties, status messages that screen readers announce, muted lines (places, dates), text that keeps its line
  * breaks and cannot reorder the page around it (`unicode-bidi: isolate`).
  */
 import { css } from "lit";
@@ -15,9 +15,16 @@ export const baseStyles = css`
   :host([hidden]) {
     display: none;
   }
+  .status,
+  .muted {
+    margin: 0;
+    color: var(--cellule-muted, #555);
+  }
   .status {
     padding: var(--cellule-gap, 0.75em) 0;
-    color: var(--cellule-muted, #555);
+  }
+  .muted {
+    font-size: 0.9em;
   }
   .status.error {
     color: var(--cellule-error, #a40000);

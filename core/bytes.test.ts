@@ -1,0 +1,8 @@
+import { describe, it } from "vitest";
+import { checkBase64 } from "./bytes.test-support.js";
+
+describe("base64 (Node: Buffer)", () => {
+  it("decodes both alphabets, padded or not, and refuses anything else with a TypeError", () => {
+    checkBase64();
+  });
+});
