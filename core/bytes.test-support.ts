@@ -1,6 +1,6 @@
 /**
- * The byte helpers' cases, shared by core/bytes.test.ts (Node: base64 decoded by Buffer) and
- * core/bytes.browser.test.ts (Chromium: decoded by atob), so both routes meet the same expectations.
+ * The byte helpers' cases, shared by core/bytes.test.ts (Node) and core/bytes.browser.test.ts (Chromium),
+ * so both engines meet the same expectations.
  */
 import { fromBase64, toBase64Url } from "./bytes.js";
 import { assert, bytesEqual } from "./testing/assert.js";

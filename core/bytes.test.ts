@@ -1,7 +1,7 @@
 import { describe, it } from "vitest";
 import { checkBase64 } from "./bytes.test-support.js";
 
-describe("base64 (Node: Buffer)", () => {
+describe("base64 in Node", () => {
   it("decodes both alphabets, padded or not, and refuses anything else with a TypeError", () => {
     checkBase64();
   });

@@ -113,6 +113,23 @@ describe("editions", () => {
     );
     await expect(verifyEdition(utf8(cut))).rejects.toBeInstanceOf(IntegrityError);
     await expect(verifyEdition("text" as unknown as Uint8Array)).rejects.toBeInstanceOf(IntegrityError);
+    // A certificate's key or signature that is not base64url (other alphabet, padding, garbage, wrong size).
+    const { body, keys } = await edition();
+    const cert = body.chain[0]!;
+    for (const [field, value] of [
+      ["key", cert.key.replace(/^./, "+")],
+      ["key", `${cert.key}=`],
+      ["key", "!!!!"],
+      ["sig", cert.sig.replace(/^./, "/")],
+      ["sig", cert.sig.slice(0, 85)],
+      ["sig", ""],
+    ] as const) {
+      const chain = [{ ...cert, [field]: value }];
+      const forged = await signEdition({ ...body, chain }, keys.signing.privateKey);
+      await expect(verifyEdition(forged), `${field} ${value.slice(0, 8)}`).rejects.toThrow(
+        /publication certificate 0: (malformed key or signature|bad signature)/,
+      );
+    }
     await expect(verifyEdition(new Uint8Array(3 * 1024 * 1024))).rejects.toBeInstanceOf(IntegrityError);
   });
 
