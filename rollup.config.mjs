@@ -33,8 +33,9 @@ const quiet = (warning, warn) => {
 /**
  * Squeezes the indentation out of Lit's `html` and `css` templates (what the minifier cannot touch): in
  * `css`, whitespace runs become one space and go entirely next to `{ } ; : ,` where CSS ignores them (never
- * before `:`, which would turn `li :hover` into `li:hover`); in `html`, a run with a line break becomes one
- * space (removing it could join two inline elements' text).
+ * before `:`, which would turn `li :hover` into `li:hover`), as do a block's last `;` and a number's leading
+ * 0 (the widgets' styles hold no CSS strings these rules could alter); in `html`, a run with a line break
+ * becomes one space (removing it could join two inline elements' text).
  */
 function minifyTemplates() {
   const squeeze = {

@@ -4,7 +4,10 @@ import type { EditionState } from "./edition-controller.js";
 import type { WidgetStrings } from "./strings.js";
 
 /** The status message for a state other than `ready` (announced politely to screen readers). */
-export function statusLine(state: EditionState, t: WidgetStrings): TemplateResult {
+export function statusLine(
+  state: Exclude<EditionState, { status: "ready" }>,
+  t: WidgetStrings,
+): TemplateResult {
   const error = state.status !== "loading";
-  return html`<p part="status" class="status ${error ? "error" : ""}" role=${error ? "alert" : "status"}>${t[state.status as Exclude<EditionState["status"], "ready">]}</p>`;
+  return html`<p part="status" class="status ${error ? "error" : ""}" role=${error ? "alert" : "status"}>${t[state.status]}</p>`;
 }

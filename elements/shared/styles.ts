@@ -1,7 +1,7 @@
 /**
  * What every widget shares in its shadow root: the blog's font and colours unless the page sets the
- * `--cellule-*` custom properties, status messages that screen readers announce, muted lines (places, dates), text that keeps its line
- * breaks and cannot reorder the page around it (`unicode-bidi: isolate`).
+ * `--cellule-*` custom properties, status messages that screen readers announce, muted lines (places,
+ * dates), text that keeps its line breaks and cannot reorder the page around it (`unicode-bidi: isolate`).
  */
 import { css } from "lit";
 
