@@ -158,19 +158,21 @@ export async function buildApp() {
   }
 }
 
+/** Builds one widget bundle in memory (see `widgetBundle`) and returns its code. */
+export async function buildWidget(format, input) {
+  const options = widgetBundle(format, input);
+  const bundle = await rollup(options);
+  try {
+    const { output } = await bundle.generate(options.output);
+    return output[0].code;
+  } finally {
+    await bundle.close();
+  }
+}
+
 /** Builds both widget bundles in memory: `{ esm, iife }` (the code of each). */
 export async function buildWidgets() {
-  const code = async (format) => {
-    const options = widgetBundle(format);
-    const bundle = await rollup(options);
-    try {
-      const { output } = await bundle.generate(options.output);
-      return output[0].code;
-    } finally {
-      await bundle.close();
-    }
-  };
-  return { esm: await code("es"), iife: await code("iife") };
+  return { esm: await buildWidget("es"), iife: await buildWidget("iife") };
 }
 
 export default [

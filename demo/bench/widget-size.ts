@@ -4,13 +4,13 @@
  * widget bundle: one ES module, minified), gzipped at level 9: `bytes`, goal < 10 KB; and the whole kit a
  * blog loads with the contact form (`<cell-contact>` and `<cell-join>` too: `elements/index.ts`, the very
  * file relays serve): `bytes_with_contact`, goal < 14 KB. Baseline in the same run: Lit alone, built the
- * same way (`lit_bytes`). Also `kit_br_bytes`: the whole kit as relays send it to browsers (Brotli, quality 11).
+ * same way (`lit_bytes`). Also `kit_br_bytes`: the whole kit as relays send it to browsers (Brotli, level
+ * 11).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { rollup } from "rollup";
-import { widgetBundle } from "../../rollup.config.mjs";
+import { buildWidget } from "../../rollup.config.mjs";
 import { type BenchResult, ROOT } from "./support.js";
 
 const THREE = `
@@ -31,14 +31,7 @@ async function bundled(entry?: string): Promise<string> {
   try {
     const input = entry === undefined ? undefined : join(dir, "entry.ts");
     if (input) writeFileSync(input, entry!);
-    const options = widgetBundle("es", input);
-    const bundle = await rollup(options);
-    try {
-      const { output } = await bundle.generate(options.output);
-      return output[0].code;
-    } finally {
-      await bundle.close();
-    }
+    return await buildWidget("es", input);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
