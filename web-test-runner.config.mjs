@@ -20,6 +20,7 @@
  * Results: with `CELLULE_WTR_RESULTS=<file>` set, a JSON summary `{ passed, failed, skipped, files }` is
  * written there at the end (read by `.ci/test.mjs`).
  */
+
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";

@@ -155,6 +155,12 @@ async function main() {
       for (const [name, bin, args] of [
         ["biome (format and lint)", binOf("@biomejs/biome", "biome"), ["ci", "--error-on-warnings", "."]],
         ["tsc (types)", binOf("typescript", "tsc"), ["--noEmit", "-p", "tsconfig.json"]],
+        [
+          "tsc-core (core without the DOM)",
+          binOf("typescript", "tsc"),
+          ["--noEmit", "-p", ".ci/tsconfig.core.json"],
+        ],
+        ["layers (imports)", path.join(ROOT, ".ci", "layers.mjs"), []],
       ]) {
         const result = await run(bin, args, {});
         times.push(`${name.split(" ")[0]} ${result.seconds.toFixed(1)} s`);

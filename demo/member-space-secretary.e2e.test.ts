@@ -80,7 +80,7 @@ describe("the secretary in the member space", () => {
     await record.getByLabel("Consentement donné le").fill("2026-11-20");
     await record.locator('select[name="how"]').selectOption("written");
     await record.getByRole("button", { name: "Enregistrer" }).click();
-    const booklet = await Booklet.open(cell, env.demo.officer.kit);
+    const booklet = await Booklet.open(cell);
     const roseNow = async () => (await booklet.people()).find((p) => p.name === "Rose Lenoir");
     await expect
       .poll(

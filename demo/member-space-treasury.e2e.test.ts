@@ -19,7 +19,7 @@ const rowOf = (page: Page, name: string) =>
 describe("the treasury in the member space", () => {
   it("shows who is behind over the last periods, and corrects or voids entries with new signed ones", async () => {
     const cell = env.demo.officer.cell;
-    const treasury = await Treasury.open(cell, env.demo.officer.kit);
+    const treasury = await Treasury.open(cell);
     await treasury.setRules({
       period: "month",
       currency: "EUR",

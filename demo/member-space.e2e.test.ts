@@ -8,7 +8,7 @@
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { Booklet, invitationToText, periodOf, Treasury } from "../core/index.js";
+import { Booklet, invitationToText, openSite, periodOf, Treasury } from "../core/index.js";
 import { axeViolations, demoFixture } from "./e2e-fixture.js";
 
 const env = demoFixture("member-space");
@@ -107,7 +107,7 @@ describe("the member space", () => {
       })
       .toBe("true");
     expect(await axeViolations(app)).toEqual([]);
-    const event = (await (await cell.site()).membersAgenda.upcoming(Date.now())).find(
+    const event = (await (await openSite(cell)).membersAgenda.upcoming(Date.now())).find(
       (e) => e.id === "bureau",
     )!;
     await expect
@@ -152,9 +152,8 @@ describe("the member space", () => {
 
     // Camille becomes secretary and treasurer: she adds a held member to the booklet, and records her
     // dues offline; the founder's device sees both once she is back online.
-    const kit = env.demo.officer.kit;
-    const booklet = await Booklet.open(cell, kit);
-    const treasury = await Treasury.open(cell, kit);
+    const booklet = await Booklet.open(cell);
+    const treasury = await Treasury.open(cell);
     await treasury.setRules({
       period: "month",
       currency: "EUR",
@@ -269,7 +268,7 @@ describe("the member space", () => {
     await expect
       .poll(() => app.getByRole("alert").textContent(), { timeout: 30_000 })
       .toContain("plus partie de cette cellule");
-    await (await cell.site()).membersJournal.put({
+    await (await openSite(cell)).membersJournal.put({
       id: "apres",
       title: "Après le départ",
       text: "…",

@@ -8,7 +8,16 @@ import { join } from "node:path";
 import WebSocket from "ws";
 import { fileKeystore, fileStorage } from "../adapters/fs/index.js";
 import { relayClient } from "../adapters/relay-client/index.js";
-import { Cell, createKit, type Kit, type Publisher, Rsvps, relaySink } from "../core/index.js";
+import {
+  Cell,
+  createKit,
+  type Kit,
+  openSite,
+  type Publisher,
+  publishEditions,
+  Rsvps,
+  relaySink,
+} from "../core/index.js";
 import { seedSite } from "./seed.js";
 
 /** The running officer device. */
@@ -37,13 +46,13 @@ export async function startOfficer(dataDir: string, relays: string[]): Promise<O
     cell = await Cell.open(kit, known);
   } else {
     cell = await Cell.create(kit, { name: "Cellule Louise-Michel", founderName: "Fatima Benali" });
-    await seedSite(await cell.site({ profile: { relays } }));
+    await seedSite(await openSite(cell, { profile: { relays } }));
   }
   let publisher: Publisher | undefined;
   let rsvps: Rsvps;
   try {
-    publisher = await cell.publishEditions({ sink: relaySink(relays), debounceMs: 200 });
-    rsvps = await Rsvps.open(cell, kit);
+    publisher = await publishEditions(cell, { sink: relaySink(relays), debounceMs: 200 });
+    rsvps = await Rsvps.open(cell);
   } catch (error) {
     await kit.close();
     throw error;

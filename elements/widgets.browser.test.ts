@@ -4,7 +4,7 @@
  * inert.
  */
 import "./index.js";
-import type { CellEvent } from "../core/public/content.js";
+import type { CellEvent } from "../core/protocol/public-content.js";
 import { mount, post, publishTestEdition, rendered } from "./shared/edition.test-support.js";
 
 declare const describe: (name: string, fn: () => void) => void;

@@ -1,6 +1,6 @@
 /** What the Dexie storage and keystore share: options, opening a database, and turning failures into errors. */
 import { Dexie } from "dexie";
-import { CelluleError, StorageError } from "../../core/errors.js";
+import { CelluleError, StorageError } from "../../core/base/errors.js";
 
 /** Options shared by `dexieStorage` and `dexieKeystore`. */
 export interface DexieInit {

@@ -4,7 +4,7 @@ import { Repo } from "@automerge/automerge-repo";
 import { runStorageAdapterTests } from "@automerge/automerge-repo/helpers/tests/storage-adapter-tests.js";
 import { Dexie } from "dexie";
 import { describe, expect, it } from "vitest";
-import { StorageError } from "../../core/errors.js";
+import { StorageError } from "../../core/base/errors.js";
 import { runKeystoreAcceptance, runStorageAcceptance } from "../../core/testing/index.js";
 import { type DexieKeystore, type DexieStorage, dexieKeystore, dexieStorage } from "./index.js";
 

@@ -4,9 +4,10 @@
  * included, can ever read the private keys: it can only use them. Persistent storage is requested so the
  * browser does not evict the device's identity under storage pressure.
  */
-import { generateAgreementKeyPair, generateSigningKeyPair } from "../../core/crypto.js";
-import { StorageError } from "../../core/errors.js";
-import type { DeviceKeys, Keystore } from "../../core/identity.js";
+
+import { StorageError } from "../../core/base/errors.js";
+import type { DeviceKeys, Keystore } from "../../core/crypto/identity.js";
+import { generateAgreementKeyPair, generateSigningKeyPair } from "../../core/crypto/suite.js";
 import { type DexieInit, guard, openDatabase } from "./database.js";
 
 /** Options of `dexieKeystore`. */

@@ -6,7 +6,7 @@
  */
 import type { Chunk, StorageAdapterInterface, StorageKey } from "@automerge/automerge-repo/slim";
 import type { IndexableType } from "dexie";
-import { InvalidArgumentError } from "../../core/errors.js";
+import { InvalidArgumentError } from "../../core/base/errors.js";
 import { type DexieInit, guard, openDatabase } from "./database.js";
 
 /** A stored chunk. */

@@ -5,7 +5,7 @@
  */
 import { link, mkdir, open, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
-import { concat, randomBytes, toHex } from "../../core/bytes.js";
+import { concat, randomBytes, toHex } from "../../core/base/bytes.js";
 
 /** Options of `writeFileAtomic`. */
 export interface AtomicWriteOptions {

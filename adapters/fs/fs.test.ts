@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Repo } from "@automerge/automerge-repo";
 import { runStorageAdapterTests } from "@automerge/automerge-repo/helpers/tests/storage-adapter-tests.js";
 import { afterAll, describe, expect, it } from "vitest";
-import { InvalidArgumentError, StorageError } from "../../core/errors.js";
+import { InvalidArgumentError, StorageError } from "../../core/base/errors.js";
 import { runKeystoreAcceptance, runStorageAcceptance } from "../../core/testing/index.js";
 import { fileKeystore, fileStorage } from "./index.js";
 import { decodePart, encodePart } from "./key-path.js";

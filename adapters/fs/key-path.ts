@@ -5,7 +5,7 @@
  * counterparts on case-insensitive filesystems (macOS, Windows), no Unicode normalisation applies, and
  * every name containing a `.` is free for the adapter's own files.
  */
-import { InvalidArgumentError } from "../../core/errors.js";
+import { InvalidArgumentError } from "../../core/base/errors.js";
 
 /** Longest file name most filesystems accept, in bytes. */
 export const NAME_MAX = 255;

@@ -8,10 +8,16 @@
  */
 import { open, unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { equalBytes } from "../../core/bytes.js";
-import { ecdh, generateAgreementKeyPair, generateSigningKeyPair, sign, verify } from "../../core/crypto.js";
-import { StorageError } from "../../core/errors.js";
-import type { DeviceKeys, Keystore } from "../../core/identity.js";
+import { equalBytes } from "../../core/base/bytes.js";
+import { StorageError } from "../../core/base/errors.js";
+import type { DeviceKeys, Keystore } from "../../core/crypto/identity.js";
+import {
+  ecdh,
+  generateAgreementKeyPair,
+  generateSigningKeyPair,
+  sign,
+  verify,
+} from "../../core/crypto/suite.js";
 import { fsyncDirectory, makeDirectory, writeFileAtomic } from "./atomic.js";
 import { encodePart, NAME_MAX } from "./key-path.js";
 

@@ -1,7 +1,8 @@
 /** In-memory keystore: for tests and throwaway devices. Keys are lost when the process ends. */
-import { generateAgreementKeyPair, generateSigningKeyPair } from "../../core/crypto.js";
-import { StorageError } from "../../core/errors.js";
-import type { DeviceKeys, Keystore } from "../../core/identity.js";
+
+import { StorageError } from "../../core/base/errors.js";
+import type { DeviceKeys, Keystore } from "../../core/crypto/identity.js";
+import { generateAgreementKeyPair, generateSigningKeyPair } from "../../core/crypto/suite.js";
 
 /** A keystore holding non-extractable `CryptoKey`s in a `Map`. */
 export function memoryKeystore(): Keystore {

@@ -3,7 +3,7 @@
  * process.
  */
 import type { Chunk, StorageAdapterInterface, StorageKey } from "@automerge/automerge-repo/slim";
-import { InvalidArgumentError } from "../../core/errors.js";
+import { InvalidArgumentError } from "../../core/base/errors.js";
 
 /** Refuses anything but an array of strings, and the empty key where a whole key is expected. */
 function checkKey(key: StorageKey, isPrefix: boolean): void {

@@ -19,10 +19,10 @@ import { until } from "../testing/devices.js";
 const network = relayFixture();
 const device = () => network.device();
 
-async function opened(cell: Cell, kit: Kit): Promise<Booklet> {
+async function opened(cell: Cell): Promise<Booklet> {
   let booklet: Booklet | undefined;
   await until(async () => {
-    booklet = await Booklet.open(cell, kit).catch(() => undefined);
+    booklet = await Booklet.open(cell).catch(() => undefined);
     return booklet !== undefined;
   }, "the booklet to reach this device");
   return booklet!;
@@ -38,7 +38,7 @@ describe("the membership booklet", () => {
     const [theo, marc] = cells as [Cell, Cell];
     const fatima = cell.me()!.id;
 
-    const booklet = await Booklet.open(cell, f);
+    const booklet = await Booklet.open(cell);
     const jeanne = await booklet.add({
       kind: "held",
       name: "Jeanne Roux",
@@ -72,12 +72,12 @@ describe("the membership booklet", () => {
     expect(nadia).toMatchObject({ kind: "contact", name: "Nadia Kaci", consent: { how: "form" } });
 
     // Théo, the treasurer, is an officer: he finds them as he types.
-    const his = await opened(theo, t);
+    const his = await opened(theo);
     await until(async () => (await his.people()).length === 2, "Théo to see both");
     expect((await his.index()).filter({ text: "jea rou" }).map((p) => p.id)).toEqual([jeanne.id]);
 
     // Marc is not an officer: he holds no key to the booklet.
-    const attempt = await Booklet.open(marc, m).then(
+    const attempt = await Booklet.open(marc).then(
       () => "opened",
       (e) => e,
     );

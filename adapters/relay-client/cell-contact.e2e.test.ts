@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import {
   type Cell,
   type ContactRequest,
+  cellPublisher,
   contactTopic,
   ForbiddenError,
   type Kit,
@@ -115,7 +116,7 @@ describe("publication keys and contact requests", () => {
     // The new link is certified by the old key: Sami's editions verify as the cell's, with the new keys.
     expect((await sami.publicationKeys()).chain).toHaveLength(2);
     const editions: Uint8Array[] = [];
-    const publisher = sami.publisher({
+    const publisher = cellPublisher(sami, {
       content: () => content,
       sink: async (_cell, e) => void editions.push(e),
     });

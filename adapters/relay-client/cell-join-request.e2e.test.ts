@@ -86,7 +86,7 @@ describe("a request to join", () => {
     // Omar's cell sends v an invitation to his own cell, to v's mailbox of Fatima's cell: refused.
     await until(async () => (await cell.contacts()).length === 1, "the request");
     const [req] = await cell.contacts();
-    const { sealInvitation } = await import("../../core/device-mail.js");
+    const { sealInvitation } = await import("../../core/cell/device-mail.js");
     const foreign = await sealInvitation(cell.id, req!.device!, await other.cell.invite({ single: true }));
     let refused = 0;
     v.on("rejected", () => refused++);

@@ -20,7 +20,7 @@ import {
   sealEnvelope,
   sealedEpoch,
 } from "../../core/index.js";
-import { encodePut } from "../../core/relay-frames.js";
+import { encodePut } from "../../core/protocol/relay-frames.js";
 import { silentLogger, startRelay } from "../relay/index.js";
 import { admittedCell, membership, relayDevice } from "../testing/cells.js";
 import { looseIdentity, until } from "../testing/devices.js";

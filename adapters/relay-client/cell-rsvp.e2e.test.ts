@@ -11,10 +11,10 @@ import { until } from "../testing/devices.js";
 const network = relayFixture();
 const device = () => network.device();
 
-async function opened(cell: Cell, kit: Kit): Promise<Rsvps> {
+async function opened(cell: Cell): Promise<Rsvps> {
   let rsvps: Rsvps | undefined;
   await until(async () => {
-    rsvps = await Rsvps.open(cell, kit).catch(() => undefined);
+    rsvps = await Rsvps.open(cell).catch(() => undefined);
     return rsvps !== undefined;
   }, "the answers to reach this device");
   return rsvps!;
@@ -29,12 +29,12 @@ describe("answers to an event", () => {
     ]);
     const [ali, bea] = cells as [Cell, Cell];
     const event = { id: "manifestation", start: Date.UTC(2026, 11, 5, 14) };
-    const mine = await Rsvps.open(cell, f);
+    const mine = await Rsvps.open(cell);
     await mine.answer(event, "yes");
     await expect(mine.answer(event, "peut-être" as never)).rejects.toThrow(/one of yes, no, maybe/);
 
-    const his = await opened(ali, a);
-    const hers = await opened(bea, b);
+    const his = await opened(ali);
+    const hers = await opened(bea);
     await his.answer(event, "yes");
     await hers.answer(event, "maybe");
     await his.answer(event, "no");
@@ -54,7 +54,7 @@ describe("answers to an event", () => {
     });
 
     // Béa files an answer in Ali's slot: it is signed by her device, so it never counts as Ali's. (Known
-    // limit: members share the collection, so her write does erase Ali's answer; see core/rsvp.ts.)
+    // limit: members share the collection, so her write does erase Ali's answer; see core/site/rsvp.ts.)
     // (She writes after seeing Ali's latest answer, so that her write replaces it rather than racing it.)
     await until(
       async () => (await hers.summary(event)).who.find((w) => w.name === "Ali")?.answer === "no",

@@ -10,6 +10,8 @@ import {
   type CellSite,
   ForbiddenError,
   type Kit,
+  openSite,
+  publishEditions,
   relaySink,
   SITE_NAMES,
   UnknownDocumentError,
@@ -25,7 +27,7 @@ const device = () => network.device();
 async function opened(cell: Cell): Promise<CellSite> {
   let site: CellSite | undefined;
   await until(async () => {
-    site = await cell.site().catch(() => undefined);
+    site = await openSite(cell).catch(() => undefined);
     return site !== undefined;
   }, "the site's documents to arrive");
   return site!;
@@ -47,8 +49,8 @@ describe("the cell's site", () => {
     const relays = network.relays().map((r) => r.url);
 
     // Marc may not create the site before an officer has.
-    await expect(marc.site()).rejects.toBeInstanceOf(UnknownDocumentError);
-    const site = await cell.site({ profile: { place: "Lyon 7e", relays } });
+    await expect(openSite(marc)).rejects.toBeInstanceOf(UnknownDocumentError);
+    const site = await openSite(cell, { profile: { place: "Lyon 7e", relays } });
     expect(site.site.profile).toMatchObject({ name: cell.state.name, place: "Lyon 7e" });
     await site.journal.put({
       id: "p1",
@@ -65,7 +67,7 @@ describe("the cell's site", () => {
       date: Date.now(),
     });
 
-    const publisher = await cell.publishEditions({ sink: relaySink(relays), debounceMs: 50 });
+    const publisher = await publishEditions(cell, { sink: relaySink(relays), debounceMs: 50 });
     try {
       for (const relay of relays) {
         const edition = await served(relay, cell.id);

@@ -40,10 +40,10 @@ const RULES: DuesRules = {
 };
 
 /** The treasury on a device, once its documents have arrived there. */
-async function opened(cell: Cell, kit: Kit): Promise<Treasury> {
+async function opened(cell: Cell): Promise<Treasury> {
   let treasury: Treasury | undefined;
   await until(async () => {
-    treasury = await Treasury.open(cell, kit).catch((error) => {
+    treasury = await Treasury.open(cell).catch((error) => {
       if (error instanceof UnknownDocumentError) return undefined;
       throw error;
     });
@@ -88,14 +88,14 @@ describe("the cell's treasury", () => {
 
     // A treasurer may not create the treasury (setting policies is the secretary's); a plain member holds
     // no key to it at all.
-    await expect(Treasury.open(bea, b)).rejects.toBeInstanceOf(UnknownDocumentError);
-    await expect(Treasury.open(marc, m)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(Treasury.open(bea)).rejects.toBeInstanceOf(UnknownDocumentError);
+    await expect(Treasury.open(marc)).rejects.toBeInstanceOf(ForbiddenError);
 
     // Fatima (secretary and treasurer) creates it and sets the rules; Béatrice records and corrects.
-    const onF = await Treasury.open(cell, f);
+    const onF = await Treasury.open(cell);
     expect(cell.named(TREASURY_NAME)).toBe(onF.id);
     await onF.setRules(RULES);
-    const onB = await opened(bea, b);
+    const onB = await opened(bea);
     await until(async () => (await onB.rules()) !== undefined, "Béatrice to get the rules");
     const s1 = await onB.recordStamp({ person: marcId, period: "2026-11", amount: 300, method: "cash" });
     const s2 = await onB.recordStamp({
@@ -122,7 +122,7 @@ describe("the cell's treasury", () => {
     expect(seen.refused).toEqual([]);
 
     // Marc signs a stamp of his own; even stored by a treasurer's (tampered) app, it does not count.
-    await expect(Treasury.open(marc, m)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(Treasury.open(marc)).rejects.toBeInstanceOf(ForbiddenError);
     const forged = await marc.signRecord("stamp", {
       person: marcId,
       period: "2026-12",
@@ -157,14 +157,14 @@ describe("the cell's treasury", () => {
 
     // Still believing she is treasurer, Béatrice records a stamp offline: it cites the pair, which the
     // removal had not seen, so it was made concurrently with the removal.
-    const late = await (await Treasury.open(bOff.cell, bOff.kit)).recordStamp({
+    const late = await (await Treasury.open(bOff.cell)).recordStamp({
       person: "held:abc",
       period: "2026-12",
       amount: 800,
       method: "cash",
     });
     const bOn = await online(bOff.kit, bOff.cell);
-    const onF2 = await opened(fOn.cell, fOn.kit);
+    const onF2 = await opened(fOn.cell);
     await until(
       async () => (await onF2.ledger()).refused.some((r) => r.id === late.id),
       "Fatima to receive the late stamp, and refuse it",
@@ -179,6 +179,6 @@ describe("the cell's treasury", () => {
 
     // Once her device learns of the removal, it no longer opens the treasury.
     await until(() => bOn.cell.status === "removed", "Béatrice's device to learn of her removal");
-    await expect(Treasury.open(bOn.cell, bOn.kit)).rejects.toBeInstanceOf(NotAMemberError);
+    await expect(Treasury.open(bOn.cell)).rejects.toBeInstanceOf(NotAMemberError);
   }, 120_000);
 });

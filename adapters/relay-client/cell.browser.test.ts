@@ -4,8 +4,8 @@
  * reload of the founder's Kit, the cell reopens from what IndexedDB kept.
  */
 import { initializeWasm, isWasmInitialized } from "@automerge/automerge/slim";
+import { recoveryIdentity } from "../../core/crypto/recovery-phrase.js";
 import { Cell, createKit, fromHex, governance, type Kit, toHex } from "../../core/index.js";
-import { recoveryIdentity } from "../../core/recovery.js";
 import vectors from "../../core/test-vectors/lockbox-v1.json" with { type: "json" };
 import recovery from "../../core/test-vectors/recovery-v1.json" with { type: "json" };
 import { assert, deepEqual } from "../../core/testing/assert.js";

@@ -19,7 +19,7 @@ import {
   type ScopeEpoch,
   sealEnvelope,
 } from "../../core/index.js";
-import { encodePut } from "../../core/relay-frames.js";
+import { encodePut } from "../../core/protocol/relay-frames.js";
 import { admittedCell, membership, relayDevice, storeOf } from "../testing/cells.js";
 import { changesAs, until } from "../testing/devices.js";
 import { type RelayProcess, startRelayProcess } from "../testing/relay-process.js";

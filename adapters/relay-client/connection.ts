@@ -12,6 +12,7 @@ import {
   type TransportContext,
   utf8,
 } from "../../core/index.js";
+import { FrameType } from "../../core/protocol/relay.js";
 import {
   decodeAck,
   decodeDeliver,
@@ -20,8 +21,7 @@ import {
   encodePut,
   encodeSub,
   encodeUnsub,
-} from "../../core/relay-frames.js";
-import { FrameType } from "../../core/relay-protocol.js";
+} from "../../core/protocol/relay-frames.js";
 
 /** A WebSocket constructor: the browser's, or `ws` in Node 20. */
 export type WebSocketConstructor = new (url: string) => WebSocket;

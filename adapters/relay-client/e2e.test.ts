@@ -14,7 +14,7 @@ import {
   type ScopeEpoch,
   WriterSets,
 } from "../../core/index.js";
-import { encodePut } from "../../core/relay-frames.js";
+import { encodePut } from "../../core/protocol/relay-frames.js";
 import { memoryStorage } from "../memory/index.js";
 import { changesAs, envelopeOf, looseIdentity, memoryKit, until } from "../testing/devices.js";
 import { type RelayProcess, startRelayProcess } from "../testing/relay-process.js";

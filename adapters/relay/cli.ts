@@ -8,8 +8,8 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { InvalidArgumentError } from "../../core/errors.js";
-import { RELAY_DEFAULTS } from "../../core/relay-protocol.js";
+import { InvalidArgumentError } from "../../core/base/errors.js";
+import { RELAY_DEFAULTS } from "../../core/protocol/relay.js";
 import { loadAppFiles, loadWidgetFiles, type RelayServer, startRelay } from "./index.js";
 import { describeError, type LogLevel, stderrLogger } from "./log.js";
 import { peerWsUrl } from "./peer.js";

@@ -7,10 +7,10 @@
  * the same tick as its last `head()` check, so a subscriber gets every seq exactly once, in order.
  */
 import type { RawData, WebSocket } from "ws";
-import { readHeader } from "../../core/envelope.js";
-import { IntegrityError, QuotaError } from "../../core/errors.js";
-import type { Topic } from "../../core/ids.js";
-import { FrameType, RelayErrorCode } from "../../core/relay-protocol.js";
+import { IntegrityError, QuotaError } from "../../core/base/errors.js";
+import type { Topic } from "../../core/base/ids.js";
+import { readHeader } from "../../core/protocol/envelope.js";
+import { FrameType, RelayErrorCode } from "../../core/protocol/relay.js";
 import {
   ALL_TOPICS,
   type ClientFrame,

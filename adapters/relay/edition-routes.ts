@@ -4,8 +4,8 @@
  * open in a calendar) and `/c/<cellId>` (HTML, `?lang=en`), with ETags,
  * 304 answers and open CORS so any page, static host or CDN can serve them.
  */
-import { MAX_EDITION_BYTES } from "../../core/public/format.js";
-import { RelayErrorCode } from "../../core/relay-protocol.js";
+import { MAX_EDITION_BYTES } from "../../core/protocol/edition-format.js";
+import { RelayErrorCode } from "../../core/protocol/relay.js";
 import { sendCacheable } from "./cacheable.js";
 import { hasEvent, pageLang, renderAtom, renderHtml, renderIcs } from "./edition-render.js";
 import type { EditionStore, StoredEdition } from "./edition-store.js";

@@ -2,16 +2,10 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InvalidArgumentError } from "../../core/errors.js";
+import { InvalidArgumentError } from "../../core/base/errors.js";
+import { buildEdition, type PublicContent, Publisher, relaySink, signEdition } from "../../core/index.js";
 import { foldIcsLine } from "../../core/public/ical.js";
-import {
-  buildEdition,
-  type PublicContent,
-  Publisher,
-  relaySink,
-  signEdition,
-} from "../../core/public/index.js";
-import { DAY, NOW, publishingCell, sampleContent } from "../../core/public/test-support.js";
+import { DAY, NOW, publishingCell, sampleContent } from "../../core/site/test-support.js";
 import { type RelayServer, silentLogger, startRelay } from "./index.js";
 
 type Cell = Awaited<ReturnType<typeof publishingCell>>;

@@ -2,10 +2,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DeviceIdentity } from "../../core/identity.js";
-import { FrameType, RelayErrorCode } from "../../core/relay-protocol.js";
-import type { ScopeEpoch } from "../../core/scope.js";
-import { type RelayServer, silentLogger, startRelay } from "./index.js";
+import type { DeviceIdentity } from "../../core/crypto/identity.js";
+import { FrameType, RelayErrorCode } from "../../core/protocol/relay.js";
+import type { ScopeEpoch } from "../../core/protocol/scope-keys.js";
 import {
   makeEnvelopes,
   parseRecords,
@@ -13,7 +12,8 @@ import {
   testIdentity,
   testPublicScope,
   testSealedScope,
-} from "./testing.js";
+} from "../testing/relay-client.js";
+import { type RelayServer, silentLogger, startRelay } from "./index.js";
 
 let author: DeviceIdentity;
 let pub: ScopeEpoch;

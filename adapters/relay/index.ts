@@ -1,6 +1,6 @@
 /**
  * The Cellule relay: a content-addressed store of opaque envelopes with pub/sub, speaking the protocol of
- * `core/relay-protocol.ts` over WebSocket (`/ws`) and HTTP. Run it with `npx cellule relay`, or embed it:
+ * `core/protocol/relay.ts` over WebSocket (`/ws`) and HTTP. Run it with `npx cellule relay`, or embed it:
  *
  * ```ts
  * const relay = await startRelay({ dataDir: "./relay-data", port: 8787 });
@@ -14,7 +14,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { WebSocketServer } from "ws";
-import { RELAY_DEFAULTS } from "../../core/relay-protocol.js";
+import { RELAY_DEFAULTS } from "../../core/protocol/relay.js";
 import { type AppFiles, appRoutes } from "./app-routes.js";
 import { RelayHub } from "./connection.js";
 import { editionForwarder } from "./edition-peers.js";

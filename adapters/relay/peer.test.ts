@@ -4,13 +4,10 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { InvalidArgumentError } from "../../core/errors.js";
-import type { DeviceIdentity } from "../../core/identity.js";
-import { FrameType } from "../../core/relay-protocol.js";
-import type { ScopeEpoch } from "../../core/scope.js";
-import { type RelayProcess, startRelayProcess } from "../testing/relay-process.js";
-import { type RelayServer, silentLogger, startRelay } from "./index.js";
-import { peerWsUrl } from "./peer.js";
+import { InvalidArgumentError } from "../../core/base/errors.js";
+import type { DeviceIdentity } from "../../core/crypto/identity.js";
+import { FrameType } from "../../core/protocol/relay.js";
+import type { ScopeEpoch } from "../../core/protocol/scope-keys.js";
 import {
   eventually,
   fetchTopic,
@@ -19,7 +16,10 @@ import {
   testIdentity,
   testPublicScope,
   testSealedScope,
-} from "./testing.js";
+} from "../testing/relay-client.js";
+import { type RelayProcess, startRelayProcess } from "../testing/relay-process.js";
+import { type RelayServer, silentLogger, startRelay } from "./index.js";
+import { peerWsUrl } from "./peer.js";
 
 let author: DeviceIdentity;
 let pub: ScopeEpoch;

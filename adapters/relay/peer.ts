@@ -13,8 +13,8 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { WebSocket } from "ws";
-import { IntegrityError, InvalidArgumentError, QuotaError } from "../../core/errors.js";
-import { FrameType, RELAY_DEFAULTS, RelayErrorCode } from "../../core/relay-protocol.js";
+import { IntegrityError, InvalidArgumentError, QuotaError } from "../../core/base/errors.js";
+import { FrameType, RELAY_DEFAULTS, RelayErrorCode } from "../../core/protocol/relay.js";
 import { TokenBucket } from "./connection.js";
 import { decodeRelayFrame, encodePut, encodeSubAll, type RelayFrame } from "./frames.js";
 import { describeError, type RelayLogger } from "./log.js";

@@ -3,10 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { DeviceIdentity } from "../../core/identity.js";
-import { FrameType } from "../../core/relay-protocol.js";
-import type { ScopeEpoch } from "../../core/scope.js";
-import { type RelayProcess, startRelayProcess } from "../testing/relay-process.js";
+import type { DeviceIdentity } from "../../core/crypto/identity.js";
+import { FrameType } from "../../core/protocol/relay.js";
+import type { ScopeEpoch } from "../../core/protocol/scope-keys.js";
 import {
   fetchTopic,
   makeEnvelopes,
@@ -14,7 +13,8 @@ import {
   testIdentity,
   testPublicScope,
   testSealedScope,
-} from "./testing.js";
+} from "../testing/relay-client.js";
+import { type RelayProcess, startRelayProcess } from "../testing/relay-process.js";
 
 let author: DeviceIdentity;
 let scopes: ScopeEpoch[];

@@ -3,13 +3,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import type { DeviceIdentity } from "../../core/identity.js";
-import type { Topic } from "../../core/ids.js";
-import { FrameType, RELAY_DEFAULTS, RelayErrorCode } from "../../core/relay-protocol.js";
-import type { ScopeEpoch } from "../../core/scope.js";
+import type { Topic } from "../../core/base/ids.js";
+import type { DeviceIdentity } from "../../core/crypto/identity.js";
+import { FrameType, RELAY_DEFAULTS, RelayErrorCode } from "../../core/protocol/relay.js";
+import type { ScopeEpoch } from "../../core/protocol/scope-keys.js";
+import {
+  makeEnvelopes,
+  TestClient,
+  testIdentity,
+  testPublicScope,
+  testSealedScope,
+} from "../testing/relay-client.js";
 import { ALL_TOPICS, encodeSub, encodeUnsub } from "./frames.js";
 import { type RelayOptions, type RelayServer, silentLogger, startRelay } from "./index.js";
-import { makeEnvelopes, TestClient, testIdentity, testPublicScope, testSealedScope } from "./testing.js";
 
 let author: DeviceIdentity;
 let pub: ScopeEpoch;

@@ -6,9 +6,15 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { readHeader } from "../../core/envelope.js";
-import { CelluleError, IntegrityError, QuotaError, StorageError, WrongCellError } from "../../core/errors.js";
-import { RelayErrorCode } from "../../core/relay-protocol.js";
+import {
+  CelluleError,
+  IntegrityError,
+  QuotaError,
+  StorageError,
+  WrongCellError,
+} from "../../core/base/errors.js";
+import { readHeader } from "../../core/protocol/envelope.js";
+import { RelayErrorCode } from "../../core/protocol/relay.js";
 import { TokenBucket } from "./connection.js";
 import { describeError, type RelayLogger } from "./log.js";
 import type { RelayStore } from "./store.js";

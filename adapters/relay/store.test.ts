@@ -2,12 +2,12 @@ import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { IntegrityError, StorageError } from "../../core/errors.js";
-import type { DeviceIdentity } from "../../core/identity.js";
-import type { ScopeEpoch } from "../../core/scope.js";
+import { IntegrityError, StorageError } from "../../core/base/errors.js";
+import type { DeviceIdentity } from "../../core/crypto/identity.js";
+import type { ScopeEpoch } from "../../core/protocol/scope-keys.js";
+import { makeEnvelopes, testIdentity, testPublicScope, testSealedScope } from "../testing/relay-client.js";
 import { crc32, RECORD_HEADER_BYTES, writeRecord } from "./log-file.js";
 import { RelayStore } from "./store.js";
-import { makeEnvelopes, testIdentity, testPublicScope, testSealedScope } from "./testing.js";
 
 let author: DeviceIdentity;
 let pub: ScopeEpoch;

@@ -8,7 +8,7 @@
 import type { AddressInfo } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
 import { FrameType } from "../../core/index.js";
-import { decodeDeliver, decodePut, encodeAck, encodeDeliver } from "../../core/relay-frames.js";
+import { decodeDeliver, decodePut, encodeAck, encodeDeliver } from "../../core/protocol/relay-frames.js";
 
 /** How often each misbehaviour happens (0 to 1), and the longest delay. */
 export interface Misbehaviour {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../base/errors.js";
 import { parseCsv, toCsv } from "./csv.js";
 import { exportCsv, previewImport } from "./exchange.js";
 import { checkPerson, type Person } from "./person.js";

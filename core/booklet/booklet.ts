@@ -3,14 +3,13 @@
  * write it), named `booklet` in the governance log. See person.ts for what a record holds, search.ts for
  * finding people, exchange.ts for CSV.
  */
-import { randomBytes, toBase64Url } from "../bytes.js";
-import type { Cell } from "../cell.js";
-import type { ReceivedContact } from "../cell-publication.js";
-import { namedDocument } from "../cell-site.js";
-import { Collection } from "../collection.js";
-import { InvalidArgumentError, UnknownDocumentError } from "../errors.js";
-import type { MemberId } from "../ids.js";
-import type { Kit } from "../kit.js";
+import { randomBytes, toBase64Url } from "../base/bytes.js";
+import { InvalidArgumentError, UnknownDocumentError } from "../base/errors.js";
+import type { MemberId } from "../base/ids.js";
+import type { Cell } from "../cell/cell.js";
+import { namedDocument } from "../cell/named-document.js";
+import type { ReceivedContact } from "../cell/publication.js";
+import { Collection } from "../kit/collection.js";
 import { assertImportable, exportCsv, type ImportPreview, previewImport } from "./exchange.js";
 import { checkPerson, type Person, type PersonInput } from "./person.js";
 import { PeopleIndex } from "./search.js";
@@ -31,7 +30,8 @@ export class Booklet {
    * Opens the cell's booklet (an officer who may set policies creates it the first time). Members who
    * are not officers hold no key to it: `NotAMemberError`/`UnknownDocumentError`.
    */
-  static async open(cell: Cell, kit: Kit): Promise<Booklet> {
+  static async open(cell: Cell): Promise<Booklet> {
+    const { kit } = cell;
     const id = await namedDocument(cell, BOOKLET.name, BOOKLET.scope, () =>
       Collection.create(kit, cell.scopeId(BOOKLET.scope), BOOKLET.name),
     );

@@ -4,7 +4,7 @@
  * French spreadsheets write). Writing quotes every field that needs it and neutralises cells a spreadsheet
  * would run as a formula.
  */
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../base/errors.js";
 
 /** Rows of cells; `line` is where each row starts in the file (1-based). */
 export interface CsvTable {

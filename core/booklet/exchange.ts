@@ -8,7 +8,7 @@
  * `écrit`, `en ligne`), `notes`, `membre`, `détenteur`. A row whose `id` is a person of the booklet
  * updates them; any other row adds someone.
  */
-import { CelluleError, InvalidArgumentError } from "../errors.js";
+import { CelluleError, InvalidArgumentError } from "../base/errors.js";
 import { parseCsv, toCsv } from "./csv.js";
 import { type ConsentHow, checkPerson, type Person, type PersonInput, type PersonKind } from "./person.js";
 

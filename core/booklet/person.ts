@@ -4,8 +4,8 @@
  * held members (people without a phone or internet whose record a member holds), with the fields a
  * secretary needs and the consent each gave. Whether someone is an officer comes from the log's roles.
  */
-import { InvalidArgumentError } from "../errors.js";
-import type { MemberId } from "../ids.js";
+import { InvalidArgumentError } from "../base/errors.js";
+import type { MemberId } from "../base/ids.js";
 
 /** Who a person is to the cell. */
 export type PersonKind = "contact" | "member" | "held";

@@ -3,15 +3,16 @@
  * checking locally that the device may do it (so a refusal is a `ForbiddenError` here, before anything is
  * sent; other devices would refuse the op the same way).
  */
-import { fromBase64, randomBytes, toBase64Url } from "../bytes.js";
-import { exportPublicKey, generateSigningKeyPair, sign } from "../crypto.js";
-import { ExpiredInviteError, ForbiddenError, InvalidArgumentError } from "../errors.js";
-import type { DeviceIdentity } from "../identity.js";
-import type { CellId, DocId, MemberId } from "../ids.js";
+import { fromBase64, randomBytes, toBase64Url } from "../base/bytes.js";
+import { ExpiredInviteError, ForbiddenError, InvalidArgumentError } from "../base/errors.js";
+import type { CellId, DocId, MemberId } from "../base/ids.js";
+import type { DeviceIdentity } from "../crypto/identity.js";
+import { exportPublicKey, generateSigningKeyPair, sign } from "../crypto/suite.js";
 import type { GovernanceLog } from "./log.js";
-import { type Op, redeemStatement, type SignedOp, signOp } from "./ops.js";
+import { redeemStatement, signOp } from "./ops.js";
 import { DEFAULT_RULES, type Role, type Rules } from "./rules.js";
 import { authorize } from "./state.js";
+import type { Op, SignedOp } from "./types.js";
 
 /** What an invitee needs: the cell, the invitation's private key, and where to find the cell. */
 export interface Invitation {

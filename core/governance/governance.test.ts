@@ -11,8 +11,9 @@ import {
   writeOp,
 } from "./actions.js";
 import { GovernanceLog } from "./log.js";
-import { readOp, readStoredOp, type SignedOp, signOp } from "./ops.js";
+import { readOp, readStoredOp, signOp } from "./ops.js";
 import { deliver, device, summary } from "./scenario.test-support.js";
+import type { SignedOp } from "./types.js";
 
 const HOUR = 3_600_000;
 const later = () => Date.now() + HOUR;

@@ -3,9 +3,9 @@
  * base64url JSON. Whoever holds the text can redeem the invitation (once, if single use): share it with
  * the invitee only.
  */
-import { fromBase64, fromUtf8, toBase64Url, utf8 } from "../bytes.js";
-import { InvalidArgumentError } from "../errors.js";
-import type { CellId } from "../ids.js";
+import { fromBase64, fromUtf8, toBase64Url, utf8 } from "../base/bytes.js";
+import { InvalidArgumentError } from "../base/errors.js";
+import type { CellId } from "../base/ids.js";
 import type { Invitation } from "./actions.js";
 
 const PREFIX = "cellule-invite:1:";

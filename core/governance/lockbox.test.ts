@@ -5,9 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { fromBase64, fromHex, toBase64Url, toHex } from "../bytes.js";
-import { exportPublicKey, generateAgreementKeyPair } from "../crypto.js";
-import { IntegrityError, InvalidArgumentError } from "../errors.js";
+import { fromBase64, fromHex, toBase64Url, toHex } from "../base/bytes.js";
+import { IntegrityError, InvalidArgumentError } from "../base/errors.js";
+import { exportPublicKey, generateAgreementKeyPair } from "../crypto/suite.js";
 import { openLockbox, sealLockboxes, unwrapPrevious, wrapPrevious } from "./lockbox.js";
 
 const v = JSON.parse(readFileSync(new URL("../test-vectors/lockbox-v1.json", import.meta.url), "utf8"));

@@ -16,7 +16,8 @@
  * The previous epoch's secret is wrapped under the new one (`wrapPrevious`), so a reader who opens the
  * newest lockbox walks back through every earlier epoch: admitted readers keep the history.
  */
-import { concat, fromBase64, randomBytes, toBase64Url, utf8 } from "../bytes.js";
+import { concat, fromBase64, randomBytes, toBase64Url, utf8 } from "../base/bytes.js";
+import { IntegrityError, InvalidArgumentError } from "../base/errors.js";
 import {
   aesGcmDecrypt,
   aesGcmEncrypt,
@@ -26,9 +27,8 @@ import {
   hkdf,
   importAesKey,
   importAgreementPublicKey,
-} from "../crypto.js";
-import { IntegrityError, InvalidArgumentError } from "../errors.js";
-import type { Lockboxes } from "./ops.js";
+} from "../crypto/suite.js";
+import type { Lockboxes } from "./types.js";
 
 /** What a lockbox is bound to. */
 export interface LockboxContext {

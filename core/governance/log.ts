@@ -2,11 +2,11 @@
  * A cell's governance log on one device: the verified ops it holds, those waiting for missing parents,
  * its heads, and the resolved state (recomputed lazily after new ops arrive).
  */
-import { IntegrityError, UnknownScopeError } from "../errors.js";
-import type { CellId } from "../ids.js";
-import { type OpHash, readOp, type SignedOp } from "./ops.js";
+import { IntegrityError, UnknownScopeError } from "../base/errors.js";
+import type { CellId } from "../base/ids.js";
+import { readOp } from "./ops.js";
 import { has, type OpStatus, type Resolution, resolve, stateAt } from "./reducer.js";
-import type { CellState } from "./state.js";
+import type { CellState, OpHash, SignedOp } from "./types.js";
 
 /** What happened to an op handed to the log. */
 export type AddOutcome = "added" | "duplicate" | "pending";

@@ -7,104 +7,15 @@
  * Wire form: UTF-8 canonical JSON `{"body":{…},"sig":"<base64url r‖s>"}`, carried as the single item of a
  * governance envelope (kind 3).
  */
-import { concat, fromBase64, fromUtf8, toBase64Url, toHex, utf8 } from "../bytes.js";
-import { cachedVerifyKey, verifyAll } from "../crypto.js";
-import { IntegrityError } from "../errors.js";
-import { sha256Quick } from "../hash.js";
-import { type DeviceIdentity, deviceIdOf } from "../identity.js";
-import type { CellId, DeviceId, DocId, MemberId } from "../ids.js";
-import type { PublicationCert } from "../public/format.js";
-import { type Canonical, canonicalJson } from "./canonical.js";
-import type { Role, Rules } from "./rules.js";
+import { concat, fromBase64, fromUtf8, toBase64Url, toHex, utf8 } from "../base/bytes.js";
+import { type Canonical, canonicalJson } from "../base/canonical-json.js";
+import { IntegrityError } from "../base/errors.js";
+import type { CellId } from "../base/ids.js";
+import { sha256Quick } from "../crypto/hash.js";
+import { type DeviceIdentity, deviceIdOf } from "../crypto/identity.js";
+import { cachedVerifyKey, verifyAll } from "../crypto/suite.js";
 import { checkOpShape, isOpType } from "./shape.js";
-
-/** SHA-256 of an op's body, lowercase hex. */
-export type OpHash = string & { readonly __opHash: true };
-
-/** Public keys of a device, base64url of the raw P-256 points. */
-export interface DeviceKeysPublic {
-  signing: string;
-  agreement: string;
-}
-
-/** A scope epoch secret sealed to one device (see lockbox.ts). Padding entries look the same. */
-export interface LockboxEntry {
-  /** 8 bytes derived from the recipient's shared secret, base64url: lets the recipient find its entry. */
-  tag: string;
-  /** AES-GCM IV ‖ ciphertext ‖ tag of the epoch secret, base64url. */
-  box: string;
-}
-
-/** The lockboxes of one scope epoch: one ephemeral ECDH key, one entry per reader, padded. */
-export interface Lockboxes {
-  /** Ephemeral ECDH P-256 public key, base64url (raw point). */
-  ephemeral: string;
-  entries: LockboxEntry[];
-}
-
-/** What an op does. */
-export type Op =
-  | {
-      type: "genesis";
-      name: string;
-      nonce: string;
-      founder: DeviceKeysPublic;
-      founderName: string;
-      rules: Rules;
-    }
-  | { type: "invite"; invite: string; role: Role; expires: number; single: boolean; inbox: string }
-  | { type: "redeem"; invite: string; device: DeviceKeysPublic; name: string; proof: string }
-  | { type: "admit"; member: MemberId }
-  | { type: "decline"; member: MemberId }
-  | { type: "remove"; member: MemberId }
-  | { type: "set-role"; member: MemberId; role: Role; granted: boolean }
-  | { type: "add-device"; member: MemberId; device: DeviceKeysPublic; recovery?: boolean }
-  | { type: "remove-device"; device: string }
-  | { type: "rotate"; scope: string; epoch: number; lockboxes: Lockboxes; previous: string | null }
-  /** An epoch's key for one member's devices (an admission, a role granted, a device added). */
-  | { type: "share-keys"; scope: string; epoch: number; member: MemberId; lockboxes: Lockboxes }
-  /**
-   * A two-person scope (`pair:<22 random base64url>`) for messages between `members`: its first epoch,
-   * sealed to both people's devices. Other members see that the pair exists, never what it holds.
-   */
-  | { type: "open-pair"; scope: string; members: [MemberId, MemberId]; lockboxes: Lockboxes }
-  /** A document's scope and writers; `name` also makes it the cell's document of that name (see `named`). */
-  | { type: "set-policy"; doc: DocId; scope: string; writers: Role[]; name?: string }
-  /**
-   * Link `index` of the cell's publication chain (see public/edition.ts): its certificate, and the
-   * edition signing and admission private keys sealed under epoch `epoch` of the sealed scope `scope`
-   * (see cell-publication.ts), so that every reader of that scope can publish and open contact requests.
-   */
-  | { type: "publication"; index: number; cert: PublicationCert; scope: string; epoch: number; box: string }
-  | { type: "set-relays"; relays: string[] }
-  | { type: "propose-rules"; rules: Rules }
-  | { type: "approve-rules"; proposal: OpHash };
-
-/** The signed part of an op. */
-export interface OpBody {
-  v: 1;
-  /** The cell's ID; empty for the genesis op (whose hash becomes the ID). */
-  cell: string;
-  /** Hashes of the heads the author had seen, sorted. */
-  parents: OpHash[];
-  /** Raw signing public key of the author device, base64url. */
-  author: string;
-  /** The author's clock when writing, ms. Informational only: validity never depends on a clock. */
-  at: number;
-  op: Op;
-}
-
-/** A verified op. */
-export interface SignedOp {
-  hash: OpHash;
-  body: OpBody;
-  /** The author device's ID. */
-  authorId: DeviceId;
-  /** ID of the device an op introduces (genesis founder, redeem, add-device). */
-  subjectId?: DeviceId;
-  /** The wire bytes. */
-  bytes: Uint8Array;
-}
+import type { DeviceKeysPublic, Op, OpBody, OpHash, SignedOp } from "./types.js";
 
 const DOMAIN = utf8("cellule/governance/v1\n");
 const REDEEM_DOMAIN = "cellule/redeem/v1\n";

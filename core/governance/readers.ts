@@ -2,10 +2,9 @@
  * Who reads a scope, and who may hold its current key: pure functions of the resolved state, used to seal
  * lockboxes and to decide when a key must rotate.
  */
-import type { DeviceId, MemberId } from "../ids.js";
-import type { GovernanceLog } from "./log.js";
+import type { DeviceId, MemberId } from "../base/ids.js";
 import { hasAnyRole, hasRight } from "./rules.js";
-import type { CellState, DeviceState } from "./state.js";
+import type { CellState, DeviceState, OpHash } from "./types.js";
 
 /** The active devices of members (admitted, not removed). */
 export function devicesOf(state: CellState, members: readonly MemberId[]): DeviceState[] {
@@ -33,10 +32,15 @@ export function readers(state: CellState, scope: string): Map<DeviceId, { agreem
 /**
  * Whether a device that may hold the current key of `scope` no longer reads it: one of the readers when
  * the epoch was made, or of the members given the key since, was removed, lost the role, or lost a device.
+ * `stateAt` gives the state at some heads (`GovernanceLog.stateAt`).
  */
-export function stale(log: GovernanceLog, state: CellState, scope: string): boolean {
+export function stale(
+  state: CellState,
+  scope: string,
+  stateAt: (heads: readonly OpHash[]) => CellState | undefined,
+): boolean {
   const latest = state.scopes.get(scope)?.at(-1);
-  const then = latest && log.stateAt([latest.op]);
+  const then = latest && stateAt([latest.op]);
   if (!latest || !then) return false;
   const holders = new Set(readers(then, scope).keys());
   for (const member of latest.grantees) {

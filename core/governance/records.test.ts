@@ -3,14 +3,15 @@
  * cited, and hidden alike on every device when a removal they did not see arrives.
  */
 import { describe, expect, it } from "vitest";
-import { ForbiddenError, IntegrityError } from "../errors.js";
-import type { MemberId } from "../ids.js";
+import { ForbiddenError, IntegrityError } from "../base/errors.js";
+import type { MemberId } from "../base/ids.js";
 import { admit, createGenesis, createInvite, redeemInvite, setRelays, writeOp } from "./actions.js";
 import { GovernanceLog } from "./log.js";
-import { type SignedOp, signOp } from "./ops.js";
+import { signOp } from "./ops.js";
 import { checkRecords, signRecord } from "./records.js";
 import { DEFAULT_RULES } from "./rules.js";
 import { device } from "./scenario.test-support.js";
+import type { SignedOp } from "./types.js";
 
 const STAMP = { kind: "stamp", roles: ["treasurer"] };
 

@@ -8,16 +8,16 @@
  *
  * Signature: ECDSA P-256 over `"cellule/record/v1\n" ‖ canonical JSON of { at, cell, data, heads, kind }`.
  */
-import { concat, fromBase64, toBase64Url, utf8 } from "../bytes.js";
-import { cachedVerifyKey, verify } from "../crypto.js";
-import { ForbiddenError, IntegrityError, InvalidArgumentError } from "../errors.js";
-import { type DeviceIdentity, deviceIdOf } from "../identity.js";
-import type { DeviceId, MemberId } from "../ids.js";
-import { type Canonical, canonicalJson } from "./canonical.js";
+import { concat, fromBase64, toBase64Url, utf8 } from "../base/bytes.js";
+import { type Canonical, canonicalJson } from "../base/canonical-json.js";
+import { ForbiddenError, IntegrityError, InvalidArgumentError } from "../base/errors.js";
+import type { DeviceId, MemberId } from "../base/ids.js";
+import { type DeviceIdentity, deviceIdOf } from "../crypto/identity.js";
+import { cachedVerifyKey, verify } from "../crypto/suite.js";
 import type { GovernanceLog } from "./log.js";
-import type { OpHash } from "./ops.js";
 import { hasAnyRole, type Role } from "./rules.js";
 import { memberOfDevice } from "./state.js";
+import type { OpHash } from "./types.js";
 
 const DOMAIN = utf8("cellule/record/v1\n");
 

@@ -15,9 +15,9 @@
  * Rule 3 can change which ops are valid, which can change which removals are authorized; the reducer
  * repeats until that set is stable (it converges in a few rounds; bounded for safety).
  */
-import type { DeviceId, MemberId } from "../ids.js";
-import type { OpHash, SignedOp } from "./ops.js";
-import { actingMember, applyOp, authorize, type CellState, emptyState } from "./state.js";
+import type { DeviceId, MemberId } from "../base/ids.js";
+import { actingMember, applyOp, authorize, emptyState } from "./state.js";
+import type { CellState, OpHash, SignedOp } from "./types.js";
 
 /** The outcome of one op. */
 export type OpStatus = { valid: true } | { valid: false; reason: string };

@@ -1,8 +1,9 @@
 /** Test helpers for governance: devices, and a summary of a state that two devices can compare. */
+
+import { canonicalJson } from "../base/canonical-json.js";
 import { crypto as c, DeviceIdentity } from "../index.js";
-import { canonicalJson } from "./canonical.js";
 import type { GovernanceLog } from "./log.js";
-import type { SignedOp } from "./ops.js";
+import type { SignedOp } from "./types.js";
 
 /** A device identity kept in memory. */
 export async function device(): Promise<DeviceIdentity> {

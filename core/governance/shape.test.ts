@@ -3,11 +3,12 @@
  * `IntegrityError`, so they never reach the reducer; well-formed ops of every type still read.
  */
 import { describe, expect, it } from "vitest";
-import { IntegrityError } from "../errors.js";
+import { IntegrityError } from "../base/errors.js";
 import { createGenesis } from "./actions.js";
 import { GovernanceLog } from "./log.js";
-import { type Op, readOp, signOp } from "./ops.js";
+import { readOp, signOp } from "./ops.js";
 import { device } from "./scenario.test-support.js";
+import type { Op } from "./types.js";
 
 const boxes = { ephemeral: "AAAA", entries: [{ tag: "AAAAAAAAAAA", box: "AAAA" }] };
 const member = "m".repeat(43);

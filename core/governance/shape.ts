@@ -3,9 +3,9 @@
  * wrong type is refused with `IntegrityError` before the reducer sees it, so that an authentic but
  * malformed op (a tampered app) cannot throw inside the reducer and stop a cell's log on every device.
  */
-import { IntegrityError } from "../errors.js";
-import type { Op } from "./ops.js";
+import { IntegrityError } from "../base/errors.js";
 import type { Right } from "./rules.js";
+import type { Op } from "./types.js";
 
 const RIGHTS = new Set<Right>([
   "invite",

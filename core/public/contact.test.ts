@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { fromHex, toBase64Url, toHex } from "../bytes.js";
-import { exportPublicKey, generateAgreementKeyPair } from "../crypto.js";
-import { readHeader } from "../envelope.js";
-import { IntegrityError, InvalidArgumentError } from "../errors.js";
+import { fromHex, toBase64Url, toHex } from "../base/bytes.js";
+import { IntegrityError, InvalidArgumentError } from "../base/errors.js";
+import { exportPublicKey, generateAgreementKeyPair } from "../crypto/suite.js";
+import { readHeader } from "../protocol/envelope.js";
 import { CONTACT_LIMITS, type ContactRequest, contactTopic, openContact, sealContact } from "./contact.js";
 
 const v = JSON.parse(readFileSync(new URL("../test-vectors/contact-v1.json", import.meta.url), "utf8"));

@@ -3,17 +3,17 @@
  * cell's admission public key so that only the cell's officers can read it, and posted to the cell's
  * contact inbox on its relays. The visitor needs no key of their own; the blog keeps nothing.
  *
- * A sealed request is a sealed box (core/sealed-box.ts) labelled `contact`, on the topic
+ * A sealed request is a sealed box (crypto/sealed-box.ts) labelled `contact`, on the topic
  * `contactTopic(cell)`, bound to the cell's ID, whose index is the admission key's in the cell's
  * publication chain; its JSON is `{v: 1, cell, name, reach, message, consent, lang, at[, device]}`.
  * A request with `device` (the public keys of the visitor's new device in the member space) asks to join
- * the cell: an officer who accepts sends an invitation back to that device (see join-request.ts).
+ * the cell: an officer who accepts sends an invitation back to that device (see cell/join-request.ts).
  * The contact topic is public (a hash of the cell ID): anyone may post to it, only officers can open it.
  */
-import { toHex, utf8 } from "../bytes.js";
-import { sha256 } from "../crypto.js";
-import { IntegrityError, InvalidArgumentError } from "../errors.js";
-import { type BoxSealOptions, boxIndex, MAX_BOX_BYTES, openBox, sealBox } from "../sealed-box.js";
+import { toHex, utf8 } from "../base/bytes.js";
+import { IntegrityError, InvalidArgumentError } from "../base/errors.js";
+import { type BoxSealOptions, boxIndex, MAX_BOX_BYTES, openBox, sealBox } from "../crypto/sealed-box.js";
+import { sha256 } from "../crypto/suite.js";
 
 /** What a visitor writes. */
 export interface ContactRequest {

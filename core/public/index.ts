@@ -1,8 +1,4 @@
-/** The cell's public face: content, editions, their verification and publication. */
+/** What keyless widgets and other readers of a cell's public face use: verify, read, seal a contact. */
 export * from "./contact.js";
 export * from "./content.js";
-export * from "./documents.js";
-export * from "./edition.js";
-export * from "./format.js";
-export * from "./publisher.js";
 export * from "./verify.js";

@@ -5,10 +5,15 @@
  * is signed by the last key. The genesis op's own signature is not checked here: the hash already binds
  * the founder's key to the cell, and the first certificate proves its holder signed.
  */
-import { fromUtf8, toHex, utf8 } from "../bytes.js";
-import { importVerifyKey, sha256, verify } from "../crypto.js";
-import { IntegrityError, WrongCellError } from "../errors.js";
-import { EDITION_DOMAIN, type EditionBody, MAX_EDITION_BYTES, publicationStatement } from "./format.js";
+import { fromUtf8, toHex, utf8 } from "../base/bytes.js";
+import { IntegrityError, WrongCellError } from "../base/errors.js";
+import { importVerifyKey, sha256, verify } from "../crypto/suite.js";
+import {
+  EDITION_DOMAIN,
+  type EditionBody,
+  MAX_EDITION_BYTES,
+  publicationStatement,
+} from "../protocol/edition-format.js";
 
 /** A verified edition: its body and the cell's current admission key. */
 export interface VerifiedEdition extends EditionBody {
@@ -36,7 +41,7 @@ function parse(text: string, what: string): Record<string, unknown> {
 }
 
 /**
- * Bytes of a base64url text. Not core/bytes.ts's `fromBase64`, whose tables make it fast for the member
+ * Bytes of a base64url text. Not base/bytes.ts's `fromBase64`, whose tables make it fast for the member
  * space's thousands of keys and signatures: a widget decodes a handful, and atob keeps its bundle small.
  */
 function base64url(text: string): Uint8Array {

@@ -1,13 +1,20 @@
 /**
  * Acceptance suite for `Keystore` implementations (memory, filesystem, Dexie in Node and in Chromium).
- * Keys must be usable with core/crypto.ts, survive a restart where the store persists, stay apart per name,
+ * Keys must be usable with core/crypto/suite.ts, survive a restart where the store persists, stay apart per name,
  * and keep their private halves non-extractable. It only needs `describe`/`it`, so it runs under vitest and
  * under mocha.
  */
-import { equalBytes } from "../bytes.js";
-import { ecdh, exportPublicKey, importAgreementPublicKey, importVerifyKey, sign, verify } from "../crypto.js";
-import { StorageError } from "../errors.js";
-import type { DeviceKeys, Keystore } from "../identity.js";
+import { equalBytes } from "../base/bytes.js";
+import { StorageError } from "../base/errors.js";
+import type { DeviceKeys, Keystore } from "../crypto/identity.js";
+import {
+  ecdh,
+  exportPublicKey,
+  importAgreementPublicKey,
+  importVerifyKey,
+  sign,
+  verify,
+} from "../crypto/suite.js";
 import { assert, bytesEqual, equal, isUndefined, rejects } from "./assert.js";
 import { type TestFramework, withFixture } from "./framework.js";
 

@@ -5,7 +5,7 @@
  * concurrency and restarts. It only needs `describe`/`it`, so it runs under vitest and under mocha.
  */
 import type { StorageAdapterInterface, StorageKey } from "@automerge/automerge-repo/slim";
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../base/errors.js";
 import { assert, bytesEqual, deepEqual, equal, isUndefined, rejects } from "./assert.js";
 import { type TestFramework, withFixture } from "./framework.js";
 

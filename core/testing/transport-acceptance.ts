@@ -2,13 +2,13 @@
  * The acceptance suite every `Transport` runs (relay client, BroadcastChannel, and any later one): what is
  * published on a topic reaches the other endpoints subscribed to it, and nothing else does.
  */
-import { toHex } from "../bytes.js";
-import { generateAgreementKeyPair, generateSigningKeyPair } from "../crypto.js";
-import { EnvelopeKind, sealEnvelope } from "../envelope.js";
-import { DeviceIdentity } from "../identity.js";
-import type { DocId, ScopeId, Topic } from "../ids.js";
-import { newScopeSecret, sealedEpoch } from "../scope.js";
-import type { Transport, TransportContext } from "../transport.js";
+import { toHex } from "../base/bytes.js";
+import type { DocId, ScopeId, Topic } from "../base/ids.js";
+import { DeviceIdentity } from "../crypto/identity.js";
+import { generateAgreementKeyPair, generateSigningKeyPair } from "../crypto/suite.js";
+import type { Transport, TransportContext } from "../ports/transport.js";
+import { EnvelopeKind, sealEnvelope } from "../protocol/envelope.js";
+import { newScopeSecret, sealedEpoch } from "../protocol/scope-keys.js";
 import { assert, equal } from "./assert.js";
 import { type TestFramework, withFixture } from "./framework.js";
 

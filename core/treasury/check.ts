@@ -2,7 +2,7 @@
  * Field checks shared by the treasury's inputs: each returns a clean value or throws an
  * `InvalidArgumentError` naming the field (e.g. `stamp.amount`), so a caller knows what to fix.
  */
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../base/errors.js";
 
 /** Longest text in a short field (a name, a label, an ID), in characters. */
 export const SHORT_TEXT = 200;

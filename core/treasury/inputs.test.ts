@@ -1,6 +1,6 @@
 /** Input checks of the treasury: every bad field gets an `InvalidArgumentError` naming it; good input comes back clean. */
 import { describe, expect, it } from "vitest";
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../base/errors.js";
 import { checkStamp, checkStampData, checkSubscription, checkSubscriptionData } from "./entries.js";
 import { bracketFor, cheapestBracket, checkRules, MAX_BRACKETS } from "./rules.js";
 import { RULES } from "./test-support.js";

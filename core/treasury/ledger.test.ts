@@ -4,7 +4,7 @@
  * is the same whatever order the records are stored in.
  */
 import { describe, expect, it } from "vitest";
-import { ForbiddenError, IntegrityError } from "../errors.js";
+import { ForbiddenError, IntegrityError } from "../base/errors.js";
 import { createInvite, removeMember } from "../governance/actions.js";
 import { GovernanceLog } from "../governance/log.js";
 import { checkRecords, signRecord } from "../governance/records.js";

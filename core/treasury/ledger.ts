@@ -4,13 +4,13 @@
  * concurrently with their removal), its data checked again, and corrections resolved into chains. The
  * result depends only on the set of records and the log, never on the order records arrived in.
  */
-import { toBase64Url, utf8 } from "../bytes.js";
-import { type ForbiddenError, IntegrityError, InvalidArgumentError } from "../errors.js";
-import type { Canonical } from "../governance/canonical.js";
+import { toBase64Url, utf8 } from "../base/bytes.js";
+import type { Canonical } from "../base/canonical-json.js";
+import { type ForbiddenError, IntegrityError, InvalidArgumentError } from "../base/errors.js";
+import type { MemberId } from "../base/ids.js";
+import { sha256Sync } from "../crypto/hash.js";
 import type { RecordCheck, SignedRecord } from "../governance/records.js";
 import type { Role } from "../governance/rules.js";
-import { sha256Sync } from "../hash.js";
-import type { MemberId } from "../ids.js";
 import { byTime, resolveChains } from "./chains.js";
 import {
   checkStampData,

@@ -1,6 +1,6 @@
 /** Dues periods: naming, ranges, and a typed error for anything that is not a period or a day. */
 import { describe, expect, it } from "vitest";
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../base/errors.js";
 import {
   checkDay,
   checkPeriod,

@@ -5,13 +5,14 @@
  * items are never replaced: a correction is a new item. Writes go to the local documents and reach other
  * devices through the Kit whenever they are online.
  */
-import type { Cell } from "../cell.js";
-import { namedDocument } from "../cell-site.js";
-import { Collection, type CollectionRecord } from "../collection.js";
-import { ForbiddenError, NotAMemberError, UnknownDocumentError } from "../errors.js";
+
+import { ForbiddenError, NotAMemberError, UnknownDocumentError } from "../base/errors.js";
+import type { DocId, ScopeId } from "../base/ids.js";
+import type { Cell } from "../cell/cell.js";
+import { namedDocument } from "../cell/named-document.js";
 import type { SignedRecord } from "../governance/records.js";
-import type { DocId, ScopeId } from "../ids.js";
-import type { Kit } from "../kit.js";
+import { Collection, type CollectionRecord } from "../kit/collection.js";
+import type { Kit } from "../kit/kit.js";
 import { entryIdOf } from "./ledger.js";
 
 /** The treasury's name in the governance log. */
@@ -41,7 +42,8 @@ export class TreasuryStore {
    * no key to the treasury scope (its member's roles do not read it); `UnknownDocumentError` when the
    * treasury does not exist yet and this device may not create it, or has not reached this device yet.
    */
-  static async open(cell: Cell, kit: Kit): Promise<TreasuryStore> {
+  static async open(cell: Cell): Promise<TreasuryStore> {
+    const { kit } = cell;
     if (cell.status !== "member") throw new NotAMemberError("only a member of the cell opens its treasury");
     if (!kit.epochOf(cell.scopeId(TREASURY_SCOPE))) {
       const readers = cell.state.rules.scopes[TREASURY_SCOPE]?.readers ?? [];

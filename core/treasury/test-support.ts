@@ -2,13 +2,14 @@
  * Test helpers for the treasury: a governance log with a founder (every officer role), a treasurer and a
  * plain member, records signed by any of them at a chosen time, and sample dues rules (French test data).
  */
+
+import type { Canonical } from "../base/canonical-json.js";
+import type { MemberId } from "../base/ids.js";
+import type { DeviceIdentity } from "../crypto/identity.js";
 import { admit, createGenesis, createInvite, redeemInvite } from "../governance/actions.js";
-import type { Canonical } from "../governance/canonical.js";
 import { GovernanceLog } from "../governance/log.js";
 import { checkRecords, type SignedRecord, signRecord } from "../governance/records.js";
 import { device } from "../governance/scenario.test-support.js";
-import type { DeviceIdentity } from "../identity.js";
-import type { MemberId } from "../ids.js";
 import type { RecordChecker } from "./ledger.js";
 import type { DuesRules } from "./rules.js";
 

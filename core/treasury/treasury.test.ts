@@ -5,9 +5,9 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { memoryKit } from "../../adapters/testing/devices.js";
-import { Cell } from "../cell.js";
-import { ForbiddenError, InvalidArgumentError } from "../errors.js";
-import type { Kit } from "../kit.js";
+import { ForbiddenError, InvalidArgumentError } from "../base/errors.js";
+import { Cell } from "../cell/cell.js";
+import type { Kit } from "../kit/kit.js";
 import type { Stamp, Subscription } from "./ledger.js";
 import { TREASURY_NAME } from "./store.js";
 import { RULES } from "./test-support.js";
@@ -23,7 +23,7 @@ async function founded() {
   const kit = await memoryKit();
   kits.push(kit);
   const cell = await Cell.create(kit, { name: "Cellule Louise-Michel", founderName: "Fatima" });
-  return { kit, cell, treasury: await Treasury.open(cell, kit) };
+  return { kit, cell, treasury: await Treasury.open(cell) };
 }
 
 const SUBSCRIPTION = {
@@ -39,7 +39,7 @@ describe("the treasury", () => {
   it("is named in the log on first use, the same one opens again, and tells listeners of changes", async () => {
     const { kit, cell, treasury } = await founded();
     expect(cell.named(TREASURY_NAME)).toBe(treasury.id);
-    expect((await Treasury.open(cell, kit)).id).toBe(treasury.id);
+    expect((await Treasury.open(cell)).id).toBe(treasury.id);
     expect(await treasury.rules()).toBeUndefined();
     expect(await treasury.entries()).toEqual({ stamps: [], subscriptions: [] });
     let changes = 0;
@@ -164,11 +164,11 @@ describe("the treasury", () => {
   });
 
   it("lets a secretary who is not a treasurer read it but not record in it", async () => {
-    const { kit, cell, treasury } = await founded();
+    const { cell, treasury } = await founded();
     await treasury.setRules(RULES);
     await cell.revoke(cell.me()!.id, "treasurer");
     expect(cell.me()!.roles.has("treasurer")).toBe(false);
-    const again = await Treasury.open(cell, kit);
+    const again = await Treasury.open(cell);
     // Her own rules were signed while she was treasurer: they still count.
     expect((await again.rules())?.currency).toBe("EUR");
     await expect(

@@ -6,19 +6,19 @@
  * ledger are pure functions (views.ts).
  *
  * @example
- * const treasury = await Treasury.open(cell, kit);
+ * const treasury = await Treasury.open(cell);
  * await treasury.setRules({ period: "month", currency: "EUR", remittedShare: 0.3,
  *   brackets: [{ id: "b1", label: "moins de 1 200 €", maxMonthlyIncome: 120_000, amount: 500 }] });
  * const stamp = await treasury.recordStamp({ person, period: "2026-11", amount: 500, method: "cash" });
  * const { stamps } = await treasury.entries();
  * duesStatus((await treasury.rules()), stamps, people, "2026-11");
  */
-import type { Cell } from "../cell.js";
-import { ForbiddenError, InvalidArgumentError, NotAMemberError } from "../errors.js";
-import type { Canonical } from "../governance/canonical.js";
+
+import type { Canonical } from "../base/canonical-json.js";
+import { ForbiddenError, InvalidArgumentError, NotAMemberError } from "../base/errors.js";
+import type { DocId, MemberId } from "../base/ids.js";
+import type { Cell } from "../cell/cell.js";
 import { hasAnyRole } from "../governance/rules.js";
-import type { DocId, MemberId } from "../ids.js";
-import type { Kit } from "../kit.js";
 import { defined, NOTE_TEXT, requiredText } from "./check.js";
 import {
   checkStamp,
@@ -57,8 +57,8 @@ export class Treasury {
    * `ForbiddenError` when it holds no treasury key (a plain member), `UnknownDocumentError` when the
    * treasury does not exist yet and this device may not create it, or has not reached it yet.
    */
-  static async open(cell: Cell, kit: Kit): Promise<Treasury> {
-    return new Treasury(cell, await TreasuryStore.open(cell, kit));
+  static async open(cell: Cell): Promise<Treasury> {
+    return new Treasury(cell, await TreasuryStore.open(cell));
   }
 
   /** The ID of the treasury's index document. */

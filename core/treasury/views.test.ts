@@ -1,6 +1,6 @@
 /** The treasury's pure views: who is up to date or behind, totals per period, subscriptions running on a day. */
 import { describe, expect, it } from "vitest";
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../base/errors.js";
 import type { Subscription } from "./ledger.js";
 import { RULES, shuffled } from "./test-support.js";
 import { duesStatus, periodTotals, type StampFacts, subscriptionsActive } from "./views.js";

@@ -14,9 +14,9 @@
  *   of one month are made in the same task, so they travel in a few envelopes rather than one each.
  */
 
-import { CellStore } from "../../core/cell-store.js";
-import { EnvelopeKind, sealEnvelope } from "../../core/envelope.js";
-import type { Canonical } from "../../core/governance/canonical.js";
+import type { Canonical } from "../../core/base/canonical-json.js";
+import type { MemberId } from "../../core/base/ids.js";
+import { CellStore } from "../../core/cell/store.js";
 import {
   GovernanceLog,
   type Invitation,
@@ -28,7 +28,6 @@ import {
   signOp,
   signRecord,
 } from "../../core/governance/index.js";
-import type { MemberId } from "../../core/ids.js";
 import {
   type Cell,
   Collection,
@@ -41,12 +40,14 @@ import {
   entryIdOf,
   type Kit,
   monthOf,
+  openSite,
   randomBytes,
   TREASURY_KINDS,
   Treasury,
   type TreasuryItem,
   toBase64Url,
 } from "../../core/index.js";
+import { EnvelopeKind, sealEnvelope } from "../../core/protocol/envelope.js";
 
 /** Members written per governance envelope (4 ops each, about 150 kB in all: well under the 1 MB frame limit). */
 const MEMBERS_PER_ENVELOPE = 50;
@@ -247,7 +248,7 @@ export async function writePosts(
   options: { count: number; from: number; to: number },
   progress: (done: number) => void,
 ): Promise<{ envelopes: number; newest: string }> {
-  const { journal } = await cell.site();
+  const { journal } = await openSite(cell);
   const { count, from, to } = options;
   const posts = Array.from({ length: count }, (_, i) => {
     const date = from + Math.floor(((i + 1) * (to - from)) / count);
@@ -267,7 +268,7 @@ export async function writePosts(
 
 /** The treasury, opened (created and named the first time) by the founder, with dues rules signed at `at`. */
 export async function openTreasury(kit: Kit, cell: Cell, at: number): Promise<Treasury> {
-  const treasury = await Treasury.open(cell, kit);
+  const treasury = await Treasury.open(cell);
   const record = await signRecord(
     kit.device,
     await founderLog(kit, cell),

@@ -272,7 +272,7 @@ export async function appOpen(): Promise<BenchResult> {
     });
     // The answers to events: created by an officer's device the first time (as the founder's member space
     // would); a member's app waits for it.
-    await Rsvps.open(cell, kit);
+    await Rsvps.open(cell);
     const treasury = await openTreasury(kit, cell, from);
 
     const browser = await launchChromium();

@@ -3,7 +3,7 @@
  * and publishes them through a relay (child process); then a brand-new Kit with empty memory storage
  * opens the scope, and we time from its creation until it holds all 1,000: each envelope verified,
  * checked and its content in the device's storage (the Kit opens a document's Automerge handle when it is
- * first read: see core/pending.ts). After the clock, every document is opened and its content checked.
+ * first read: see core/kit/unopened.ts). After the clock, every document is opened and its content checked.
  *
  * Baseline: a client repo creates the 1,000 documents on the plain sync server (child process); once the
  * server holds them, a brand-new client repo (empty memory storage) `find()`s all 1,000 by URL, timed

@@ -36,7 +36,7 @@ const PER_ROUND = 1000;
 /**
  * Posts are written into this many slots, round robin: Automerge copies a map's JS object on every
  * change to it, so a map growing to thousands of posts would make Automerge's cost swamp everything
- * else (the reason for core/collection.ts's buckets); bounded documents show the pipeline's own cost.
+ * else (the reason for core/kit/collection.ts's buckets); bounded documents show the pipeline's own cost.
  */
 const SLOTS = 100;
 

@@ -11,8 +11,8 @@ import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { join } from "node:path";
-import { buildEdition, signEdition } from "../../core/public/index.js";
-import { NOW, publishingCell, sampleContent } from "../../core/public/test-support.js";
+import { buildEdition, signEdition } from "../../core/index.js";
+import { NOW, publishingCell, sampleContent } from "../../core/site/test-support.js";
 import {
   type BenchResult,
   processCpuSeconds,

@@ -25,7 +25,7 @@ import {
   sealEnvelope,
   sealedEpoch,
 } from "../../core/index.js";
-import { decodeAck, encodePut, encodeSub } from "../../core/relay-frames.js";
+import { decodeAck, encodePut, encodeSub } from "../../core/protocol/relay-frames.js";
 import {
   type BenchResult,
   baselineClient,

@@ -21,8 +21,8 @@ import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { silentLogger, startRelay } from "../../adapters/relay/index.js";
 import { launchChromium } from "../../adapters/testing/browser.js";
-import { buildEdition, signEdition } from "../../core/public/index.js";
-import { DAY, publishingCell, sampleContent } from "../../core/public/test-support.js";
+import { buildEdition, signEdition } from "../../core/index.js";
+import { DAY, publishingCell, sampleContent } from "../../core/site/test-support.js";
 import { buildWidgets } from "../../rollup.config.mjs";
 import {
   type BenchResult,

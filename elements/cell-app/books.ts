@@ -8,7 +8,6 @@ import {
   type Cell,
   duesStatus,
   type ImportPreview,
-  type Kit,
   type PeopleFilter,
   type Person,
   periodOf,
@@ -51,9 +50,9 @@ export class OfficerBooks {
     private readonly fail: (error: unknown) => void,
   ) {}
 
-  bookletTab(t: AppStrings, cell: Cell, kit: Kit) {
+  bookletTab(t: AppStrings, cell: Cell) {
     const booklet = this.booklet;
-    if (!booklet) return this.open(cell, kit, t);
+    if (!booklet) return this.open(cell, t);
     const then = (p: Promise<unknown>) => void p.then(() => this.reload(cell), this.fail);
     // Members who joined with a device and whose record is not in the booklet yet: who may claim one.
     const recorded = new Set(this.everyone.map((p) => p.member).filter(Boolean));
@@ -97,9 +96,9 @@ export class OfficerBooks {
     });
   }
 
-  treasuryTab(t: AppStrings, cell: Cell, kit: Kit) {
+  treasuryTab(t: AppStrings, cell: Cell) {
     const treasury = this.treasury;
-    if (!treasury) return this.open(cell, kit, t);
+    if (!treasury) return this.open(cell, t);
     const then = (p: Promise<unknown>) => void p.then(() => this.reload(cell), this.fail);
     return treasuryView(t, this.ledger, {
       setRules: (rules) => then(treasury.setRules(rules)),
@@ -111,7 +110,7 @@ export class OfficerBooks {
   }
 
   /** Opens the booklet and the treasury this device's member reads (once), then shows them. */
-  private open(cell: Cell, kit: Kit, t: AppStrings) {
+  private open(cell: Cell, t: AppStrings) {
     if (!this.opening) {
       const open = async <T>(make: () => Promise<T>): Promise<T | undefined> => {
         for (let delay = 200; delay < 20_000; delay *= 2) {
@@ -123,21 +122,20 @@ export class OfficerBooks {
         }
         return undefined;
       };
-      this.opening = Promise.all([
-        open(() => Booklet.open(cell, kit)),
-        open(() => Treasury.open(cell, kit)),
-      ]).then(async ([booklet, treasury]) => {
-        this.booklet = booklet;
-        this.treasury = treasury;
-        await this.reload(cell);
-      });
+      this.opening = Promise.all([open(() => Booklet.open(cell)), open(() => Treasury.open(cell))]).then(
+        async ([booklet, treasury]) => {
+          this.booklet = booklet;
+          this.treasury = treasury;
+          await this.reload(cell);
+        },
+      );
     }
     return html`<p role="status">${t.starting}</p>`;
   }
 
   /** Records the sender of a contact message in the booklet, as a contact with the consent of the form. */
-  async addContact(cell: Cell, kit: Kit, contact: ReceivedContact): Promise<void> {
-    const booklet = this.booklet ?? (await Booklet.open(cell, kit));
+  async addContact(cell: Cell, contact: ReceivedContact): Promise<void> {
+    const booklet = this.booklet ?? (await Booklet.open(cell));
     await booklet.addFromContact(contact);
     await this.reload(cell);
   }

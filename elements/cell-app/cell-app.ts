@@ -172,7 +172,7 @@ export class CellApp extends LitElement {
                     ...(reads("officers")
                       ? {
                           record: (c: ReceivedContact) =>
-                            void this.books.addContact(cell, this.session.kit!, c).catch((e) => this.fail(e)),
+                            void this.books.addContact(cell, c).catch((e) => this.fail(e)),
                         }
                       : {}),
                   })}
@@ -184,9 +184,9 @@ export class CellApp extends LitElement {
                       : nothing
                   }`
                 : tab === "booklet"
-                  ? this.books.bookletTab(t, cell, this.session.kit!)
+                  ? this.books.bookletTab(t, cell)
                   : tab === "treasury"
-                    ? this.books.treasuryTab(t, cell, this.session.kit!)
+                    ? this.books.treasuryTab(t, cell)
                     : tab === "devices"
                       ? this.devices.view(t, cell, this.session.kit!.device.id)
                       : this.settingsView(t, lang)

@@ -14,6 +14,7 @@ import {
   createKit,
   JoinRequest,
   type Kit,
+  openSite,
   type ReceivedContact,
   Rsvps,
   type VerifiedEdition,
@@ -178,8 +179,8 @@ export class MemberSession implements ReactiveController {
       : undefined;
     this.show({ status: "member", cell, ...(phrase ? { phrase } : {}) });
     const [site, rsvps] = await Promise.all([
-      this.retry(() => cell.site()),
-      this.retry(() => Rsvps.open(cell, this.kit!)),
+      this.retry(() => openSite(cell)),
+      this.retry(() => Rsvps.open(cell)),
     ]);
     const current = this.state.status === "member" ? this.state.phrase : undefined;
     this.show({ status: "member", cell, site, rsvps, ...(current ? { phrase: current } : {}) });

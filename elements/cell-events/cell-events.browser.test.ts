@@ -1,5 +1,5 @@
 import "../index.js";
-import type { CellEvent } from "../../core/public/content.js";
+import type { CellEvent } from "../../core/protocol/public-content.js";
 import { mount, publishTestEdition, rendered } from "../shared/edition.test-support.js";
 
 declare const describe: (name: string, fn: () => void) => void;

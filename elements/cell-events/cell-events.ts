@@ -1,5 +1,5 @@
 import { html, nothing } from "lit";
-import type { CellEvent } from "../../core/public/content.js";
+import type { CellEvent } from "../../core/protocol/public-content.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 import { formatRange, isTime } from "../shared/dates.js";
 import { EditionElement } from "../shared/edition-element.js";

@@ -1,5 +1,5 @@
 import { html, nothing } from "lit";
-import type { JournalPost } from "../../core/public/content.js";
+import type { JournalPost } from "../../core/protocol/public-content.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 import { formatDate } from "../shared/dates.js";
 import { EditionElement } from "../shared/edition-element.js";

@@ -2,12 +2,19 @@
  * For widget tests in Chromium: a new cell with a publication key, and an edition of given content signed
  * and stored on the test relay (which verifies it, as any relay does). Imports no Automerge.
  */
-import { generateAgreementKeyPair, generateSigningKeyPair } from "../../core/crypto.js";
+
+import { DeviceIdentity } from "../../core/crypto/identity.js";
+import { generateAgreementKeyPair, generateSigningKeyPair } from "../../core/crypto/suite.js";
 import { createGenesis } from "../../core/governance/actions.js";
-import { DeviceIdentity } from "../../core/identity.js";
-import type { CellEvent, JournalPost, PublicPages, PublicProfile } from "../../core/public/content.js";
-import { buildEdition, certifyPublication, signEdition } from "../../core/public/edition.js";
-import type { EditionBody } from "../../core/public/format.js";
+import type { EditionBody } from "../../core/protocol/edition-format.js";
+import type {
+  CellEvent,
+  JournalPost,
+  PublicPages,
+  PublicProfile,
+} from "../../core/protocol/public-content.js";
+import { certifyPublication } from "../../core/protocol/publication-cert.js";
+import { buildEdition, signEdition } from "../../core/site/edition.js";
 
 /** The test relay started by web-test-runner. */
 export const relayUrl = async (): Promise<string> =>

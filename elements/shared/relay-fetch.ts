@@ -3,7 +3,7 @@
  * time limit, the next one when a relay is down, slow, answers an error, or serves something the caller's
  * check refuses (a tampered edition). The widget can then say which: nothing reachable, or nothing valid.
  */
-import { CelluleError } from "../../core/errors.js";
+import { CelluleError } from "../../core/base/errors.js";
 
 /** Why no relay gave a usable answer. */
 export type RelayFailure = "unreachable" | "invalid";

@@ -1,0 +1,248 @@
+/**
+ * A cell's scope keys on one device: opening the epochs this device can reach (lockboxes, grants, the
+ * previous-epoch chain), rotating a scope, sharing the current keys with a member's devices, and rotating
+ * on its own the scopes a departed device may still read.
+ */
+import { fromBase64, toHex } from "../base/bytes.js";
+import { ForbiddenError } from "../base/errors.js";
+import type { CellId, MemberId, ScopeId } from "../base/ids.js";
+import type { DeviceIdentity } from "../crypto/identity.js";
+import { writeOp } from "../governance/actions.js";
+import {
+  type LockboxContext,
+  openLockbox,
+  sealLockboxes,
+  unwrapPrevious,
+  wrapPrevious,
+} from "../governance/lockbox.js";
+import type { GovernanceLog } from "../governance/log.js";
+import { designatedRotators, devicesOf, readers, reads, stale } from "../governance/readers.js";
+import { hasRight } from "../governance/rules.js";
+import { memberOfDevice } from "../governance/state.js";
+import type { CellState, InviteState, Lockboxes, MemberState, SignedOp } from "../governance/types.js";
+import type { GovernanceAuthority } from "../governance/write-authority.js";
+import type { Kit } from "../kit/kit.js";
+import { newScopeSecret } from "../protocol/scope-keys.js";
+
+/** What the keys need of their cell. */
+export interface KeyHost {
+  readonly kit: Kit;
+  readonly id: CellId;
+  log(): GovernanceLog;
+  authority(): GovernanceAuthority;
+  me(): MemberState | undefined;
+  scopeId(name: string): ScopeId;
+  inboxScope(inviteKey: string): ScopeId;
+  /** Adds an op of this device to the log and sends it. */
+  commit(op: SignedOp): Promise<void>;
+}
+
+/** See the module comment. */
+export class CellKeys {
+  /** Epoch secrets this device holds, by scope name and epoch. */
+  private readonly secrets = new Map<string, Map<number, Uint8Array>>();
+  /** Secrets of concurrent rotations that lost, by `scope#epoch#op`. */
+  private readonly alternateSecrets = new Map<string, Uint8Array>();
+  /**
+   * Scopes opened (or being opened) on the Kit, as `scope#epoch` or any other key: concurrent refreshes
+   * wait for the same opening, so none returns before the scope is usable.
+   */
+  private readonly opened = new Map<string, Promise<unknown>>();
+  private rotating = false;
+  /** What each lockbox list opened to for this device (undefined: nothing), so each is tried once. */
+  private tried = new WeakMap<Lockboxes, Uint8Array | undefined>();
+  private recoveryDevice: DeviceIdentity | undefined;
+
+  constructor(private readonly host: KeyHost) {}
+
+  /** While recovering from a phrase: the recovery device, which opens lockboxes until this one is certified. */
+  get recovering(): DeviceIdentity | undefined {
+    return this.recoveryDevice;
+  }
+
+  set recovering(device: DeviceIdentity | undefined) {
+    this.recoveryDevice = device;
+    this.tried = new WeakMap();
+  }
+
+  /** Opens `open()` once per key; later calls wait for the same opening. */
+  once(key: string, open: () => Promise<unknown>): Promise<unknown> {
+    let opening = this.opened.get(key);
+    if (!opening) {
+      opening = open();
+      this.opened.set(key, opening);
+    }
+    return opening;
+  }
+
+  /**
+   * Opens every scope epoch this device can reach, and the inboxes of open invitations. Concurrent
+   * rotations to one epoch (alternates) are all opened to read; the device writes under the one the
+   * log ranks first, like every other device.
+   */
+  async openAll(): Promise<void> {
+    const { kit, id } = this.host;
+    const state = this.host.log().state();
+    const member = memberOfDevice(state, kit.device.id);
+    const me = member?.id;
+    for (const [scope, epochs] of state.scopes) {
+      const known = this.secrets.get(scope) ?? new Map<number, Uint8Array>();
+      this.secrets.set(scope, known);
+      const scopeId = this.host.scopeId(scope);
+      // Newest first: a lockbox (or grant) opens an epoch, whose secret unwraps the one before it.
+      for (let i = epochs.length - 1; i >= 0; i--) {
+        const e = epochs[i]!;
+        const context = { cell: id, scope, epoch: e.epoch };
+        // Only grants to this device's member can hold its key: each lockbox has its own ephemeral key,
+        // so trying one costs an ECDH whether it is ours or not (a thousand admissions, a thousand grants).
+        const mine = e.grants.filter((_, k) => e.grantees[k] === me);
+        const canonical = await this.openAny([e.lockboxes, ...mine], context);
+        const alternates = await Promise.all(e.alternates.map((a) => this.openAny([a.lockboxes], context)));
+        const secret = canonical ?? alternates.find((x) => x !== undefined) ?? known.get(e.epoch);
+        if (secret) known.set(e.epoch, secret);
+        if (secret && e.previous && i > 0 && !known.has(epochs[i - 1]!.epoch)) {
+          known.set(epochs[i - 1]!.epoch, await unwrapPrevious(secret, e.previous, context));
+        }
+        for (const [k, alt] of alternates.entries()) {
+          if (!alt) continue;
+          this.alternateSecrets.set(`${scope}#${e.epoch}#${e.alternates[k]!.op}`, alt);
+          await this.once(`${scope}#${e.epoch}#${e.alternates[k]!.op}`, () =>
+            kit.addScope(scopeId, alt, e.epoch, { send: false }),
+          );
+        }
+      }
+      for (const [epoch, secret] of [...known].sort(([a], [b]) => a - b)) {
+        await this.once(`${scope}#${epoch}#${toHex(secret)}`, () => {
+          kit.setAuthority(scopeId, this.host.authority());
+          return kit.addScope(scopeId, secret, epoch);
+        });
+      }
+    }
+    if (me) {
+      for (const invite of state.invites.values()) {
+        if (!awaited(state, invite, hasRight(state.rules, member!.roles, "admit"))) continue;
+        await this.once(`invite#${invite.key}`, () =>
+          kit.addScope(this.host.inboxScope(invite.key), fromBase64(invite.inbox)),
+        );
+      }
+    }
+  }
+
+  /** The secret of one epoch of a scope this device writes under, if it holds it. */
+  secret(scope: string, epoch: number): Uint8Array | undefined {
+    return this.secrets.get(scope)?.get(epoch);
+  }
+
+  /**
+   * Every secret this device holds for one epoch of a scope: the one it writes under first, then those of
+   * concurrent rotations to the same epoch (something sealed by their authors may be under them).
+   */
+  secretsOf(scope: string, epoch: number): Uint8Array[] {
+    const main = this.secret(scope, epoch);
+    const prefix = `${scope}#${epoch}#`;
+    const alternates = [...this.alternateSecrets].filter(([k]) => k.startsWith(prefix)).map(([, s]) => s);
+    return main ? [main, ...alternates.filter((s) => s !== main)] : alternates;
+  }
+
+  /** The secret the first of these lockbox lists opens for this device (each list is tried once). */
+  private async openAny(lists: Lockboxes[], context: LockboxContext): Promise<Uint8Array | undefined> {
+    for (const boxes of lists) {
+      if (!this.tried.has(boxes)) {
+        const secret =
+          (await openLockbox(boxes, this.host.kit.device, context)) ??
+          (this.recovering && (await openLockbox(boxes, this.recovering, context)));
+        this.tried.set(boxes, secret);
+      }
+      const secret = this.tried.get(boxes);
+      if (secret) return secret;
+    }
+    return undefined;
+  }
+
+  /** A new epoch for a scope, sealed to the active devices of its readers. */
+  async rotate(scope: string): Promise<void> {
+    const log = this.host.log();
+    const state = log.state();
+    const epochs = state.scopes.get(scope) ?? [];
+    const epoch = (epochs.at(-1)?.epoch ?? 0) + 1;
+    const context = { cell: this.host.id, scope, epoch };
+    const secret = newScopeSecret();
+    const previousSecret = epochs.length > 0 ? this.secrets.get(scope)?.get(epoch - 1) : undefined;
+    if (epochs.length > 0 && !previousSecret)
+      throw new ForbiddenError(`this device cannot read scope ${scope}`);
+    const lockboxes = await sealLockboxes(secret, [...readers(state, scope).values()], context);
+    const previous = previousSecret ? await wrapPrevious(secret, previousSecret, context) : null;
+    await this.host.commit(
+      await writeOp(this.host.kit.device, log, { type: "rotate", scope, epoch, lockboxes, previous }),
+    );
+  }
+
+  /** The current keys of every scope a member reads (or of `only` these), sealed to their active devices. */
+  async share(member: MemberId, only?: readonly string[]): Promise<void> {
+    const log = this.host.log();
+    const state = log.state();
+    const devices = devicesOf(state, [member]).map((d) => ({ agreement: d.keys.agreement }));
+    if (devices.length === 0) return;
+    for (const scope of state.scopes.keys()) {
+      if (!reads(state, scope, member) || (only && !only.includes(scope))) continue;
+      const current = state.scopes.get(scope)!.at(-1)!;
+      const secret = this.secrets.get(scope)?.get(current.epoch);
+      if (!secret) continue;
+      const lockboxes = await sealLockboxes(secret, devices, {
+        cell: this.host.id,
+        scope,
+        epoch: current.epoch,
+      });
+      await this.host.commit(
+        await writeOp(this.host.kit.device, log, {
+          type: "share-keys",
+          scope,
+          epoch: current.epoch,
+          member,
+          lockboxes,
+        }),
+      );
+    }
+  }
+
+  /**
+   * Rotates every scope whose key a departed device may hold. To keep concurrent rotations rare, one
+   * device does it: the one whose op made the key stale (`mine`), if it may rotate; otherwise the first
+   * designated member's (see `designatedRotators`), as soon as it learns of it.
+   */
+  async rotateStale(mine = false): Promise<void> {
+    const me = this.host.me();
+    if (this.rotating || me?.status !== "member") return;
+    this.rotating = true;
+    try {
+      for (const scope of [...this.host.log().state().scopes.keys()]) {
+        const state = this.host.log().state();
+        const epoch = state.scopes.get(scope)!.at(-1)!.epoch;
+        if (
+          !this.secrets.get(scope)?.has(epoch) ||
+          !stale(state, scope, (heads) => this.host.log().stateAt(heads))
+        )
+          continue;
+        const rotators = designatedRotators(state, scope);
+        if (rotators[0] === me.id || (mine && rotators.includes(me.id))) await this.rotate(scope);
+      }
+    } finally {
+      this.rotating = false;
+    }
+  }
+}
+
+/**
+ * Whether an invitation's inbox may still carry something this device should pick up: a redeem while the
+ * invitation can be used (any member passes redeems on, in case no officer is online), the welcome of
+ * someone who redeemed it and waits for admission, and — for those who admit — a second redeem of a used
+ * single-use invitation until it expires (refused, but seen). The others are not listened to: each costs
+ * a key derivation and a subscription at every start.
+ */
+function awaited(state: CellState, invite: InviteState, admits: boolean): boolean {
+  const open = invite.expires > Date.now();
+  const usable = open && (!invite.single || invite.redeemedBy.length === 0);
+  return (
+    usable || (admits && open) || invite.redeemedBy.some((m) => state.members.get(m)?.status === "pending")
+  );
+}

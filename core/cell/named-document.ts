@@ -1,0 +1,29 @@
+/**
+ * Documents the governance log names (the site's, the booklet's, the treasury's), so that every device finds
+ * the same ones; the first officer who may set policies and asks for one creates it.
+ */
+import { UnknownDocumentError } from "../base/errors.js";
+import type { DocId } from "../base/ids.js";
+import { hasRight } from "../governance/rules.js";
+import type { Cell } from "./cell.js";
+
+/**
+ * The ID of the cell's document named `name`. When there is none yet and this device's member may set
+ * policies, `create` makes it in `scope` and the log names it, with the scope's writers. Otherwise
+ * `UnknownDocumentError`.
+ */
+export async function namedDocument(
+  cell: Cell,
+  name: string,
+  scope: string,
+  create: () => Promise<{ id: DocId }>,
+): Promise<DocId> {
+  const known = cell.named(name);
+  if (known) return known;
+  const { rules } = cell.state;
+  if (!hasRight(rules, cell.me()?.roles ?? [], "set-policy"))
+    throw new UnknownDocumentError(`the cell has no ${name} yet: an officer who may set policies creates it`);
+  const doc = await create();
+  await cell.setPolicy(doc.id, { scope, writers: rules.scopes[scope]?.writers ?? [], name });
+  return doc.id;
+}

@@ -1,0 +1,266 @@
+/**
+ * Custody of a cell's publication keys, through its governance log. The edition signing key and the
+ * admission key (to which visitors seal contact requests) are shared by every reader of the `officers`
+ * scope who may `publish`: each link of the publication chain is a `publication` op carrying its
+ * certificate and its two private keys sealed under the officers scope's epoch key:
+ * ```
+ * key = HKDF-SHA-256(epoch secret, salt = "cellule/v1/publication", info, 32)
+ * box = iv(12) ‖ AES-256-GCM(key, iv, UTF-8 JSON {signing, admission: base64url PKCS#8}, aad = info)
+ * info = "cellule/v1/publication\n<cell>\n<index>\n<scope>\n<epoch>"
+ * ```
+ * The founder's device makes link 0 when it founds the cell. When the officers scope rotates (someone who
+ * could read it left), the publication keys are stale too: the first officer who may publish makes the
+ * next link, certified by the previous signing key, sealed under the new epoch. Contact requests sealed to
+ * an older admission key stay readable: every link's keys remain in the log.
+ */
+import { fromBase64, fromUtf8, randomBytes, toBase64Url, utf8 } from "../base/bytes.js";
+import { ForbiddenError, IntegrityError, NotAMemberError } from "../base/errors.js";
+import {
+  aesGcmDecrypt,
+  aesGcmEncrypt,
+  generateAgreementKeyPair,
+  generateSigningKeyPair,
+  hkdf,
+  importAesKey,
+  importVerifyKey,
+} from "../crypto/suite.js";
+import { writeOp } from "../governance/actions.js";
+import type { GovernanceLog } from "../governance/log.js";
+import { hasRight } from "../governance/rules.js";
+import type { MemberState, PublicationLink, PublicationState, SignedOp } from "../governance/types.js";
+import type { Kit } from "../kit/kit.js";
+import { envelopeHash } from "../protocol/envelope.js";
+import { certifyPublication, type PublicationKeys } from "../protocol/publication-cert.js";
+import { contactTopic, type OpenedContact, openContact } from "../public/contact.js";
+import type { CellKeys } from "./keys.js";
+
+/** The sealed scope whose readers hold the publication keys. */
+export const PUBLICATION_SCOPE = "officers";
+const SALT = utf8("cellule/v1/publication");
+const ECDSA = { name: "ECDSA", namedCurve: "P-256" };
+const ECDH = { name: "ECDH", namedCurve: "P-256" };
+
+/** What the publication keys need from their cell. */
+export interface PublicationHost {
+  id: string;
+  kit: Kit;
+  keys: CellKeys;
+  log(): GovernanceLog;
+  me(): MemberState | undefined;
+  commit(op: SignedOp): Promise<void>;
+}
+
+/** A contact request as an officer's device received it. */
+export interface ReceivedContact extends OpenedContact {
+  /** Content address of the sealed request (stable: use it as the request's ID). */
+  id: string;
+}
+
+interface OpenedLink {
+  signing: CryptoKey;
+  admission: CryptoKey;
+}
+
+function info(cell: string, index: number, link: { scope: string; epoch: number }): Uint8Array {
+  return utf8(`cellule/v1/publication\n${cell}\n${index}\n${link.scope}\n${link.epoch}`);
+}
+
+async function boxKey(secret: Uint8Array, aad: Uint8Array): Promise<CryptoKey> {
+  return importAesKey(await hkdf(secret, SALT, aad, 32));
+}
+
+async function pkcs8(key: CryptoKey): Promise<string> {
+  return toBase64Url(new Uint8Array(await crypto.subtle.exportKey("pkcs8", key)));
+}
+
+/** See the module comment. */
+export class CellPublication {
+  private readonly opened = new Map<string, Promise<OpenedLink>>();
+  private watching = false;
+  private renewing = false;
+
+  constructor(private readonly host: PublicationHost) {}
+
+  /** The publication chain, link by link (what editions carry). */
+  chain(): PublicationState[] {
+    return this.host.log().state().publication;
+  }
+
+  /** Whether this device's member may publish and holds the key of the chain's last link. */
+  canPublish(): boolean {
+    const me = this.host.me();
+    const last = this.chain().at(-1);
+    return (
+      me?.status === "member" &&
+      hasRight(this.host.log().state().rules, me.roles, "publish") &&
+      !!last &&
+      this.host.keys.secretsOf(last.scope, last.epoch).length > 0
+    );
+  }
+
+  /** The keys a `Publisher` signs editions with. `ForbiddenError` if this device does not hold them. */
+  async keys(): Promise<PublicationKeys> {
+    const chain = this.chain();
+    if (!this.canPublish()) throw new ForbiddenError("this device does not hold the cell's publication keys");
+    const last = await this.open(chain.at(-1)!, chain.length - 1);
+    const publicKey = await importVerifyKey(fromBase64(chain.at(-1)!.cert.key));
+    return { signing: { privateKey: last.signing, publicKey }, chain: chain.map((l) => l.cert) };
+  }
+
+  /** Link 0, from the founder's device when it founds the cell, if the rules let the founder publish. */
+  async found(): Promise<void> {
+    const state = this.host.log().state();
+    const me = this.host.me();
+    if (me && PUBLICATION_SCOPE in state.rules.scopes && hasRight(state.rules, me.roles, "publish"))
+      await this.next();
+  }
+
+  /** Makes the next link of the chain (link 0 from the founder device when the cell is founded). */
+  async next(): Promise<void> {
+    const log = this.host.log();
+    const chain = this.chain();
+    const epoch = log.state().scopes.get(PUBLICATION_SCOPE)?.at(-1)?.epoch;
+    const secret = epoch === undefined ? undefined : this.host.keys.secret(PUBLICATION_SCOPE, epoch);
+    if (!secret || epoch === undefined)
+      throw new NotAMemberError("this device cannot read the officers scope");
+    const signing = await generateSigningKeyPair(true);
+    const admission = await generateAgreementKeyPair(true);
+    const by =
+      chain.length === 0 ? this.host.kit.device : (await this.open(chain.at(-1)!, chain.length - 1)).signing;
+    const certs = chain.map((l) => l.cert);
+    const cert = await certifyPublication(this.host.id, certs, by, signing.publicKey, admission.publicKey);
+    const link = { scope: PUBLICATION_SCOPE, epoch };
+    const aad = info(this.host.id, chain.length, link);
+    const iv = randomBytes(12);
+    const plain = utf8(
+      JSON.stringify({
+        signing: await pkcs8(signing.privateKey),
+        admission: await pkcs8(admission.privateKey),
+      }),
+    );
+    const sealed = await aesGcmEncrypt(await boxKey(secret, aad), iv, plain, aad);
+    const box = toBase64Url(new Uint8Array([...iv, ...sealed]));
+    await this.host.commit(
+      await writeOp(this.host.kit.device, log, {
+        type: "publication",
+        index: chain.length,
+        cert,
+        ...link,
+        box,
+      }),
+    );
+  }
+
+  /**
+   * Makes the next link when the last one was sealed under an officers epoch that has since rotated (its
+   * keys may be held by someone who left). One device does it: this one if its op caused it (`mine`),
+   * otherwise the first member, by ID, who may publish.
+   */
+  async renewIfStale(mine = false): Promise<void> {
+    const state = this.host.log().state();
+    const last = state.publication.at(-1);
+    const current = state.scopes.get(PUBLICATION_SCOPE)?.at(-1)?.epoch;
+    if (!last || current === undefined || last.epoch >= current || !this.canRenew(current)) return;
+    const publishers = [...state.members.values()]
+      .filter((m) => m.status === "member" && hasRight(state.rules, m.roles, "publish"))
+      .map((m) => m.id)
+      .sort();
+    if (this.renewing || !(mine || publishers[0] === this.host.me()?.id)) return;
+    this.renewing = true;
+    try {
+      await this.next();
+    } finally {
+      this.renewing = false;
+    }
+  }
+
+  private canRenew(epoch: number): boolean {
+    const last = this.chain().at(-1)!;
+    return (
+      hasRight(this.host.log().state().rules, this.host.me()?.roles ?? [], "publish") &&
+      !!this.host.keys.secret(PUBLICATION_SCOPE, epoch) &&
+      this.host.keys.secretsOf(last.scope, last.epoch).length > 0
+    );
+  }
+
+  /**
+   * Receives contact requests from the cell's inbox topic once this device can open them (call again
+   * after changes: it starts once). Each new, valid request goes to `onContact`; others are refused.
+   */
+  async watchInbox(onContact: (contact: ReceivedContact) => void): Promise<void> {
+    if (this.watching || !this.canPublish()) return;
+    this.watching = true;
+    this.host.kit.watchTopic(await contactTopic(this.host.id), async (bytes) => {
+      onContact({ ...(await this.openContact(bytes)), id: await envelopeHash(bytes) });
+    });
+  }
+
+  /** The contact requests this device received, newest first (those it cannot open are left out). */
+  async contacts(): Promise<ReceivedContact[]> {
+    const stored = await this.host.kit.envelopes(await contactTopic(this.host.id));
+    const opened = await Promise.all(
+      stored.map(async (bytes) => {
+        try {
+          return [{ ...(await this.openContact(bytes)), id: await envelopeHash(bytes) }];
+        } catch {
+          return [];
+        }
+      }),
+    );
+    return opened.flat().sort((a, b) => b.at - a.at || (a.id < b.id ? -1 : 1));
+  }
+
+  /**
+   * Opens a sealed contact request of this cell. `IntegrityError` if it is malformed, altered, foreign or
+   * sealed to an admission key this device cannot open.
+   */
+  async openContact(bytes: Uint8Array): Promise<OpenedContact> {
+    const index = bytes.length >= 38 ? new DataView(bytes.buffer, bytes.byteOffset).getUint32(34) : -1;
+    const link = this.chain()[index];
+    const links = link ? [link, ...link.alternates] : [];
+    const opened = await Promise.all(links.map((l) => this.open(l, index).catch(() => undefined)));
+    const keys = opened.flatMap((o) => (o ? [o.admission] : []));
+    return openContact(bytes, this.host.id, (i) => (i === index ? keys : []));
+  }
+
+  /** A link's private keys, opened once. */
+  private open(link: PublicationLink, index: number): Promise<OpenedLink> {
+    let opened = this.opened.get(link.op);
+    if (!opened) {
+      opened = this.unseal(index, link);
+      this.opened.set(link.op, opened);
+      opened.catch(() => this.opened.delete(link.op));
+    }
+    return opened;
+  }
+
+  private async unseal(index: number, link: PublicationLink): Promise<OpenedLink> {
+    const aad = info(this.host.id, index, link);
+    const box = fromBase64(link.box);
+    // Sealed under the epoch secret its author held: after concurrent rotations, maybe an alternate.
+    let plain: Uint8Array | undefined;
+    for (const secret of this.host.keys.secretsOf(link.scope, link.epoch)) {
+      const key = await boxKey(secret, aad);
+      plain = await aesGcmDecrypt(key, box.subarray(0, 12), box.subarray(12), aad).catch(() => undefined);
+      if (plain) break;
+    }
+    if (!plain) throw new ForbiddenError(`this device cannot open publication link ${index}`);
+    try {
+      const keys = JSON.parse(fromUtf8(plain)) as { signing: string; admission: string };
+      const imp = (b64: string, algorithm: EcKeyImportParams, usages: KeyUsage[]) =>
+        crypto.subtle.importKey(
+          "pkcs8",
+          fromBase64(b64) as Uint8Array<ArrayBuffer>,
+          algorithm,
+          false,
+          usages,
+        );
+      return {
+        signing: await imp(keys.signing, ECDSA, ["sign"]),
+        admission: await imp(keys.admission, ECDH, ["deriveBits"]),
+      };
+    } catch (cause) {
+      throw new IntegrityError(`publication link ${index} holds unusable keys`, { cause });
+    }
+  }
+}

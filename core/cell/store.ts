@@ -1,0 +1,82 @@
+/**
+ * What a device keeps of a cell between runs, in the Kit's storage: a record that it belongs (or asked
+ * to belong) to the cell, with the invitation it redeemed while waiting for the welcome, and the
+ * governance log's ops as their signed wire bytes. Scope secrets are not stored: they are re-opened from
+ * the lockboxes in the log with the device's own key.
+ *
+ * Keys: `["cellule-cell", cellId]` → JSON record, `["cellule-gov", cellId, opHash]` → op bytes,
+ * `["cellule-mailbox", cellId, scope]` → JSON heads of the ops already posted to a recovery mailbox.
+ */
+import type { StorageAdapterInterface } from "@automerge/automerge-repo";
+import { fromUtf8, utf8 } from "../base/bytes.js";
+import { IntegrityError } from "../base/errors.js";
+import type { CellId } from "../base/ids.js";
+import type { Invitation } from "../governance/actions.js";
+import type { OpHash, SignedOp } from "../governance/types.js";
+
+const CELL_KEY = "cellule-cell";
+const OPS_KEY = "cellule-gov";
+const MAILBOX_KEY = "cellule-mailbox";
+
+/** The record of one cell on this device. */
+export interface CellRecord {
+  /** The invitation this device redeemed to join; kept until the welcome arrives. */
+  invitation?: Invitation;
+}
+
+/** See the module comment. */
+export class CellStore {
+  constructor(
+    private readonly storage: StorageAdapterInterface,
+    readonly cellId: CellId,
+  ) {}
+
+  /** The IDs of every cell this device belongs to or asked to join. */
+  static async list(storage: StorageAdapterInterface): Promise<CellId[]> {
+    return (await storage.loadRange([CELL_KEY])).map((c) => c.key[1] as CellId);
+  }
+
+  async saveRecord(record: CellRecord): Promise<void> {
+    await this.storage.save([CELL_KEY, this.cellId], utf8(JSON.stringify(record)));
+  }
+
+  /** The record, or `undefined` when this device knows nothing of the cell. */
+  async loadRecord(): Promise<CellRecord | undefined> {
+    const bytes = await this.storage.load([CELL_KEY, this.cellId]);
+    if (!bytes) return undefined;
+    try {
+      return JSON.parse(fromUtf8(bytes)) as CellRecord;
+    } catch (cause) {
+      throw new IntegrityError(`the stored record of cell ${this.cellId.slice(0, 12)}… is corrupt`, {
+        cause,
+      });
+    }
+  }
+
+  /** Records that every op up to `heads` is in a recovery mailbox (see CellDevices.postToMailboxes). */
+  async savePosted(mailbox: string, heads: readonly OpHash[]): Promise<void> {
+    await this.storage.save([MAILBOX_KEY, this.cellId, mailbox], utf8(JSON.stringify(heads)));
+  }
+
+  /** The heads `savePosted` recorded for a mailbox; none when nothing was (or the record is unreadable). */
+  async loadPosted(mailbox: string): Promise<OpHash[]> {
+    const bytes = await this.storage.load([MAILBOX_KEY, this.cellId, mailbox]);
+    try {
+      const heads: unknown = bytes ? JSON.parse(fromUtf8(bytes)) : [];
+      // Unreadable progress only costs a repost of the whole log.
+      return Array.isArray(heads) && heads.every((h) => typeof h === "string") ? (heads as OpHash[]) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  async saveOps(ops: readonly SignedOp[]): Promise<void> {
+    await Promise.all(ops.map((op) => this.storage.save([OPS_KEY, this.cellId, op.hash], op.bytes)));
+  }
+
+  /** The stored ops' bytes (to be verified again by the caller). */
+  async loadOps(): Promise<Uint8Array[]> {
+    const chunks = await this.storage.loadRange([OPS_KEY, this.cellId]);
+    return chunks.flatMap((c) => (c.data ? [c.data] : []));
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * The receive pipeline: open → verify → check the actor binding → check the author may write → apply to
+ * the document (its open handle, or storage until it is opened: see unopened.ts) → store. Every envelope either passes all checks or changes nothing; each refusal is a
+ * typed error. Envelopes are opened in parallel batches (WebCrypto is asynchronous) and applied in
+ * arrival order.
+ */
+
+import {
+  ActorMismatchError,
+  CelluleError,
+  ForbiddenError,
+  IntegrityError,
+  PendingOpsError,
+} from "../base/errors.js";
+import type { DocId, EnvelopeHash, ScopeId, Topic } from "../base/ids.js";
+import type { Authority } from "../ports/authority.js";
+import {
+  EnvelopeKind,
+  envelopeHash,
+  type OpenedEnvelope,
+  openEnvelope,
+  readHeader,
+} from "../protocol/envelope.js";
+import type { ScopeEpoch } from "../protocol/scope-keys.js";
+import { actorsOf, deriveActor } from "./automerge.js";
+
+/**
+ * What happened to one received envelope (of a watched topic: `docId` is `topic:<topic>`). `held`: it
+ * cites governance ops this device has not received yet; it is judged again when the log grows.
+ */
+export type IngestOutcome =
+  | { status: "accepted"; docId: DocId; hash: EnvelopeHash }
+  | { status: "duplicate"; hash: EnvelopeHash }
+  | { status: "held"; hash: EnvelopeHash }
+  | { status: "rejected"; error: CelluleError; hash?: EnvelopeHash };
+
+/** Takes a verified governance envelope (kind 3) of one cell; throws a `CelluleError` to refuse it. */
+export type GovernanceHandler = (opened: OpenedEnvelope, source: string) => Promise<void>;
+
+/** What the pipeline needs from the Kit. */
+export interface IngestContext {
+  scopeFor(topic: Topic, epoch: number): ScopeEpoch | undefined;
+  authorityFor(scope: ScopeId): Authority;
+  governance: GovernanceHandler;
+  docScope(docId: DocId): ScopeId | undefined;
+  /** Applies verified, authorised content to a document (its handle, or storage until it is opened). */
+  deliver(docId: DocId, scope: ScopeId, kind: EnvelopeKind, items: Uint8Array[]): Promise<void>;
+  isKnown(topic: Topic, hash: EnvelopeHash): Promise<boolean>;
+  store(topic: Topic, hash: EnvelopeHash, bytes: Uint8Array): Promise<void>;
+  onOutcome(outcome: IngestOutcome, source: string): void;
+  /**
+   * The handler of a watched topic (see `Kit.watchTopic`): its envelopes are not opened here but handed
+   * over as they came, then stored.
+   */
+  watcher(topic: Topic): ((bytes: Uint8Array) => Promise<void>) | undefined;
+  /** Keeps a held envelope across restarts (`undefined`: forget it, it was judged). */
+  keepHeld(hash: EnvelopeHash, bytes: Uint8Array | undefined): Promise<void>;
+}
+
+/** A received envelope of a watched topic, waiting for its turn. */
+interface Watched {
+  watched: (bytes: Uint8Array) => Promise<void>;
+  topic: Topic;
+  hash: EnvelopeHash;
+}
+
+interface Job {
+  bytes: Uint8Array;
+  source: string;
+  resolve: (outcome: IngestOutcome) => void;
+}
+
+const BATCH = 256;
+/** Most envelopes held while waiting for governance ops; beyond, the oldest are refused. */
+export const MAX_HELD = 10_000;
+
+/** The Kit's receive queue. */
+export class Ingest {
+  private readonly queue: Job[] = [];
+  private readonly seen = new Set<EnvelopeHash>();
+  private draining: Promise<void> = Promise.resolve();
+  private running = false;
+  /** Envelopes waiting for governance ops, by hash (insertion order: oldest first). */
+  private readonly held = new Map<EnvelopeHash, { bytes: Uint8Array; source: string }>();
+
+  constructor(private readonly ctx: IngestContext) {}
+
+  /** True while envelopes are queued or being processed. */
+  get busy(): boolean {
+    return this.running;
+  }
+
+  /** Resolves when the queue is empty. */
+  idle(): Promise<void> {
+    return this.draining;
+  }
+
+  /** Marks an envelope this device wrote as seen, so its echo from a relay is a duplicate. */
+  async remember(bytes: Uint8Array): Promise<EnvelopeHash> {
+    const hash = await envelopeHash(bytes);
+    this.seen.add(hash);
+    return hash;
+  }
+
+  /** How many envelopes wait for governance ops. */
+  get holding(): number {
+    return this.held.size;
+  }
+
+  /** Puts back an envelope held before a restart. */
+  restoreHeld(hash: EnvelopeHash, bytes: Uint8Array): void {
+    this.held.set(hash, { bytes, source: "held" });
+  }
+
+  /** Judges the held envelopes again (the governance log grew); resolves when they have been. */
+  retryHeld(): Promise<IngestOutcome[]> {
+    const waiting = [...this.held];
+    this.held.clear();
+    return Promise.all(
+      waiting.map(async ([hash, h]) => {
+        const outcome = await this.push(h.bytes, h.source);
+        if (outcome.status !== "held") await this.ctx.keepHeld(hash, undefined);
+        return outcome;
+      }),
+    );
+  }
+
+  /** Queues an envelope; resolves with its outcome (never rejects). */
+  push(bytes: Uint8Array, source: string): Promise<IngestOutcome> {
+    return new Promise((resolve) => {
+      this.queue.push({ bytes, source, resolve });
+      if (!this.running) {
+        this.running = true;
+        this.draining = this.drain();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    // `running` is cleared in the same task as the final emptiness check (not in a later `.finally`), so a
+    // push that follows an awaited outcome never finds a finished drain still marked as running.
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, BATCH);
+        const opened = await Promise.all(batch.map((job) => this.open(job.bytes)));
+        for (let i = 0; i < batch.length; i++) {
+          const job = batch[i]!;
+          const outcome = await this.apply(opened[i]!, job.bytes, job.source);
+          this.ctx.onOutcome(outcome, job.source);
+          job.resolve(outcome);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async open(bytes: Uint8Array): Promise<OpenedEnvelope | IngestOutcome | Watched> {
+    let hash: EnvelopeHash | undefined;
+    try {
+      hash = await envelopeHash(bytes);
+      if (this.seen.has(hash)) return { status: "duplicate", hash };
+      const topic = readHeader(bytes).topic;
+      const watched = this.ctx.watcher(topic);
+      if (watched) return { watched, topic, hash };
+      return await openEnvelope(bytes, this.ctx.scopeFor, hash);
+    } catch (error) {
+      return { status: "rejected", error: asCelluleError(error), ...(hash ? { hash } : {}) };
+    }
+  }
+
+  private async apply(
+    opened: OpenedEnvelope | IngestOutcome | Watched,
+    bytes: Uint8Array,
+    source: string,
+  ): Promise<IngestOutcome> {
+    if ("status" in opened)
+      return opened.status === "duplicate" || this.seen.has(opened.hash!) ? dup(opened) : opened;
+    if ("watched" in opened) return this.hand(opened, bytes);
+    const { hash, header, body } = opened;
+    try {
+      if (this.seen.has(hash) || (await this.ctx.isKnown(header.topic, hash))) {
+        this.seen.add(hash);
+        return { status: "duplicate", hash };
+      }
+      const scope = this.ctx.scopeFor(header.topic, header.epoch)!.scope;
+      if (body.kind === EnvelopeKind.governance) {
+        // Governance ops carry their own signatures and are judged by the cell's log, not by write roles.
+        await this.ctx.governance(opened, "");
+        this.seen.add(hash);
+        await this.ctx.store(header.topic, hash, bytes);
+        return { status: "accepted", docId: body.docId, hash };
+      }
+      const known = this.ctx.docScope(body.docId);
+      if (known && known !== scope) {
+        throw new ForbiddenError(`document ${body.docId} belongs to scope ${known}, not ${scope}`);
+      }
+      this.ctx.authorityFor(scope).checkWrite({
+        docId: body.docId,
+        scope,
+        device: body.authorId,
+        heads: body.heads,
+        epoch: header.epoch,
+      });
+      if (body.kind === EnvelopeKind.changes) {
+        const expected = await deriveActor(body.author, body.docId, body.session);
+        for (const actor of actorsOf(body.items)) {
+          if (actor !== expected) {
+            throw new ActorMismatchError(
+              `a change uses actor ${actor.slice(0, 8)}…, not the author's own actor`,
+            );
+          }
+        }
+      } else if (body.kind === EnvelopeKind.snapshot && body.items.length !== 1) {
+        throw new IntegrityError("a snapshot envelope carries exactly one document");
+      }
+      await this.ctx.deliver(body.docId, scope, body.kind, body.items);
+      this.seen.add(hash);
+      await this.ctx.store(header.topic, hash, bytes);
+      return { status: "accepted", docId: body.docId, hash };
+    } catch (error) {
+      if (error instanceof PendingOpsError) return await this.hold(hash, bytes, source);
+      return { status: "rejected", error: asCelluleError(error), hash };
+    }
+  }
+
+  private async hold(hash: EnvelopeHash, bytes: Uint8Array, source: string): Promise<IngestOutcome> {
+    this.held.delete(hash);
+    this.held.set(hash, { bytes, source });
+    await this.ctx.keepHeld(hash, bytes);
+    if (this.held.size > MAX_HELD) {
+      const [oldest] = this.held.keys();
+      this.held.delete(oldest!);
+      await this.ctx.keepHeld(oldest!, undefined);
+      this.ctx.onOutcome(
+        {
+          status: "rejected",
+          error: new PendingOpsError("waited too long for governance ops"),
+          hash: oldest!,
+        },
+        "held",
+      );
+    }
+    return { status: "held", hash };
+  }
+
+  private async hand({ watched, topic, hash }: Watched, bytes: Uint8Array): Promise<IngestOutcome> {
+    try {
+      if (this.seen.has(hash) || (await this.ctx.isKnown(topic, hash))) {
+        this.seen.add(hash);
+        return { status: "duplicate", hash };
+      }
+      await watched(bytes);
+      this.seen.add(hash);
+      await this.ctx.store(topic, hash, bytes);
+      return { status: "accepted", docId: `topic:${topic}` as DocId, hash };
+    } catch (error) {
+      return { status: "rejected", error: asCelluleError(error), hash };
+    }
+  }
+}
+
+function dup(outcome: IngestOutcome): IngestOutcome {
+  return { status: "duplicate", hash: outcome.hash! };
+}
+
+function asCelluleError(error: unknown): CelluleError {
+  if (error instanceof CelluleError) return error;
+  return new IntegrityError(error instanceof Error ? error.message : String(error), { cause: error });
+}

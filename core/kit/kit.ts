@@ -1,0 +1,597 @@
+/**
+ * The Kit: one device's view of the cells it belongs to. It owns the local automerge-repo `Repo` (storage,
+ * and at most a channel between the device's own tabs; never a network adapter reaching another device),
+ * turns local changes into signed envelopes, and checks every envelope it receives before applying it.
+ */
+import type * as A from "@automerge/automerge/slim";
+import {
+  type DocHandle,
+  generateAutomergeUrl,
+  type NetworkAdapterInterface,
+  parseAutomergeUrl,
+  Repo,
+  type StorageAdapterInterface,
+} from "@automerge/automerge-repo/slim";
+import { fromUtf8, randomBytes, utf8 } from "../base/bytes.js";
+import { Emitter } from "../base/emitter.js";
+import {
+  type CelluleError,
+  ClosedError,
+  IntegrityError,
+  InvalidArgumentError,
+  NotAMemberError,
+  UnknownDocumentError,
+  UnknownScopeError,
+} from "../base/errors.js";
+import type { ActorId, DocId, EnvelopeHash, ScopeId, Topic } from "../base/ids.js";
+import { createLogger, type Logger } from "../base/logger.js";
+import { DeviceIdentity, type Keystore } from "../crypto/identity.js";
+import { type Authority, WriterSets } from "../ports/authority.js";
+import type { Transport, TransportStatus } from "../ports/transport.js";
+import { EnvelopeKind, MAX_ENVELOPE_BYTES, readHeader, sealEnvelope } from "../protocol/envelope.js";
+import { publicEpoch, type ScopeEpoch, sealedEpoch } from "../protocol/scope-keys.js";
+import {
+  type AutomergeWasmSource,
+  applyChanges,
+  applySnapshot,
+  changeAndCapture,
+  checkChanges,
+  deriveActor,
+  emptyDocBytes,
+  ensureAutomerge,
+  saveDoc,
+  useActor,
+} from "./automerge.js";
+import { CelluleDocument, type DocumentHost } from "./document.js";
+import { type GovernanceHandler, Ingest, type IngestOutcome } from "./ingest.js";
+import { mergePending, storePending } from "./unopened.js";
+
+/** Options of {@link createKit}. */
+export interface KitOptions {
+  /** Local storage of documents and envelopes (Dexie in browsers, filesystem in Node, memory in tests). */
+  storage: StorageAdapterInterface;
+  /** Where the device keys live. */
+  keystore: Keystore;
+  /** How envelopes reach other devices (relay client, BroadcastChannel). @default [] */
+  transports?: Transport[];
+  /** Who may write what. @default a new `WriterSets` (nobody but what you allow) */
+  authority?: Authority;
+  /** Name of the device keys in the keystore. @default "device" */
+  deviceName?: string;
+  /** Create device keys when none are stored. Never silently: pass false where a missing key means data loss. @default true */
+  createIdentity?: boolean;
+  /** Automerge WASM for browsers (URL of `automerge.wasm` or its bytes). Not needed in Node. */
+  automergeWasm?: AutomergeWasmSource;
+  /** automerge-repo network adapters between this device's own tabs only (e.g. BroadcastChannel). @default [] */
+  localNetwork?: NetworkAdapterInterface[];
+  /** After this many local changes to a document, also publish a compacted snapshot of it. @default 500 */
+  snapshotEvery?: number;
+  /** @default a console logger for `cellule:kit` */
+  logger?: Logger;
+}
+
+/** Counters of what the Kit did with envelopes. */
+export interface KitStats {
+  accepted: number;
+  duplicates: number;
+  published: number;
+  /** Envelopes received before the governance ops they cite (judged again when the log grows). */
+  held: number;
+  /** Rejections by error code (`integrity`, `forbidden`, `actor-mismatch`, `unknown-scope`, …). */
+  rejected: Record<string, number>;
+}
+
+/** Events of the Kit. */
+export interface KitEvents {
+  /** An envelope was refused; nothing was applied. */
+  rejected: (error: CelluleError, source: string) => void;
+  /** An envelope was verified and applied. */
+  accepted: (docId: DocId, hash: EnvelopeHash, source: string) => void;
+  /** A document was seen for the first time on this device. */
+  document: (docId: DocId, scope: ScopeId) => void;
+  /** A document changed: a change made here was sent, or one from another device was applied. */
+  written: (docId: DocId, scope: ScopeId) => void;
+}
+
+const DOC_KEY = "cellule-doc";
+const ENVELOPE_KEY = "cellule-env";
+/** Envelopes waiting for governance ops (see Ingest), kept across restarts. */
+const HELD_KEY = "cellule-held";
+
+interface Outbox {
+  items: Uint8Array[];
+  bytes: number;
+}
+
+/** See {@link createKit}. */
+export class Kit extends Emitter<KitEvents> implements DocumentHost {
+  /** The automerge-repo Repo holding this device's documents. */
+  readonly repo: Repo;
+  readonly stats: KitStats = { accepted: 0, duplicates: 0, published: 0, held: 0, rejected: {} };
+  private readonly scopesByTopic = new Map<Topic, ScopeEpoch>();
+  private readonly currentEpoch = new Map<ScopeId, ScopeEpoch>();
+  private readonly docScopes = new Map<DocId, ScopeId>();
+  private readonly handles = new Map<DocId, Promise<DocHandle<unknown>>>();
+  /** Received content of a document being written to storage, so that opening it waits for it. */
+  private readonly savingPending = new Map<DocId, Promise<void>>();
+  private readonly actors = new Map<DocId, ActorId>();
+  private readonly outboxes = new Map<DocId, Outbox>();
+  private readonly localChanges = new Map<DocId, number>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly scopeAuthorities = new Map<ScopeId, Authority>();
+  private readonly governanceHandlers = new Map<string, GovernanceHandler>();
+  private readonly watchers = new Map<Topic, (envelope: Uint8Array) => Promise<void>>();
+  /** Random per Kit session: part of every actor ID, so a device that lost its documents never reuses one. */
+  private readonly session = randomBytes(16);
+  private readonly ingestion: Ingest;
+  private closed = false;
+
+  /** @internal use {@link createKit} */
+  constructor(
+    /** This device. */
+    readonly device: DeviceIdentity,
+    private readonly options: KitOptions & { authority: Authority; transports: Transport[]; logger: Logger },
+  ) {
+    super();
+    this.repo = new Repo({
+      storage: options.storage,
+      network: options.localNetwork ?? [],
+      // Tabs of one device share everything; nothing else is reachable through the Repo.
+      sharePolicy: async () => true,
+    });
+    this.ingestion = new Ingest({
+      scopeFor: (topic, epoch) => {
+        const scope = this.scopesByTopic.get(topic);
+        return scope?.epoch === epoch ? scope : undefined;
+      },
+      authorityFor: (scope) => this.authorityFor(scope),
+      governance: (opened, source) => {
+        const handler = this.governanceHandlers.get(opened.body.docId);
+        if (!handler)
+          throw new UnknownScopeError(`no cell ${opened.body.docId.slice(0, 12)}… on this device`);
+        return handler(opened, source);
+      },
+      docScope: (docId) => this.docScopes.get(docId),
+      deliver: (docId, scope, kind, items) => this.deliver(docId, scope, kind, items),
+      isKnown: (topic, hash) => this.hasEnvelope(topic, hash),
+      store: (topic, hash, bytes) => this.storeEnvelope(topic, hash, bytes),
+      onOutcome: (outcome, source) => this.record(outcome, source),
+      watcher: (topic) => this.watchers.get(topic),
+      keepHeld: (hash, bytes) =>
+        bytes
+          ? this.options.storage.save([HELD_KEY, hash], bytes)
+          : this.options.storage.remove([HELD_KEY, hash]),
+    });
+  }
+
+  /** @internal */
+  async start(): Promise<void> {
+    for (const { key, data } of await this.options.storage.loadRange([DOC_KEY])) {
+      const docId = key[1] as DocId;
+      if (data) this.docScopes.set(docId, fromUtf8(data) as ScopeId);
+    }
+    // Envelopes held before a restart wait again for their governance ops (judged at `retryHeld`).
+    for (const { key, data } of await this.options.storage.loadRange([HELD_KEY]))
+      if (data) this.ingestion.restoreHeld(key[1] as EnvelopeHash, data);
+    for (const transport of this.options.transports) {
+      await transport.start({
+        deliver: (envelope, source) => this.ingestion.push(envelope, source),
+        backlog: (topics) => this.backlog(topics),
+      });
+    }
+  }
+
+  /** The authority deciding who may write documents of scopes that have no authority of their own. */
+  get authority(): Authority {
+    return this.options.authority;
+  }
+
+  /** The device's local storage (also holds what a cell keeps of its governance log). */
+  get storage(): StorageAdapterInterface {
+    return this.options.storage;
+  }
+
+  /** The authority for a scope: the one set for it (a cell's governance), else the Kit's default. */
+  authorityFor(scope: ScopeId): Authority {
+    return this.scopeAuthorities.get(scope) ?? this.options.authority;
+  }
+
+  /** Decides writes to one scope with its own authority (a cell's governance log does this for its scopes). */
+  setAuthority(scope: ScopeId | string, authority: Authority): void {
+    this.scopeAuthorities.set(scope as ScopeId, authority);
+  }
+
+  /**
+   * Receives the governance envelopes (kind 3) of a cell, identified by the envelope's document ID. The
+   * handler decides their validity; the Kit only checks that they are authentic and stores them.
+   */
+  onGovernance(cellId: string, handler: GovernanceHandler): () => void {
+    this.governanceHandlers.set(cellId, handler);
+    return () => this.governanceHandlers.delete(cellId);
+  }
+
+  /** Seals and sends a governance envelope (kind 3) for a cell under a scope's current epoch. */
+  async publishGovernance(cellId: string, scope: ScopeId | string, items: Uint8Array[]): Promise<void> {
+    const epoch = this.currentEpoch.get(scope as ScopeId);
+    if (!epoch) throw new NotAMemberError(`scope ${scope} is not open on this device`);
+    await this.send(epoch, cellId as DocId, EnvelopeKind.governance, items);
+  }
+
+  /** The current epoch of a scope on this device, if it is open. */
+  epochOf(scope: ScopeId | string): ScopeEpoch | undefined {
+    return this.currentEpoch.get(scope as ScopeId);
+  }
+
+  /**
+   * Makes a scope readable and writable on this device: a sealed scope with its epoch secret, or the
+   * public scope without one. Subscribes to its topic on every transport. The newest epoch added is the
+   * one this device writes under, unless `send: false` (a key kept only to read, e.g. a concurrent
+   * rotation's alternate).
+   */
+  async addScope(
+    scope: ScopeId | string,
+    secret?: Uint8Array,
+    epoch = 1,
+    options: { send?: boolean } = {},
+  ): Promise<ScopeEpoch> {
+    this.assertOpen();
+    const e = secret
+      ? await sealedEpoch(scope as ScopeId, epoch, secret)
+      : await publicEpoch(scope as ScopeId);
+    this.scopesByTopic.set(e.topic, e);
+    const current = this.currentEpoch.get(e.scope);
+    if (options.send !== false && (!current || current.epoch <= e.epoch)) this.currentEpoch.set(e.scope, e);
+    for (const t of this.options.transports) t.subscribe([e.topic]);
+    return e;
+  }
+
+  /**
+   * Receives the envelopes of a topic that is not a scope's (e.g. a cell's contact inbox, whose requests
+   * are sealed to a key rather than to a scope): each new one is handed to `handler` as it came, then
+   * stored (a handler that throws a `CelluleError` refuses it). Subscribes every transport to it.
+   */
+  watchTopic(topic: Topic | string, handler: (envelope: Uint8Array) => Promise<void>): () => void {
+    this.assertOpen();
+    this.watchers.set(topic as Topic, handler);
+    for (const t of this.options.transports) t.subscribe([topic as Topic]);
+    return () => {
+      this.watchers.delete(topic as Topic);
+      for (const t of this.options.transports) t.unsubscribe([topic as Topic]);
+    };
+  }
+
+  /**
+   * Sends an envelope made elsewhere (a sealed box: a contact or join request, an invitation to a device)
+   * to every transport, and keeps it for re-seeding; its echo from a relay is a duplicate.
+   */
+  async post(envelope: Uint8Array): Promise<void> {
+    this.assertOpen();
+    const hash = await this.ingestion.remember(envelope);
+    await this.storeEnvelope(readHeader(envelope).topic, hash, envelope);
+    for (const t of this.options.transports) t.publish(envelope);
+  }
+
+  /**
+   * Judges again the envelopes that cited governance ops this device did not have (a cell calls it when
+   * its log grows); resolves once they have been.
+   */
+  async retryHeld(): Promise<void> {
+    if (this.ingestion.holding > 0) await this.ingestion.retryHeld();
+  }
+
+  /** The envelopes this device stored under a topic, in no particular order. */
+  envelopes(topic: Topic | string): Promise<Uint8Array[]> {
+    return this.backlog([topic as Topic]);
+  }
+
+  /** Creates a document in a scope, with an optional initial value. */
+  async create<T>(scope: ScopeId | string, initial?: Partial<T>): Promise<CelluleDocument<T>> {
+    this.assertOpen();
+    const scopeId = scope as ScopeId;
+    if (!this.currentEpoch.has(scopeId))
+      throw new NotAMemberError(`scope ${scope} is not open on this device`);
+    const { documentId } = parseAutomergeUrl(generateAutomergeUrl());
+    const docId = documentId as unknown as DocId;
+    const authority = this.authorityFor(scopeId);
+    authority.checkWrite({ docId, scope: scopeId, device: this.device.id, heads: authority.heads() });
+    const doc = new CelluleDocument<T>(
+      docId,
+      scopeId,
+      (await this.handleFor(docId, scopeId)) as DocHandle<T>,
+      this,
+    );
+    if (initial) doc.change((d) => Object.assign(d as object, initial));
+    else doc.change(() => {});
+    return doc;
+  }
+
+  /** Opens a document this device holds; `UnknownDocumentError` if it has never seen it. */
+  async open<T>(docId: DocId | string): Promise<CelluleDocument<T>> {
+    this.assertOpen();
+    const scope = this.docScopes.get(docId as DocId);
+    if (!scope) throw new UnknownDocumentError(`document ${docId} is not on this device`);
+    const handle = (await this.handleFor(docId as DocId, scope)) as DocHandle<T>;
+    return new CelluleDocument<T>(docId as DocId, scope, handle, this);
+  }
+
+  /** Delivery state of each transport (relays connected, envelopes waiting). */
+  transportStatus(): TransportStatus[] {
+    return this.options.transports.map((t) => t.status());
+  }
+
+  /** IDs of the documents this device holds, optionally of one scope. */
+  documents(scope?: ScopeId | string): DocId[] {
+    return [...this.docScopes].filter(([, s]) => scope === undefined || s === scope).map(([d]) => d);
+  }
+
+  /** @internal see {@link CelluleDocument.change} */
+  change<T>(doc: CelluleDocument<T>, fn: A.ChangeFn<T>): void {
+    this.assertOpen();
+    const authority = this.authorityFor(doc.scope);
+    authority.checkWrite({
+      docId: doc.id,
+      scope: doc.scope,
+      device: this.device.id,
+      heads: authority.heads(),
+    });
+    const actor = this.actors.get(doc.id);
+    if (!actor) throw new InvalidArgumentError("document handle is not ready for local changes");
+    useActor(doc.handle as DocHandle<unknown>, actor);
+    const changes = changeAndCapture(doc.handle, fn);
+    if (changes.length === 0) return;
+    this.enqueue(doc.id, changes);
+    const count = (this.localChanges.get(doc.id) ?? 0) + changes.length;
+    this.localChanges.set(doc.id, count);
+    if (count >= (this.options.snapshotEvery ?? 500)) {
+      this.localChanges.set(doc.id, 0);
+      this.track(this.publish(doc.id, EnvelopeKind.snapshot, [saveDoc(doc.handle as DocHandle<unknown>)]));
+    }
+  }
+
+  /** Hands an envelope to the Kit as if a transport had delivered it; resolves with what happened. */
+  receive(envelope: Uint8Array, source = "local"): Promise<IngestOutcome> {
+    this.assertOpen();
+    return this.ingestion.push(envelope, source);
+  }
+
+  /** Waits until every local change is sealed, stored and handed to the transports, and every received envelope is processed. */
+  async flush(): Promise<void> {
+    for (const docId of [...this.outboxes.keys()]) this.flushOutbox(docId);
+    while (this.pending.size > 0 || this.ingestion.busy) {
+      await Promise.allSettled([...this.pending, this.ingestion.idle()]);
+    }
+  }
+
+  /**
+   * Flushes, gives the transports up to `graceMs` to hand pending envelopes to a reachable endpoint, then
+   * closes transports and the Repo. Envelopes still pending stay in this device's storage (and in the
+   * transport's, where it has one) and are sent again by a later session.
+   */
+  async close(graceMs = 3000): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    const deadline = Date.now() + graceMs;
+    const delivering = () =>
+      this.options.transports.some((t) => {
+        const s = t.status();
+        return s.pending > 0 && s.endpoints.some((e) => e.connected);
+      });
+    while (delivering() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    this.closed = true;
+    await Promise.all(this.options.transports.map((t) => t.close()));
+    await this.repo.flush(
+      Object.keys(this.repo.handles).filter((id) => this.repo.handles[id as never]?.isReady()) as never,
+    );
+    await this.repo.shutdown().catch(() => {});
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ClosedError("the Kit");
+  }
+
+  private handleFor(docId: DocId, scope: ScopeId): Promise<DocHandle<unknown>> {
+    let handle = this.handles.get(docId);
+    if (!handle) {
+      handle = this.loadHandle(docId, scope);
+      this.handles.set(docId, handle);
+      handle.catch(() => this.handles.delete(docId));
+    }
+    return handle;
+  }
+
+  private async loadHandle(docId: DocId, scope: ScopeId): Promise<DocHandle<unknown>> {
+    const known = this.docScopes.has(docId);
+    let handle: DocHandle<unknown> | undefined;
+    if (known) {
+      // Registered but never saved by the Repo (received but not opened yet, or a crash right after
+      // creation): then start it empty, and merge what was received.
+      handle = await this.repo.find(docId as never).catch(() => undefined);
+    }
+    if (!handle) {
+      handle = this.repo.import(emptyDocBytes(), { docId: docId as never });
+      if (!handle.isReady()) handle.doneLoading();
+    }
+    await this.register(docId, scope);
+    await this.savingPending.get(docId)?.catch(() => {});
+    const merged = await mergePending(this.options.storage, docId, handle, (error) =>
+      this.refuse(error, "storage"),
+    );
+    if (merged.length > 0) {
+      await this.repo.flush([docId as never]);
+      await Promise.all(merged.map((key) => this.options.storage.remove(key)));
+    }
+    this.actors.set(docId, await deriveActor(this.device.signingPublicKey, docId, this.session));
+    return handle;
+  }
+
+  /** Records a document as held by this device (in a scope), once. */
+  private async register(docId: DocId, scope: ScopeId): Promise<void> {
+    if (this.docScopes.has(docId)) return;
+    this.docScopes.set(docId, scope);
+    await this.options.storage.save([DOC_KEY, docId], utf8(scope));
+    this.emit("document", docId, scope);
+  }
+
+  /**
+   * Applies verified, authorised content: to the document's handle when it is open (`IntegrityError` if
+   * Automerge refuses it), else to storage, merged when the document is opened (see unopened.ts).
+   */
+  private async deliver(
+    docId: DocId,
+    scope: ScopeId,
+    kind: EnvelopeKind,
+    items: Uint8Array[],
+  ): Promise<void> {
+    const open = this.handles.get(docId);
+    if (!open) {
+      // Kept as they came until the document is opened: checked whole now, so that what is kept opens.
+      if (kind === EnvelopeKind.changes) checkChanges(items);
+      await this.register(docId, scope);
+      const saving = storePending(this.options.storage, docId, items);
+      this.savingPending.set(docId, saving);
+      await saving.finally(() => {
+        if (this.savingPending.get(docId) === saving) this.savingPending.delete(docId);
+      });
+      return;
+    }
+    const handle = await open;
+    try {
+      if (kind === EnvelopeKind.snapshot) applySnapshot(handle, items[0]!);
+      else applyChanges(handle, items);
+    } catch (cause) {
+      throw cause instanceof IntegrityError
+        ? cause
+        : new IntegrityError("Automerge refused the changes", { cause });
+    }
+  }
+
+  private enqueue(docId: DocId, changes: Uint8Array[]): void {
+    let box = this.outboxes.get(docId);
+    if (!box) {
+      box = { items: [], bytes: 0 };
+      this.outboxes.set(docId, box);
+      // Changes made in the same task travel in one envelope.
+      queueMicrotask(() => this.flushOutbox(docId));
+    }
+    for (const c of changes) {
+      box.items.push(c);
+      box.bytes += c.length + 4;
+    }
+  }
+
+  private flushOutbox(docId: DocId): void {
+    const box = this.outboxes.get(docId);
+    if (!box) return;
+    this.outboxes.delete(docId);
+    // Split so that no envelope exceeds the relays' frame limit (headroom for header, signature and tag).
+    const limit = MAX_ENVELOPE_BYTES - 4096;
+    let batch: Uint8Array[] = [];
+    let size = 0;
+    for (const item of box.items) {
+      if (batch.length > 0 && size + item.length + 4 > limit) {
+        this.track(this.publish(docId, EnvelopeKind.changes, batch));
+        batch = [];
+        size = 0;
+      }
+      batch.push(item);
+      size += item.length + 4;
+    }
+    if (batch.length > 0) this.track(this.publish(docId, EnvelopeKind.changes, batch));
+  }
+
+  private async publish(docId: DocId, kind: EnvelopeKind, items: Uint8Array[]): Promise<void> {
+    const scope = this.currentEpoch.get(this.docScopes.get(docId)!)!;
+    await this.send(scope, docId, kind, items);
+  }
+
+  private async send(
+    scope: ScopeEpoch,
+    docId: DocId,
+    kind: EnvelopeKind,
+    items: Uint8Array[],
+  ): Promise<void> {
+    const envelope = await sealEnvelope(this.device, scope, {
+      kind,
+      docId,
+      session: this.session,
+      heads: this.authorityFor(scope.scope).heads(),
+      items,
+    });
+    const hash = await this.ingestion.remember(envelope);
+    await this.storeEnvelope(scope.topic, hash, envelope);
+    this.stats.published++;
+    for (const t of this.options.transports) t.publish(envelope);
+    if (kind !== EnvelopeKind.governance) this.emit("written", docId, scope.scope);
+  }
+
+  private track(p: Promise<unknown>): void {
+    const tracked = p.catch((error) => this.options.logger.error("could not publish a change", error));
+    this.pending.add(tracked);
+    tracked.finally(() => this.pending.delete(tracked));
+  }
+
+  private refuse(error: CelluleError, source: string): void {
+    this.record({ status: "rejected", error }, source);
+  }
+
+  private record(outcome: IngestOutcome, source: string): void {
+    if (outcome.status === "accepted") {
+      this.stats.accepted++;
+      this.emit("accepted", outcome.docId, outcome.hash, source);
+      const scope = this.docScopes.get(outcome.docId);
+      if (scope) this.emit("written", outcome.docId, scope);
+    } else if (outcome.status === "duplicate") {
+      this.stats.duplicates++;
+    } else if (outcome.status === "held") {
+      this.stats.held++;
+    } else {
+      const code = outcome.error.code;
+      this.stats.rejected[code] = (this.stats.rejected[code] ?? 0) + 1;
+      this.options.logger.debug(`rejected an envelope from ${source}: ${outcome.error.message}`);
+      this.emit("rejected", outcome.error, source);
+    }
+  }
+
+  private async hasEnvelope(topic: Topic, hash: EnvelopeHash): Promise<boolean> {
+    return (await this.options.storage.load([ENVELOPE_KEY, topic, hash])) !== undefined;
+  }
+
+  private async storeEnvelope(topic: Topic, hash: EnvelopeHash, bytes: Uint8Array): Promise<void> {
+    await this.options.storage.save([ENVELOPE_KEY, topic, hash], bytes);
+  }
+
+  private async backlog(topics: Topic[]): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = [];
+    for (const topic of topics) {
+      for (const { data } of await this.options.storage.loadRange([ENVELOPE_KEY, topic]))
+        if (data) out.push(data);
+    }
+    return out;
+  }
+}
+
+/**
+ * Opens (or, the first time, creates) this device's identity and documents.
+ *
+ * @example
+ * const kit = await createKit({ storage: memoryStorage(), keystore: memoryKeystore(), transports: [relays] });
+ * await kit.addScope("demo", secret);
+ * const doc = await kit.create<{ title: string }>("demo", { title: "Réunion" });
+ */
+export async function createKit(options: KitOptions): Promise<Kit> {
+  await ensureAutomerge(options.automergeWasm);
+  const device = await DeviceIdentity.open(
+    options.keystore,
+    options.deviceName ?? "device",
+    options.createIdentity ?? true,
+  );
+  if (!device) throw new NotAMemberError("no device keys are stored here, and creating them was not allowed");
+  const kit = new Kit(device, {
+    ...options,
+    authority: options.authority ?? new WriterSets(),
+    transports: options.transports ?? [],
+    logger: options.logger ?? createLogger("cellule:kit"),
+  });
+  await kit.start();
+  return kit;
+}

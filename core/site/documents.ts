@@ -1,0 +1,193 @@
+/**
+ * The cell's public content stored as Automerge documents through the Kit: a `Journal` of posts and an
+ * `Agenda` of events (each a `Collection`, so monthly buckets keep documents small), and a `PublicSite`
+ * document holding the profile and the pages. A journal or agenda lives in one scope and its records take
+ * their visibility from it: in a `public:` scope they are public, in a sealed scope (e.g. `members`) they
+ * are members-only and never reach an edition. Input is checked before anything is written.
+ */
+
+import { InvalidArgumentError, UnknownDocumentError } from "../base/errors.js";
+import type { DocId, ScopeId } from "../base/ids.js";
+import { Collection } from "../kit/collection.js";
+import type { CelluleDocument } from "../kit/document.js";
+import type { Kit } from "../kit/kit.js";
+import type {
+  CellEvent,
+  JournalPost,
+  PublicPages,
+  PublicProfile,
+  Visibility,
+} from "../protocol/public-content.js";
+import { checkEvent, checkPages, checkPost, checkProfile } from "../public/content.js";
+
+/**
+ * Whether records in `scope` are public (the public scope is signed, not sealed: anyone can read it): a
+ * cell's `<cellId>/public`, or any `public:<id>`.
+ */
+export function visibilityOf(scope: ScopeId | string): Visibility {
+  return scope === "public" || scope.startsWith("public:") || scope.endsWith("/public")
+    ? "public"
+    : "members";
+}
+
+type Stored<T> = T & { at: number };
+
+/** Posts in one scope. */
+export class Journal {
+  private constructor(private readonly records: Collection<Stored<JournalPost>>) {}
+
+  /** A new journal in `scope` (`public:<cellId>` for the public one, a sealed scope for members-only). */
+  static async create(kit: Kit, scope: ScopeId | string): Promise<Journal> {
+    return new Journal(await Collection.create(kit, scope, "journal"));
+  }
+
+  /** Opens a journal by its ID. */
+  static async open(kit: Kit, id: DocId | string): Promise<Journal> {
+    return new Journal(await Collection.open(kit, id));
+  }
+
+  /** The ID other devices open. */
+  get id(): DocId {
+    return this.records.id;
+  }
+
+  /** Who may read these posts. */
+  get visibility(): Visibility {
+    return visibilityOf(this.records.index.scope);
+  }
+
+  /** Adds or replaces a post; `InvalidArgumentError` (nothing written) if it is not a valid post. */
+  async put(post: Omit<JournalPost, "visibility">): Promise<JournalPost> {
+    const clean = checkPost({ ...post, visibility: this.visibility });
+    await this.records.put({ ...clean, at: clean.date });
+    return clean;
+  }
+
+  /** The `count` newest posts, newest first (pinned ones are ordered by the edition, not here). */
+  async newest(count: number): Promise<JournalPost[]> {
+    if (!Number.isSafeInteger(count) || count < 0) throw new InvalidArgumentError("count must be 0 or more");
+    return (await this.records.newest(count)).map(strip);
+  }
+}
+
+/** Events in one scope. */
+export class Agenda {
+  private constructor(private readonly records: Collection<Stored<CellEvent>>) {}
+
+  /** A new agenda in `scope`. */
+  static async create(kit: Kit, scope: ScopeId | string): Promise<Agenda> {
+    return new Agenda(await Collection.create(kit, scope, "agenda"));
+  }
+
+  /** Opens an agenda by its ID. */
+  static async open(kit: Kit, id: DocId | string): Promise<Agenda> {
+    return new Agenda(await Collection.open(kit, id));
+  }
+
+  get id(): DocId {
+    return this.records.id;
+  }
+
+  get visibility(): Visibility {
+    return visibilityOf(this.records.index.scope);
+  }
+
+  /** Adds or replaces an event; `InvalidArgumentError` (nothing written) if it is not a valid event. */
+  async put(event: Omit<CellEvent, "visibility">): Promise<CellEvent> {
+    const clean = checkEvent({ ...event, visibility: this.visibility });
+    await this.records.put({ ...clean, at: clean.start });
+    return clean;
+  }
+
+  /** Events not ended at `now`, soonest first. */
+  async upcoming(now: number): Promise<CellEvent[]> {
+    return (await this.records.all())
+      .filter((e) => e.end >= now)
+      .map(strip)
+      .sort((a, b) => a.start - b.start);
+  }
+}
+
+function strip<T>({ at: _, ...rest }: Stored<T>): T {
+  return rest as T;
+}
+
+interface SiteDoc {
+  kind: "public-site";
+  /** JSON of the profile and pages, replaced whole (they are small and edited as forms). */
+  profile: string;
+  pages: string;
+}
+
+/** The cell's profile and pages, one document in the public scope. */
+export class PublicSite {
+  private constructor(private readonly doc: CelluleDocument<SiteDoc>) {}
+
+  /** A new site document; `InvalidArgumentError` for a non-public scope or bad content. */
+  static async create(kit: Kit, scope: ScopeId | string, profile: PublicProfile, pages: PublicPages) {
+    if (visibilityOf(scope) !== "public")
+      throw new InvalidArgumentError("the public site lives in a public scope");
+    const p = JSON.stringify(checkProfile(profile));
+    const g = JSON.stringify(checkPages(pages));
+    return new PublicSite(await kit.create<SiteDoc>(scope, { kind: "public-site", profile: p, pages: g }));
+  }
+
+  /** Opens the site document by its ID. */
+  static async open(kit: Kit, id: DocId | string): Promise<PublicSite> {
+    const doc = await kit.open<SiteDoc>(id);
+    if (doc.value().kind !== "public-site") throw new UnknownDocumentError(`${id} is not a public site`);
+    return new PublicSite(doc);
+  }
+
+  get id(): DocId {
+    return this.doc.id;
+  }
+
+  get profile(): PublicProfile {
+    return JSON.parse(this.doc.value().profile);
+  }
+
+  get pages(): PublicPages {
+    return JSON.parse(this.doc.value().pages);
+  }
+
+  /** Replaces the profile; `InvalidArgumentError` (nothing written) if it is not valid. */
+  setProfile(profile: PublicProfile): void {
+    const text = JSON.stringify(checkProfile(profile));
+    this.doc.change((d) => {
+      d.profile = text;
+    });
+  }
+
+  /** Replaces the pages; `InvalidArgumentError` (nothing written) if they are not valid. */
+  setPages(pages: PublicPages): void {
+    const text = JSON.stringify(checkPages(pages));
+    this.doc.change((d) => {
+      d.pages = text;
+    });
+  }
+
+  /** Calls `listener` after every change of the site (local or received). */
+  subscribe(listener: () => void): () => void {
+    return this.doc.subscribe(() => listener());
+  }
+}
+
+/** Reads the public content for an edition: the site, the public journal and agenda. */
+export async function readPublicContent(
+  site: PublicSite,
+  journal: Journal,
+  agenda: Agenda,
+  now: number,
+  posts = 50,
+) {
+  if (journal.visibility !== "public" || agenda.visibility !== "public")
+    throw new InvalidArgumentError("an edition reads the public journal and agenda only");
+  return {
+    profile: site.profile,
+    pages: site.pages,
+    // Pinned posts may be older than the newest ones: read a margin beyond `posts`.
+    posts: await journal.newest(posts * 2),
+    events: await agenda.upcoming(now),
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Regenerates a cell's edition after public changes (debounced) and hands the signed bytes to a sink,
+ * e.g. `relaySink` which PUTs them to each of the cell's relays.
+ */
+import { ClosedError, InvalidArgumentError } from "../base/errors.js";
+import type { SignedOp } from "../governance/types.js";
+import type { PublicationKeys } from "../protocol/publication-cert.js";
+import { buildEdition, type PublicContent, signEdition } from "./edition.js";
+
+/** Where signed editions go. */
+export type EditionSink = (cell: string, edition: Uint8Array) => Promise<void>;
+
+/** Options of a `Publisher`. */
+export interface PublisherOptions {
+  genesis: SignedOp;
+  /** The keys, or where to get the current ones before each edition (they are renewed over time). */
+  keys: PublicationKeys | (() => Promise<PublicationKeys>);
+  /** Reads the current content (from the Kit's documents). */
+  content: () => PublicContent | Promise<PublicContent>;
+  sink: EditionSink;
+  /** @default 500 */
+  debounceMs?: number;
+  /** Posts per edition. @default 50 */
+  limit?: number;
+  /** @default Date.now */
+  now?: () => number;
+  /** Called when a publication fails (the next change retries). */
+  onError?: (error: unknown) => void;
+  /**
+   * Where public changes are announced: called once with `changed`, returns how to stop listening (on
+   * `close`). Without it, call `changed()` yourself.
+   */
+  watch?: (changed: () => void) => () => void;
+}
+
+/** See the module comment. */
+export class Publisher {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private running: Promise<void> = Promise.resolve();
+  private last = 0;
+  private closed = false;
+  private readonly unwatch: (() => void) | undefined;
+
+  constructor(private readonly options: PublisherOptions) {
+    if (typeof options.keys !== "function" && options.keys.chain.length === 0)
+      throw new InvalidArgumentError("a publisher needs a publication chain");
+    this.unwatch = options.watch?.(() => this.changed());
+  }
+
+  /** Signals a public change: an edition follows after the debounce delay. */
+  changed(): void {
+    if (this.closed) throw new ClosedError("publisher");
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.publish().catch((e) => this.options.onError?.(e));
+    }, this.options.debounceMs ?? 500);
+  }
+
+  /** Builds, signs and sinks an edition now; resolves with its bytes. Editions are strictly ordered by `at`. */
+  publish(): Promise<Uint8Array> {
+    if (this.closed) return Promise.reject(new ClosedError("publisher"));
+    const run = this.running.then(async () => {
+      const o = this.options;
+      const at = Math.max((o.now ?? Date.now)(), this.last + 1);
+      this.last = at;
+      const keys = typeof o.keys === "function" ? await o.keys() : o.keys;
+      const body = buildEdition(o.genesis, keys.chain, await o.content(), at, o.limit);
+      const bytes = await signEdition(body, keys.signing.privateKey);
+      await o.sink(body.cell, bytes);
+      return bytes;
+    });
+    this.running = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  /** Cancels a pending publication and waits for a running one. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.unwatch?.();
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+}
+
+/** A sink that PUTs editions to `relays` (base URLs); fails if no relay accepted it. */
+export function relaySink(relays: readonly string[], fetcher: typeof fetch = fetch): EditionSink {
+  return async (cell, edition) => {
+    const results = await Promise.allSettled(
+      relays.map(async (r) => {
+        const res = await fetcher(`${r.replace(/\/$/, "")}/c/${cell}/edition`, {
+          method: "PUT",
+          body: edition as Uint8Array<ArrayBuffer>,
+          headers: { "Content-Type": "application/json" },
+        });
+        if (!res.ok && res.status !== 409) throw new Error(`${r} answered ${res.status}`);
+      }),
+    );
+    if (!results.some((r) => r.status === "fulfilled"))
+      throw new AggregateError(
+        results.map((r) => (r as PromiseRejectedResult).reason),
+        "no relay accepted the edition",
+      );
+  };
+}
