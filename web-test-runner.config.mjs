@@ -37,7 +37,7 @@ import { CHROMIUM_ARGS, findChromium } from "./.ci/chromium.mjs";
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
-const TEST_DIRS = ["core", "adapters", "elements", "demo"];
+const TEST_DIRS = ["core", "adapters", "elements", "demo", "test"];
 const TEST_SUFFIX = ".browser.test.ts";
 const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "cellule-wtr");
 

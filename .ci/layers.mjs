@@ -59,11 +59,11 @@ const PACKAGE_EXCEPTIONS = {
 };
 
 /** Folders tests of `core/` may borrow fixtures from (never library code). */
-const CORE_TEST_FIXTURES = ["adapters/memory/", "adapters/testing/"];
+const CORE_TEST_FIXTURES = ["adapters/memory/", "test/support/"];
 
 /** The parts that ship as the library: they never import tests, fixtures, the demo or its benchmarks. */
 const LIBRARY = ["core", "elements", "adapters"];
-const isTest = (file) => /(\.test\.|test-support\.|\/testing\/|^test\/|^adapters\/testing\/)/.test(file);
+const isTest = (file) => /(\.test\.|test-support\.|\/testing\/|^test\/)/.test(file);
 const partOf = (file) => file.split("/")[0];
 const coreLayerOf = (file) => {
   const parts = file.split("/");

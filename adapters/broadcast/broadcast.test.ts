@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { newScopeSecret, WriterSets } from "../../core/index.js";
 import { runTransportAcceptance } from "../../core/testing/index.js";
-import { memoryKit, until } from "../testing/devices.js";
+import { memoryKit, until } from "../../test/support/devices.js";
 import { broadcastChannel } from "./index.js";
 
 let n = 0;

@@ -15,9 +15,9 @@ import {
   WriterSets,
 } from "../../core/index.js";
 import { encodePut } from "../../core/protocol/relay-frames.js";
+import { changesAs, envelopeOf, looseIdentity, memoryKit, until } from "../../test/support/devices.js";
+import { type RelayProcess, startRelayProcess } from "../../test/support/relay-process.js";
 import { memoryStorage } from "../memory/index.js";
-import { changesAs, envelopeOf, looseIdentity, memoryKit, until } from "../testing/devices.js";
-import { type RelayProcess, startRelayProcess } from "../testing/relay-process.js";
 import { relayClient } from "./index.js";
 
 type Items = { items: Record<string, number>; note?: string };

@@ -63,7 +63,7 @@ describe("relayClient", () => {
       maxBackoffMs: 200,
     });
     await client.start({ deliver: async () => {}, backlog: async () => [] });
-    const { envelopeOf, looseIdentity } = await import("../testing/devices.js");
+    const { envelopeOf, looseIdentity } = await import("../../test/support/devices.js");
     const { sealedEpoch, newScopeSecret } = await import("../../core/index.js");
     const env = await envelopeOf(
       await looseIdentity(),

@@ -12,7 +12,7 @@ import {
   testIdentity,
   testPublicScope,
   testSealedScope,
-} from "../testing/relay-client.js";
+} from "../../test/support/relay-client.js";
 import { type RelayServer, silentLogger, startRelay } from "./index.js";
 
 let author: DeviceIdentity;

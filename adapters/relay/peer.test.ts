@@ -16,8 +16,8 @@ import {
   testIdentity,
   testPublicScope,
   testSealedScope,
-} from "../testing/relay-client.js";
-import { type RelayProcess, startRelayProcess } from "../testing/relay-process.js";
+} from "../../test/support/relay-client.js";
+import { type RelayProcess, startRelayProcess } from "../../test/support/relay-process.js";
 import { type RelayServer, silentLogger, startRelay } from "./index.js";
 import { peerWsUrl } from "./peer.js";
 

@@ -13,8 +13,8 @@ import {
   testIdentity,
   testPublicScope,
   testSealedScope,
-} from "../testing/relay-client.js";
-import { type RelayProcess, startRelayProcess } from "../testing/relay-process.js";
+} from "../../test/support/relay-client.js";
+import { type RelayProcess, startRelayProcess } from "../../test/support/relay-process.js";
 
 let author: DeviceIdentity;
 let scopes: ScopeEpoch[];

@@ -13,7 +13,7 @@ import {
   testIdentity,
   testPublicScope,
   testSealedScope,
-} from "../testing/relay-client.js";
+} from "../../test/support/relay-client.js";
 import { ALL_TOPICS, encodeSub, encodeUnsub } from "./frames.js";
 import { type RelayOptions, type RelayServer, silentLogger, startRelay } from "./index.js";
 

@@ -5,7 +5,12 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { IntegrityError, StorageError } from "../../core/base/errors.js";
 import type { DeviceIdentity } from "../../core/crypto/identity.js";
 import type { ScopeEpoch } from "../../core/protocol/scope-keys.js";
-import { makeEnvelopes, testIdentity, testPublicScope, testSealedScope } from "../testing/relay-client.js";
+import {
+  makeEnvelopes,
+  testIdentity,
+  testPublicScope,
+  testSealedScope,
+} from "../../test/support/relay-client.js";
 import { crc32, RECORD_HEADER_BYTES, writeRecord } from "./log-file.js";
 import { RelayStore } from "./store.js";
 

@@ -1,9 +1,9 @@
 /**
  * The Cell API refuses bad input with typed errors and changes nothing: one founder device, no network
- * (what travels is tested end to end in adapters/relay-client/cell*.e2e.test.ts).
+ * (what travels is tested end to end in test/e2e/cell*.e2e.test.ts).
  */
 import { describe, expect, it } from "vitest";
-import { memoryKit } from "../../adapters/testing/devices.js";
+import { memoryKit } from "../../test/support/devices.js";
 import { ExpiredInviteError, ForbiddenError, InvalidArgumentError, NotAMemberError } from "../base/errors.js";
 import { invitationFrom, invitationToText } from "../governance/invitation-text.js";
 import { Cell } from "./cell.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { writersOf } from "../../adapters/testing/devices.js";
+import { writersOf } from "../../test/support/devices.js";
 import { BUCKET_LIMIT, Collection, InvalidArgumentError, monthOf, newScopeSecret } from "../index.js";
 
 interface Post {

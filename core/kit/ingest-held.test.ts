@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { memoryKeystore, memoryStorage } from "../../adapters/memory/index.js";
-import { memoryKit } from "../../adapters/testing/devices.js";
+import { memoryKit } from "../../test/support/devices.js";
 import { Cell } from "../cell/cell.js";
 import type { Transport } from "../ports/transport.js";
 import { EnvelopeKind, readHeader } from "../protocol/envelope.js";

@@ -1,6 +1,6 @@
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { changesAs, envelopeOf, looseIdentity, writersOf } from "../../adapters/testing/devices.js";
+import { changesAs, envelopeOf, looseIdentity, writersOf } from "../../test/support/devices.js";
 import {
   ActorMismatchError,
   type DocId,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { writersOf } from "../../adapters/testing/devices.js";
+import { writersOf } from "../../test/support/devices.js";
 import { InvalidArgumentError } from "../base/errors.js";
 import { newScopeSecret } from "../protocol/scope-keys.js";
 import { verifyEdition } from "../public/verify.js";

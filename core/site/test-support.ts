@@ -1,6 +1,6 @@
 /** Test helpers for editions: a founded cell with a publication key, and sample content. */
 
-import { looseIdentity } from "../../adapters/testing/devices.js";
+import { looseIdentity } from "../../test/support/devices.js";
 import type { DeviceIdentity } from "../crypto/identity.js";
 import { generateAgreementKeyPair, generateSigningKeyPair } from "../crypto/suite.js";
 import { createGenesis } from "../governance/actions.js";

@@ -4,7 +4,7 @@
  * or written.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { memoryKit } from "../../adapters/testing/devices.js";
+import { memoryKit } from "../../test/support/devices.js";
 import { ForbiddenError, InvalidArgumentError } from "../base/errors.js";
 import { Cell } from "../cell/cell.js";
 import type { Kit } from "../kit/kit.js";

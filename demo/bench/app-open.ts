@@ -35,9 +35,9 @@ import WebSocket from "ws";
 import { memoryKeystore, memoryStorage } from "../../adapters/memory/index.js";
 import { silentLogger, startRelay } from "../../adapters/relay/index.js";
 import { relayClient } from "../../adapters/relay-client/index.js";
-import { launchChromium } from "../../adapters/testing/browser.js";
 import { Cell, createKit, invitationToText, type Kit, Rsvps } from "../../core/index.js";
 import { buildApp } from "../../rollup.config.mjs";
+import { launchChromium } from "../../test/support/browser.js";
 import { addMembers, founderLog, openTreasury, writePosts, writeStamps } from "./app-open-cell.js";
 import {
   type BenchResult,

@@ -15,7 +15,6 @@
 import * as A from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
 import WebSocket from "ws";
-import { looseIdentity } from "../../adapters/testing/devices.js";
 import {
   type DocId,
   EnvelopeKind,
@@ -26,6 +25,7 @@ import {
   sealedEpoch,
 } from "../../core/index.js";
 import { decodeAck, encodePut, encodeSub } from "../../core/protocol/relay-frames.js";
+import { looseIdentity } from "../../test/support/devices.js";
 import {
   type BenchResult,
   baselineClient,

@@ -16,12 +16,12 @@ import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websoc
 import WebSocket from "ws";
 import { memoryKeystore, memoryStorage } from "../../adapters/memory/index.js";
 import { relayClient } from "../../adapters/relay-client/index.js";
+import { createKit, type Kit, type KitOptions, type WriterSets } from "../../core/index.js";
 import {
   type RelayProcess,
   type RelayProcessOptions,
   startRelayProcess,
-} from "../../adapters/testing/relay-process.js";
-import { createKit, type Kit, type KitOptions, type WriterSets } from "../../core/index.js";
+} from "../../test/support/relay-process.js";
 
 /** The project root. */
 export const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));

@@ -13,8 +13,8 @@ import {
   type MemberState,
   NotAMemberError,
 } from "../../core/index.js";
-import { admittedCell, relayFixture } from "../testing/cells.js";
-import { until } from "../testing/devices.js";
+import { admittedCell, relayFixture } from "../support/cells.js";
+import { until } from "../support/devices.js";
 
 const network = relayFixture();
 const device = () => network.device();

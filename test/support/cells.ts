@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import WebSocket from "ws";
 import { Cell, type Kit, type KitOptions, type Role } from "../../core/index.js";
-import { memoryKeystore, memoryStorage } from "../memory/index.js";
-import { type RelayServer, silentLogger, startRelay } from "../relay/index.js";
-import { relayClient } from "../relay-client/index.js";
+import { memoryKeystore, memoryStorage } from "../../adapters/memory/index.js";
+import { type RelayServer, silentLogger, startRelay } from "../../adapters/relay/index.js";
+import { relayClient } from "../../adapters/relay-client/index.js";
 import { memoryKit, until } from "./devices.js";
 
 /** What a test device keeps: pass it again to start the same device after a restart. */

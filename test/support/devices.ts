@@ -12,7 +12,7 @@ import {
   sealEnvelope,
   WriterSets,
 } from "../../core/index.js";
-import { memoryKeystore, memoryStorage } from "../memory/index.js";
+import { memoryKeystore, memoryStorage } from "../../adapters/memory/index.js";
 
 /** A fresh device identity that is not stored anywhere. */
 export async function looseIdentity(): Promise<DeviceIdentity> {

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { type Cell, Collection, type Kit, Rsvps } from "../../core/index.js";
-import { admittedCell, relayFixture } from "../testing/cells.js";
-import { until } from "../testing/devices.js";
+import { admittedCell, relayFixture } from "../support/cells.js";
+import { until } from "../support/devices.js";
 
 const network = relayFixture();
 const device = () => network.device();

@@ -8,8 +8,8 @@
 import type { Locator, Page } from "playwright-core";
 import decodeQR from "qr/decode.js";
 import { describe, expect, it } from "vitest";
-import { Booklet, invitationToText } from "../core/index.js";
-import { axeViolations, demoFixture } from "./e2e-fixture.js";
+import { Booklet, invitationToText } from "../../core/index.js";
+import { axeViolations, demoFixture } from "../support/demo.js";
 
 const env = demoFixture("secretary-app");
 

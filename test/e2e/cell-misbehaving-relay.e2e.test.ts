@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { silentLogger, startRelay } from "../../adapters/relay/index.js";
 import {
   type Cell,
   EnvelopeKind,
@@ -21,10 +22,9 @@ import {
   sealedEpoch,
 } from "../../core/index.js";
 import { encodePut } from "../../core/protocol/relay-frames.js";
-import { silentLogger, startRelay } from "../relay/index.js";
-import { admittedCell, membership, relayDevice } from "../testing/cells.js";
-import { looseIdentity, until } from "../testing/devices.js";
-import { misbehavingRelay } from "../testing/misbehaving-relay.js";
+import { admittedCell, membership, relayDevice } from "../support/cells.js";
+import { looseIdentity, until } from "../support/devices.js";
+import { misbehavingRelay } from "../support/misbehaving-relay.js";
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

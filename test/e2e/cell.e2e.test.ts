@@ -20,9 +20,9 @@ import {
   sealEnvelope,
 } from "../../core/index.js";
 import { encodePut } from "../../core/protocol/relay-frames.js";
-import { admittedCell, membership, relayDevice, storeOf } from "../testing/cells.js";
-import { changesAs, until } from "../testing/devices.js";
-import { type RelayProcess, startRelayProcess } from "../testing/relay-process.js";
+import { admittedCell, membership, relayDevice, storeOf } from "../support/cells.js";
+import { changesAs, until } from "../support/devices.js";
+import { type RelayProcess, startRelayProcess } from "../support/relay-process.js";
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

@@ -4,13 +4,13 @@
  * reload of the founder's Kit, the cell reopens from what IndexedDB kept.
  */
 import { initializeWasm, isWasmInitialized } from "@automerge/automerge/slim";
+import { dexieKeystore, dexieStorage } from "../../adapters/dexie/index.js";
+import { relayClient } from "../../adapters/relay-client/index.js";
 import { recoveryIdentity } from "../../core/crypto/recovery-phrase.js";
 import { Cell, createKit, fromHex, governance, type Kit, toHex } from "../../core/index.js";
 import vectors from "../../core/test-vectors/lockbox-v1.json" with { type: "json" };
 import recovery from "../../core/test-vectors/recovery-v1.json" with { type: "json" };
 import { assert, deepEqual } from "../../core/testing/assert.js";
-import { dexieKeystore, dexieStorage } from "../dexie/index.js";
-import { relayClient } from "./index.js";
 
 declare const describe: (name: string, fn: () => void) => void;
 declare const it: (name: string, fn: () => Promise<void>) => void;

@@ -7,8 +7,8 @@
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { invitationToText, periodOf, periodsUpTo, Treasury } from "../core/index.js";
-import { axeViolations, demoFixture } from "./e2e-fixture.js";
+import { invitationToText, periodOf, periodsUpTo, Treasury } from "../../core/index.js";
+import { axeViolations, demoFixture } from "../support/demo.js";
 
 const env = demoFixture("treasury-app");
 

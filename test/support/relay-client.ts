@@ -10,7 +10,7 @@ import type { DeviceIdentity } from "../../core/crypto/identity.js";
 import { EnvelopeKind, sealEnvelope } from "../../core/protocol/envelope.js";
 import { FrameType } from "../../core/protocol/relay.js";
 import { publicEpoch, type ScopeEpoch, sealedEpoch } from "../../core/protocol/scope-keys.js";
-import { decodeRelayFrame, encodePut, encodeSub, encodeSubAll, type RelayFrame } from "../relay/frames.js";
+import { decodeRelayFrame, encodePut, encodeSub, encodeSubAll, type RelayFrame } from "../../adapters/relay/frames.js";
 import { until } from "./devices.js";
 
 /** A relay frame of one type. */

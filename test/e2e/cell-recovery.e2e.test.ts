@@ -10,8 +10,8 @@ import {
   NotAMemberError,
   newRecoveryPhrase,
 } from "../../core/index.js";
-import { admittedCell, relayFixture, storeOf } from "../testing/cells.js";
-import { until } from "../testing/devices.js";
+import { admittedCell, relayFixture, storeOf } from "../support/cells.js";
+import { until } from "../support/devices.js";
 
 const network = relayFixture();
 const device = () => network.device();

@@ -17,8 +17,8 @@ import {
   UnknownDocumentError,
   verifyEdition,
 } from "../../core/index.js";
-import { admittedCell, relayFixture } from "../testing/cells.js";
-import { until } from "../testing/devices.js";
+import { admittedCell, relayFixture } from "../support/cells.js";
+import { until } from "../support/devices.js";
 
 const network = relayFixture();
 const device = () => network.device();

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { launchChromium } from "../adapters/testing/browser.js";
-import { type Demo, startDemo } from "./server.js";
+import { type Demo, startDemo } from "../../demo/server.js";
+import { launchChromium } from "./browser.js";
 
 /** The demo and the browser of a test file (filled in before its tests run). */
 export interface DemoFixture {

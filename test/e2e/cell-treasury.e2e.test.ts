@@ -21,8 +21,8 @@ import {
   Treasury,
   type TreasuryItem,
 } from "../../core/treasury/index.js";
-import { admittedCell, relayDevice, relayFixture, storeOf } from "../testing/cells.js";
-import { until } from "../testing/devices.js";
+import { admittedCell, relayDevice, relayFixture, storeOf } from "../support/cells.js";
+import { until } from "../support/devices.js";
 
 const network = relayFixture();
 

@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoFixture } from "./e2e-fixture.js";
+import { demoFixture } from "../support/demo.js";
 
 const env = demoFixture("demo");
 

@@ -8,8 +8,8 @@
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { Booklet, invitationToText, openSite, periodOf, Treasury } from "../core/index.js";
-import { axeViolations, demoFixture } from "./e2e-fixture.js";
+import { Booklet, invitationToText, openSite, periodOf, Treasury } from "../../core/index.js";
+import { axeViolations, demoFixture } from "../support/demo.js";
 
 const env = demoFixture("member-space");
 
