@@ -6,7 +6,7 @@
  */
 import type { Chunk, StorageAdapterInterface, StorageKey } from "@automerge/automerge-repo/slim";
 import type { IndexableType } from "dexie";
-import { InvalidArgumentError } from "../../core/base/errors.js";
+import { checkStorageKey } from "../../core/ports/storage.js";
 import { type DexieInit, guard, openDatabase } from "./database.js";
 
 /** A stored chunk. */
@@ -23,17 +23,6 @@ export interface DexieStorage extends StorageAdapterInterface {
   readonly dbName: string;
   /** Closes the database connection; later calls fail. */
   close(): void;
-}
-
-function checkKey(key: StorageKey, isPrefix: boolean): void {
-  if (!Array.isArray(key) || key.some((part) => typeof part !== "string")) {
-    throw new InvalidArgumentError(`a storage key is an array of strings, got ${JSON.stringify(key)}`);
-  }
-  if (!isPrefix && key.length === 0) {
-    throw new InvalidArgumentError(
-      "a storage key needs at least one part; [] is only valid as a range prefix",
-    );
-  }
 }
 
 /**
@@ -65,12 +54,12 @@ export function dexieStorage(dbName = "cellule-storage", init: DexieInit = {}): 
     dbName,
 
     load(key) {
-      checkKey(key, false);
+      checkStorageKey(key, false);
       return guard("load a chunk", dbName, async () => (await chunks.get(key))?.data);
     },
 
     save(key, data) {
-      checkKey(key, false);
+      checkStorageKey(key, false);
       // Copied now: the caller may reuse its array, and a view must not drag its whole buffer into storage.
       const row = { key: [...key], data: new Uint8Array(data) };
       return guard("save a chunk", dbName, () =>
@@ -82,12 +71,12 @@ export function dexieStorage(dbName = "cellule-storage", init: DexieInit = {}): 
     },
 
     remove(key) {
-      checkKey(key, false);
+      checkStorageKey(key, false);
       return guard("remove a chunk", dbName, () => chunks.delete(key));
     },
 
     loadRange(prefix): Promise<Chunk[]> {
-      checkKey(prefix, true);
+      checkStorageKey(prefix, true);
       return guard("load a range of chunks", dbName, async () => {
         const rows = await inRange(prefix).toArray();
         return rows.sort((a, b) => a.seq - b.seq).map((row) => ({ key: row.key, data: row.data }));
@@ -95,7 +84,7 @@ export function dexieStorage(dbName = "cellule-storage", init: DexieInit = {}): 
     },
 
     removeRange(prefix) {
-      checkKey(prefix, true);
+      checkStorageKey(prefix, true);
       return guard("remove a range of chunks", dbName, async () => {
         await inRange(prefix).delete();
       });

@@ -13,7 +13,8 @@ import { readdir, readFile, rename, rm, rmdir, unlink } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Chunk, StorageAdapterInterface, StorageKey } from "@automerge/automerge-repo/slim";
 import { randomBytes, toHex } from "../../core/base/bytes.js";
-import { InvalidArgumentError, StorageError } from "../../core/base/errors.js";
+import { StorageError } from "../../core/base/errors.js";
+import { checkStorageKey } from "../../core/ports/storage.js";
 import { makeDirectory, writeFileAtomic } from "./atomic.js";
 import { decodePart, encodePart } from "./key-path.js";
 import { limiter } from "./limit.js";
@@ -49,16 +50,6 @@ const nextSequence = (): number => {
 
 const errno = (error: unknown): string => (error as NodeJS.ErrnoException)?.code ?? "";
 const missing = (error: unknown): boolean => errno(error) === "ENOENT" || errno(error) === "ENOTDIR";
-
-function checkKey(key: StorageKey, isPrefix: boolean): void {
-  if (!Array.isArray(key))
-    throw new InvalidArgumentError(`a storage key is an array of strings, got ${typeof key}`);
-  if (!isPrefix && key.length === 0) {
-    throw new InvalidArgumentError(
-      "a storage key needs at least one part; [] is only valid as a range prefix",
-    );
-  }
-}
 
 /** Splits a chunk file into its save sequence and data; `StorageError` if it is not one. */
 function parseChunk(bytes: Uint8Array, path: string): { sequence: number; data: Uint8Array } {
@@ -170,7 +161,7 @@ export function fileStorage(directory: string, init: FileStorageInit = {}): Stor
   };
 
   const save = async (key: StorageKey, data: Uint8Array): Promise<void> => {
-    checkKey(key, false);
+    checkStorageKey(key, false);
     const dir = dirOf(key);
     await start();
     const header = new Uint8Array(HEADER);
@@ -193,7 +184,7 @@ export function fileStorage(directory: string, init: FileStorageInit = {}): Stor
 
   return {
     async load(key) {
-      checkKey(key, false);
+      checkStorageKey(key, false);
       await start();
       return (await readChunk(join(dirOf(key), CHUNK_FILE)))?.data;
     },
@@ -201,7 +192,7 @@ export function fileStorage(directory: string, init: FileStorageInit = {}): Stor
     save,
 
     async remove(key) {
-      checkKey(key, false);
+      checkStorageKey(key, false);
       const dir = dirOf(key);
       await start();
       try {
@@ -214,7 +205,7 @@ export function fileStorage(directory: string, init: FileStorageInit = {}): Stor
     },
 
     async loadRange(prefix): Promise<Chunk[]> {
-      checkKey(prefix, true);
+      checkStorageKey(prefix, true);
       const dir = dirOf(prefix);
       await start();
       const found: { key: StorageKey; path: string }[] = [];
@@ -229,7 +220,7 @@ export function fileStorage(directory: string, init: FileStorageInit = {}): Stor
     },
 
     async removeRange(prefix) {
-      checkKey(prefix, true);
+      checkStorageKey(prefix, true);
       const dir = dirOf(prefix);
       await start();
       if (prefix.length > 0) {

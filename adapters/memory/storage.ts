@@ -3,19 +3,7 @@
  * process.
  */
 import type { Chunk, StorageAdapterInterface, StorageKey } from "@automerge/automerge-repo/slim";
-import { InvalidArgumentError } from "../../core/base/errors.js";
-
-/** Refuses anything but an array of strings, and the empty key where a whole key is expected. */
-function checkKey(key: StorageKey, isPrefix: boolean): void {
-  if (!Array.isArray(key) || key.some((part) => typeof part !== "string")) {
-    throw new InvalidArgumentError(`a storage key is an array of strings, got ${JSON.stringify(key)}`);
-  }
-  if (!isPrefix && key.length === 0) {
-    throw new InvalidArgumentError(
-      "a storage key needs at least one part; [] is only valid as a range prefix",
-    );
-  }
-}
+import { checkStorageKey } from "../../core/ports/storage.js";
 
 const startsWith = (key: StorageKey, prefix: StorageKey): boolean =>
   key.length >= prefix.length && prefix.every((part, i) => key[i] === part);
@@ -33,25 +21,25 @@ export function memoryStorage(): StorageAdapterInterface {
 
   return {
     async load(key) {
-      checkKey(key, false);
+      checkStorageKey(key, false);
       return entries.get(JSON.stringify(key))?.data.slice();
     },
     async save(key, data) {
-      checkKey(key, false);
+      checkStorageKey(key, false);
       const id = JSON.stringify(key);
       entries.delete(id);
       entries.set(id, { key: [...key], data: new Uint8Array(data) });
     },
     async remove(key) {
-      checkKey(key, false);
+      checkStorageKey(key, false);
       entries.delete(JSON.stringify(key));
     },
     async loadRange(prefix): Promise<Chunk[]> {
-      checkKey(prefix, true);
+      checkStorageKey(prefix, true);
       return matching(prefix).map(([, entry]) => ({ key: [...entry.key], data: entry.data.slice() }));
     },
     async removeRange(prefix) {
-      checkKey(prefix, true);
+      checkStorageKey(prefix, true);
       for (const [id] of matching(prefix)) entries.delete(id);
     },
   };

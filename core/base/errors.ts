@@ -121,3 +121,17 @@ export class WrongCellError extends CelluleError {
     super("wrong-cell", message);
   }
 }
+
+/** This device asked to join a cell and has not received its welcome (the log) yet: wait for an admission. */
+export class NotWelcomedError extends CelluleError {
+  constructor(message: string) {
+    super("not-welcomed", message);
+  }
+}
+
+/** Something did not happen within the time allowed (an admission, an answer from a relay or a device). */
+export class TimeoutError extends CelluleError {
+  constructor(message: string) {
+    super("timeout", message);
+  }
+}

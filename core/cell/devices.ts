@@ -5,7 +5,7 @@
  */
 
 import { NotAMemberError } from "../base/errors.js";
-import type { MemberId, ScopeId } from "../base/ids.js";
+import type { MemberId } from "../base/ids.js";
 import type { DeviceIdentity } from "../crypto/identity.js";
 import {
   newRecoveryPhrase,
@@ -14,30 +14,13 @@ import {
   recoveryMailbox,
 } from "../crypto/recovery-phrase.js";
 import { publicKeys, removeDevice, writeOp } from "../governance/actions.js";
-import type { GovernanceLog } from "../governance/log.js";
-import type { DeviceKeysPublic, MemberState, OpHash, SignedOp } from "../governance/types.js";
-import type { Kit } from "../kit/kit.js";
+import type { DeviceKeysPublic, MemberState, OpHash } from "../governance/types.js";
+import type { CellContext } from "./context.js";
 import type { CellKeys } from "./keys.js";
 import { type LinkOffer, offerLink } from "./link.js";
-import type { CellStore } from "./store.js";
 
 /** How long without a new op counts as caught up, while recovering. */
 const QUIET_MS = 1000;
-
-/** What the devices need of their cell. */
-export interface DevicesHost {
-  readonly kit: Kit;
-  readonly keys: CellKeys;
-  readonly store: CellStore;
-  log(): GovernanceLog;
-  me(): MemberState | undefined;
-  commit(op: SignedOp): Promise<void>;
-  /** Sends ops under a scope; `sendLog` sends the whole log and resolves to how many ops it sent. */
-  sendOps(ops: readonly SignedOp[], scope: ScopeId, docId: string): Promise<void>;
-  sendLog(scope: ScopeId, docId: string): Promise<number>;
-  /** Resolves once no op has come from another device for `ms` (at most `maxMs`). */
-  quiet(ms: number, maxMs: number): Promise<void>;
-}
 
 /** See the module comment. */
 export class CellDevices {
@@ -47,20 +30,23 @@ export class CellDevices {
    */
   private readonly posted = new Map<string, Promise<OpHash[]>>();
 
-  constructor(private readonly host: DevicesHost) {}
+  constructor(
+    private readonly ctx: CellContext,
+    private readonly keys: CellKeys,
+  ) {}
 
   /** Certifies a device of this device's member, and gives it the keys the member reads. */
   async certify(keys: DeviceKeysPublic, recovery = false): Promise<void> {
     const me = this.member();
-    await this.host.commit(
-      await writeOp(this.host.kit.device, this.host.log(), {
+    await this.ctx.commit(
+      await writeOp(this.ctx.kit.device, this.ctx.log(), {
         type: "add-device",
         member: me.id,
         device: keys,
         ...(recovery ? { recovery } : {}),
       }),
     );
-    await this.host.keys.share(me.id);
+    await this.keys.share(me.id);
   }
 
   /** A link offer for a new device of this member. */
@@ -68,9 +54,9 @@ export class CellDevices {
     this.member();
     return offerLink(
       {
-        kit: this.host.kit,
+        kit: this.ctx.kit,
         certify: (keys) => this.certify(keys),
-        sendLog: (s, d) => this.host.sendLog(s, d),
+        sendLog: (s, d) => this.ctx.sendLog(s, d),
       },
       ttlMs,
     );
@@ -81,10 +67,10 @@ export class CellDevices {
     const me = this.member();
     const phrase = newRecoveryPhrase(language);
     const recovery = await recoveryIdentity(phrase);
-    const log = this.host.log();
+    const log = this.ctx.log();
     for (const id of me.devices) {
       const d = log.state().devices.get(id)!;
-      if (d.recovery && !d.removed) await this.host.commit(await removeDevice(this.host.kit.device, log, id));
+      if (d.recovery && !d.removed) await this.ctx.commit(await removeDevice(this.ctx.kit.device, log, id));
     }
     await this.certify(publicKeys(recovery), true);
     return phrase;
@@ -97,40 +83,40 @@ export class CellDevices {
    * stay in use until the log is quiet, then this device is given the keys those ops made.
    */
   async completeRecovery(recovery: DeviceIdentity): Promise<void> {
-    const log = this.host.log();
+    const log = this.ctx.log();
     const member = log.state().devices.get(recovery.id)?.member;
     if (!member) throw new NotAMemberError("this recovery phrase belongs to no member of the cell it found");
-    await this.host.commit(
-      await writeOp(recovery, log, { type: "add-device", member, device: publicKeys(this.host.kit.device) }),
+    await this.ctx.commit(
+      await writeOp(recovery, log, { type: "add-device", member, device: publicKeys(this.ctx.kit.device) }),
     );
-    await this.host.keys.share(member);
+    await this.keys.share(member);
     const latest = () => new Map([...log.state().scopes].map(([scope, e]) => [scope, e.at(-1)!.op]));
     const before = latest();
-    await this.host.quiet(QUIET_MS, 10 * QUIET_MS);
+    await this.ctx.quiet(QUIET_MS, 10 * QUIET_MS);
     const changed = [...latest()].filter(([scope, op]) => before.get(scope) !== op).map(([scope]) => scope);
-    if (changed.length > 0) await this.host.keys.share(member as MemberId, changed);
+    if (changed.length > 0) await this.keys.share(member as MemberId, changed);
   }
 
   /** Posts the ops not posted yet to the mailbox of each of this member's recovery devices. */
   async postToMailboxes(): Promise<void> {
-    const me = this.host.me();
-    if (me?.status !== "member" || this.host.keys.recovering) return;
-    const log = this.host.log();
+    const me = this.ctx.me();
+    if (me?.status !== "member" || this.keys.recovering) return;
+    const log = this.ctx.log();
     for (const id of me.devices) {
       const d = log.state().devices.get(id)!;
       if (!d.recovery || d.removed) continue;
       const mailbox = await recoveryMailbox(d.keys.agreement);
-      await this.host.keys.once(mailbox.scope, () => this.host.kit.addScope(mailbox.scope, mailbox.secret));
+      await this.keys.once(mailbox.scope, () => this.ctx.kit.addScope(mailbox.scope, mailbox.secret));
       // One post at a time per mailbox: the next waits for this one's heads.
-      const previous = this.posted.get(mailbox.scope) ?? this.host.store.loadPosted(mailbox.scope);
+      const previous = this.posted.get(mailbox.scope) ?? this.ctx.store.loadPosted(mailbox.scope);
       const next = previous.then(async (heads) => {
         const known = heads.filter((h) => log.has(h));
         // Taken together, before any await: `fresh` is exactly what `now` adds to `known`.
         const now = log.heads();
         const fresh = log.all().filter((op) => !known.some((h) => log.precedes(op.hash, h)));
         if (fresh.length === 0) return heads;
-        await this.host.sendOps(fresh, mailbox.scope, mailbox.scope);
-        await this.host.store.savePosted(mailbox.scope, now);
+        await this.ctx.sendOps(fresh, mailbox.scope, mailbox.scope);
+        await this.ctx.store.savePosted(mailbox.scope, now);
         return now;
       });
       // A failed post is tried again next time, from what was recorded.
@@ -143,7 +129,7 @@ export class CellDevices {
   }
 
   private member(): MemberState {
-    const me = this.host.me();
+    const me = this.ctx.me();
     if (me?.status !== "member") throw new NotAMemberError("only a member's device does this");
     return me;
   }

@@ -5,7 +5,7 @@
  */
 import { fromBase64, toHex } from "../base/bytes.js";
 import { ForbiddenError } from "../base/errors.js";
-import type { CellId, MemberId, ScopeId } from "../base/ids.js";
+import type { MemberId } from "../base/ids.js";
 import type { DeviceIdentity } from "../crypto/identity.js";
 import { writeOp } from "../governance/actions.js";
 import {
@@ -15,27 +15,12 @@ import {
   unwrapPrevious,
   wrapPrevious,
 } from "../governance/lockbox.js";
-import type { GovernanceLog } from "../governance/log.js";
 import { designatedRotators, devicesOf, readers, reads, stale } from "../governance/readers.js";
 import { hasRight } from "../governance/rules.js";
 import { memberOfDevice } from "../governance/state.js";
-import type { CellState, InviteState, Lockboxes, MemberState, SignedOp } from "../governance/types.js";
-import type { GovernanceAuthority } from "../governance/write-authority.js";
-import type { Kit } from "../kit/kit.js";
+import type { CellState, InviteState, Lockboxes } from "../governance/types.js";
 import { newScopeSecret } from "../protocol/scope-keys.js";
-
-/** What the keys need of their cell. */
-export interface KeyHost {
-  readonly kit: Kit;
-  readonly id: CellId;
-  log(): GovernanceLog;
-  authority(): GovernanceAuthority;
-  me(): MemberState | undefined;
-  scopeId(name: string): ScopeId;
-  inboxScope(inviteKey: string): ScopeId;
-  /** Adds an op of this device to the log and sends it. */
-  commit(op: SignedOp): Promise<void>;
-}
+import type { CellContext } from "./context.js";
 
 /** See the module comment. */
 export class CellKeys {
@@ -53,7 +38,7 @@ export class CellKeys {
   private tried = new WeakMap<Lockboxes, Uint8Array | undefined>();
   private recoveryDevice: DeviceIdentity | undefined;
 
-  constructor(private readonly host: KeyHost) {}
+  constructor(private readonly ctx: CellContext) {}
 
   /** While recovering from a phrase: the recovery device, which opens lockboxes until this one is certified. */
   get recovering(): DeviceIdentity | undefined {
@@ -81,14 +66,14 @@ export class CellKeys {
    * log ranks first, like every other device.
    */
   async openAll(): Promise<void> {
-    const { kit, id } = this.host;
-    const state = this.host.log().state();
+    const { kit, id } = this.ctx;
+    const state = this.ctx.log().state();
     const member = memberOfDevice(state, kit.device.id);
     const me = member?.id;
     for (const [scope, epochs] of state.scopes) {
       const known = this.secrets.get(scope) ?? new Map<number, Uint8Array>();
       this.secrets.set(scope, known);
-      const scopeId = this.host.scopeId(scope);
+      const scopeId = this.ctx.scopeId(scope);
       // Newest first: a lockbox (or grant) opens an epoch, whose secret unwraps the one before it.
       for (let i = epochs.length - 1; i >= 0; i--) {
         const e = epochs[i]!;
@@ -113,7 +98,7 @@ export class CellKeys {
       }
       for (const [epoch, secret] of [...known].sort(([a], [b]) => a - b)) {
         await this.once(`${scope}#${epoch}#${toHex(secret)}`, () => {
-          kit.setAuthority(scopeId, this.host.authority());
+          kit.setAuthority(scopeId, this.ctx.authority());
           return kit.addScope(scopeId, secret, epoch);
         });
       }
@@ -122,7 +107,7 @@ export class CellKeys {
       for (const invite of state.invites.values()) {
         if (!awaited(state, invite, hasRight(state.rules, member!.roles, "admit"))) continue;
         await this.once(`invite#${invite.key}`, () =>
-          kit.addScope(this.host.inboxScope(invite.key), fromBase64(invite.inbox)),
+          kit.addScope(this.ctx.inboxScope(invite.key), fromBase64(invite.inbox)),
         );
       }
     }
@@ -149,7 +134,7 @@ export class CellKeys {
     for (const boxes of lists) {
       if (!this.tried.has(boxes)) {
         const secret =
-          (await openLockbox(boxes, this.host.kit.device, context)) ??
+          (await openLockbox(boxes, this.ctx.kit.device, context)) ??
           (this.recovering && (await openLockbox(boxes, this.recovering, context)));
         this.tried.set(boxes, secret);
       }
@@ -161,25 +146,25 @@ export class CellKeys {
 
   /** A new epoch for a scope, sealed to the active devices of its readers. */
   async rotate(scope: string): Promise<void> {
-    const log = this.host.log();
+    const log = this.ctx.log();
     const state = log.state();
     const epochs = state.scopes.get(scope) ?? [];
     const epoch = (epochs.at(-1)?.epoch ?? 0) + 1;
-    const context = { cell: this.host.id, scope, epoch };
+    const context = { cell: this.ctx.id, scope, epoch };
     const secret = newScopeSecret();
     const previousSecret = epochs.length > 0 ? this.secrets.get(scope)?.get(epoch - 1) : undefined;
     if (epochs.length > 0 && !previousSecret)
       throw new ForbiddenError(`this device cannot read scope ${scope}`);
     const lockboxes = await sealLockboxes(secret, [...readers(state, scope).values()], context);
     const previous = previousSecret ? await wrapPrevious(secret, previousSecret, context) : null;
-    await this.host.commit(
-      await writeOp(this.host.kit.device, log, { type: "rotate", scope, epoch, lockboxes, previous }),
+    await this.ctx.commit(
+      await writeOp(this.ctx.kit.device, log, { type: "rotate", scope, epoch, lockboxes, previous }),
     );
   }
 
   /** The current keys of every scope a member reads (or of `only` these), sealed to their active devices. */
   async share(member: MemberId, only?: readonly string[]): Promise<void> {
-    const log = this.host.log();
+    const log = this.ctx.log();
     const state = log.state();
     const devices = devicesOf(state, [member]).map((d) => ({ agreement: d.keys.agreement }));
     if (devices.length === 0) return;
@@ -189,12 +174,12 @@ export class CellKeys {
       const secret = this.secrets.get(scope)?.get(current.epoch);
       if (!secret) continue;
       const lockboxes = await sealLockboxes(secret, devices, {
-        cell: this.host.id,
+        cell: this.ctx.id,
         scope,
         epoch: current.epoch,
       });
-      await this.host.commit(
-        await writeOp(this.host.kit.device, log, {
+      await this.ctx.commit(
+        await writeOp(this.ctx.kit.device, log, {
           type: "share-keys",
           scope,
           epoch: current.epoch,
@@ -211,16 +196,16 @@ export class CellKeys {
    * designated member's (see `designatedRotators`), as soon as it learns of it.
    */
   async rotateStale(mine = false): Promise<void> {
-    const me = this.host.me();
+    const me = this.ctx.me();
     if (this.rotating || me?.status !== "member") return;
     this.rotating = true;
     try {
-      for (const scope of [...this.host.log().state().scopes.keys()]) {
-        const state = this.host.log().state();
+      for (const scope of [...this.ctx.log().state().scopes.keys()]) {
+        const state = this.ctx.log().state();
         const epoch = state.scopes.get(scope)!.at(-1)!.epoch;
         if (
           !this.secrets.get(scope)?.has(epoch) ||
-          !stale(state, scope, (heads) => this.host.log().stateAt(heads))
+          !stale(state, scope, (heads) => this.ctx.log().stateAt(heads))
         )
           continue;
         const rotators = designatedRotators(state, scope);

@@ -25,13 +25,12 @@ import {
   importVerifyKey,
 } from "../crypto/suite.js";
 import { writeOp } from "../governance/actions.js";
-import type { GovernanceLog } from "../governance/log.js";
 import { hasRight } from "../governance/rules.js";
-import type { MemberState, PublicationLink, PublicationState, SignedOp } from "../governance/types.js";
-import type { Kit } from "../kit/kit.js";
+import type { PublicationLink, PublicationState } from "../governance/types.js";
 import { envelopeHash } from "../protocol/envelope.js";
 import { certifyPublication, type PublicationKeys } from "../protocol/publication-cert.js";
 import { contactTopic, type OpenedContact, openContact } from "../public/contact.js";
+import type { CellContext } from "./context.js";
 import type { CellKeys } from "./keys.js";
 
 /** The sealed scope whose readers hold the publication keys. */
@@ -39,16 +38,6 @@ export const PUBLICATION_SCOPE = "officers";
 const SALT = utf8("cellule/v1/publication");
 const ECDSA = { name: "ECDSA", namedCurve: "P-256" };
 const ECDH = { name: "ECDH", namedCurve: "P-256" };
-
-/** What the publication keys need from their cell. */
-export interface PublicationHost {
-  id: string;
-  kit: Kit;
-  keys: CellKeys;
-  log(): GovernanceLog;
-  me(): MemberState | undefined;
-  commit(op: SignedOp): Promise<void>;
-}
 
 /** A contact request as an officer's device received it. */
 export interface ReceivedContact extends OpenedContact {
@@ -79,22 +68,25 @@ export class CellPublication {
   private watching = false;
   private renewing = false;
 
-  constructor(private readonly host: PublicationHost) {}
+  constructor(
+    private readonly ctx: CellContext,
+    private readonly scopeKeys: CellKeys,
+  ) {}
 
   /** The publication chain, link by link (what editions carry). */
   chain(): PublicationState[] {
-    return this.host.log().state().publication;
+    return this.ctx.log().state().publication;
   }
 
   /** Whether this device's member may publish and holds the key of the chain's last link. */
   canPublish(): boolean {
-    const me = this.host.me();
+    const me = this.ctx.me();
     const last = this.chain().at(-1);
     return (
       me?.status === "member" &&
-      hasRight(this.host.log().state().rules, me.roles, "publish") &&
+      hasRight(this.ctx.log().state().rules, me.roles, "publish") &&
       !!last &&
-      this.host.keys.secretsOf(last.scope, last.epoch).length > 0
+      this.scopeKeys.secretsOf(last.scope, last.epoch).length > 0
     );
   }
 
@@ -109,28 +101,28 @@ export class CellPublication {
 
   /** Link 0, from the founder's device when it founds the cell, if the rules let the founder publish. */
   async found(): Promise<void> {
-    const state = this.host.log().state();
-    const me = this.host.me();
+    const state = this.ctx.log().state();
+    const me = this.ctx.me();
     if (me && PUBLICATION_SCOPE in state.rules.scopes && hasRight(state.rules, me.roles, "publish"))
       await this.next();
   }
 
   /** Makes the next link of the chain (link 0 from the founder device when the cell is founded). */
   async next(): Promise<void> {
-    const log = this.host.log();
+    const log = this.ctx.log();
     const chain = this.chain();
     const epoch = log.state().scopes.get(PUBLICATION_SCOPE)?.at(-1)?.epoch;
-    const secret = epoch === undefined ? undefined : this.host.keys.secret(PUBLICATION_SCOPE, epoch);
+    const secret = epoch === undefined ? undefined : this.scopeKeys.secret(PUBLICATION_SCOPE, epoch);
     if (!secret || epoch === undefined)
       throw new NotAMemberError("this device cannot read the officers scope");
     const signing = await generateSigningKeyPair(true);
     const admission = await generateAgreementKeyPair(true);
     const by =
-      chain.length === 0 ? this.host.kit.device : (await this.open(chain.at(-1)!, chain.length - 1)).signing;
+      chain.length === 0 ? this.ctx.kit.device : (await this.open(chain.at(-1)!, chain.length - 1)).signing;
     const certs = chain.map((l) => l.cert);
-    const cert = await certifyPublication(this.host.id, certs, by, signing.publicKey, admission.publicKey);
+    const cert = await certifyPublication(this.ctx.id, certs, by, signing.publicKey, admission.publicKey);
     const link = { scope: PUBLICATION_SCOPE, epoch };
-    const aad = info(this.host.id, chain.length, link);
+    const aad = info(this.ctx.id, chain.length, link);
     const iv = randomBytes(12);
     const plain = utf8(
       JSON.stringify({
@@ -140,8 +132,8 @@ export class CellPublication {
     );
     const sealed = await aesGcmEncrypt(await boxKey(secret, aad), iv, plain, aad);
     const box = toBase64Url(new Uint8Array([...iv, ...sealed]));
-    await this.host.commit(
-      await writeOp(this.host.kit.device, log, {
+    await this.ctx.commit(
+      await writeOp(this.ctx.kit.device, log, {
         type: "publication",
         index: chain.length,
         cert,
@@ -157,7 +149,7 @@ export class CellPublication {
    * otherwise the first member, by ID, who may publish.
    */
   async renewIfStale(mine = false): Promise<void> {
-    const state = this.host.log().state();
+    const state = this.ctx.log().state();
     const last = state.publication.at(-1);
     const current = state.scopes.get(PUBLICATION_SCOPE)?.at(-1)?.epoch;
     if (!last || current === undefined || last.epoch >= current || !this.canRenew(current)) return;
@@ -165,7 +157,7 @@ export class CellPublication {
       .filter((m) => m.status === "member" && hasRight(state.rules, m.roles, "publish"))
       .map((m) => m.id)
       .sort();
-    if (this.renewing || !(mine || publishers[0] === this.host.me()?.id)) return;
+    if (this.renewing || !(mine || publishers[0] === this.ctx.me()?.id)) return;
     this.renewing = true;
     try {
       await this.next();
@@ -177,9 +169,9 @@ export class CellPublication {
   private canRenew(epoch: number): boolean {
     const last = this.chain().at(-1)!;
     return (
-      hasRight(this.host.log().state().rules, this.host.me()?.roles ?? [], "publish") &&
-      !!this.host.keys.secret(PUBLICATION_SCOPE, epoch) &&
-      this.host.keys.secretsOf(last.scope, last.epoch).length > 0
+      hasRight(this.ctx.log().state().rules, this.ctx.me()?.roles ?? [], "publish") &&
+      !!this.scopeKeys.secret(PUBLICATION_SCOPE, epoch) &&
+      this.scopeKeys.secretsOf(last.scope, last.epoch).length > 0
     );
   }
 
@@ -190,14 +182,14 @@ export class CellPublication {
   async watchInbox(onContact: (contact: ReceivedContact) => void): Promise<void> {
     if (this.watching || !this.canPublish()) return;
     this.watching = true;
-    this.host.kit.watchTopic(await contactTopic(this.host.id), async (bytes) => {
+    this.ctx.kit.watchTopic(await contactTopic(this.ctx.id), async (bytes) => {
       onContact({ ...(await this.openContact(bytes)), id: await envelopeHash(bytes) });
     });
   }
 
   /** The contact requests this device received, newest first (those it cannot open are left out). */
   async contacts(): Promise<ReceivedContact[]> {
-    const stored = await this.host.kit.envelopes(await contactTopic(this.host.id));
+    const stored = await this.ctx.kit.envelopes(await contactTopic(this.ctx.id));
     const opened = await Promise.all(
       stored.map(async (bytes) => {
         try {
@@ -220,7 +212,7 @@ export class CellPublication {
     const links = link ? [link, ...link.alternates] : [];
     const opened = await Promise.all(links.map((l) => this.open(l, index).catch(() => undefined)));
     const keys = opened.flatMap((o) => (o ? [o.admission] : []));
-    return openContact(bytes, this.host.id, (i) => (i === index ? keys : []));
+    return openContact(bytes, this.ctx.id, (i) => (i === index ? keys : []));
   }
 
   /** A link's private keys, opened once. */
@@ -235,11 +227,11 @@ export class CellPublication {
   }
 
   private async unseal(index: number, link: PublicationLink): Promise<OpenedLink> {
-    const aad = info(this.host.id, index, link);
+    const aad = info(this.ctx.id, index, link);
     const box = fromBase64(link.box);
     // Sealed under the epoch secret its author held: after concurrent rotations, maybe an alternate.
     let plain: Uint8Array | undefined;
-    for (const secret of this.host.keys.secretsOf(link.scope, link.epoch)) {
+    for (const secret of this.scopeKeys.secretsOf(link.scope, link.epoch)) {
       const key = await boxKey(secret, aad);
       plain = await aesGcmDecrypt(key, box.subarray(0, 12), box.subarray(12), aad).catch(() => undefined);
       if (plain) break;

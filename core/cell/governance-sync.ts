@@ -1,0 +1,132 @@
+/**
+ * The governance log between this device and the others: ops received in governance envelopes (checked to
+ * be this cell's, deduplicated, stored), logs adopted whole (a welcome, a link, a recovery), and what every
+ * change of the log sets off on this device (`refresh`: open the keys it now allows, rotate stale ones,
+ * renew the publication keys, tell listeners, report refused ops).
+ */
+import { ForbiddenError, IntegrityError } from "../base/errors.js";
+import { readOps } from "../governance/ops.js";
+import { memberOfDevice } from "../governance/state.js";
+import type { CellState, SignedOp } from "../governance/types.js";
+import type { OpenedEnvelope } from "../protocol/envelope.js";
+import type { CellContext } from "./context.js";
+import type { CellDevices } from "./devices.js";
+import type { CellKeys } from "./keys.js";
+import type { CellPublication, ReceivedContact } from "./publication.js";
+
+/** Events of a cell. */
+export interface CellEvents {
+  /** The governance state changed (members, roles, keys, rules). */
+  change: (state: CellState) => void;
+  /** An op in the log is refused by the rules (not allowed to its author, or dropped by a concurrent removal). */
+  refused: (op: SignedOp, error: ForbiddenError) => void;
+  /** A visitor's contact request arrived (on devices of members who may publish). */
+  contact: (contact: ReceivedContact) => void;
+}
+
+/** What the sync acts on besides the context. */
+export interface SyncParts {
+  keys: CellKeys;
+  devices: CellDevices;
+  publication: CellPublication;
+  /** Tells the cell's listeners. */
+  emit<K extends keyof CellEvents>(event: K, ...args: Parameters<CellEvents[K]>): void;
+  /** Admits a pending member whose request to join this device accepted (membership.ts). */
+  admitApproved(redeem: SignedOp): Promise<void>;
+}
+
+/** See the module comment. */
+export class GovernanceSync {
+  /** Ops already reported through `refused` events. */
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly ctx: CellContext,
+    private readonly parts: SyncParts,
+  ) {}
+
+  /**
+   * The ops of the log the rules refuse, each with a `ForbiddenError` saying why: an op its author had no
+   * right to make at its parents, or one dropped by a concurrent removal of its author.
+   */
+  refused(): { op: SignedOp; error: ForbiddenError }[] {
+    const log = this.ctx.maybeLog();
+    if (!log) return [];
+    return log.all().flatMap((op) => {
+      const status = log.status(op.hash);
+      return status && !status.valid ? [{ op, error: new ForbiddenError(`refused: ${status.reason}`) }] : [];
+    });
+  }
+
+  /** Takes ops into the log (stored first when `save`); with the genesis among them, opens the keys. */
+  async adopt(ops: SignedOp[], save: boolean): Promise<boolean> {
+    const { ctx } = this;
+    if (save) await ctx.store.saveOps(ops);
+    const genesis = ops.find((op) => op.body.op.type === "genesis" && op.hash === (ctx.id as string));
+    ctx.early.push(...ops.filter((op) => op !== genesis && op.body.cell === ctx.id));
+    if (!genesis) return false;
+    ctx.start(genesis);
+    await this.refresh();
+    return true;
+  }
+
+  /** A governance envelope of this cell: its new ops enter the log (or wait for the genesis). */
+  async receive(opened: OpenedEnvelope): Promise<void> {
+    const { ctx } = this;
+    const fresh: SignedOp[] = [];
+    for (const op of await readOps(opened.body.items)) {
+      if (op.body.op.type === "genesis") {
+        if (op.hash !== (ctx.id as string)) throw new IntegrityError("a genesis of another cell");
+        if (!ctx.started) {
+          await ctx.store.saveOps([op]);
+          ctx.start(op);
+        }
+        continue;
+      }
+      if (op.body.cell !== ctx.id) throw new IntegrityError("an op of another cell");
+      const log = ctx.maybeLog();
+      if (log?.has(op.hash) || ctx.early.some((e) => e.hash === op.hash)) continue;
+      if (log) log.add(op);
+      else ctx.early.push(op);
+      fresh.push(op);
+    }
+    await ctx.store.saveOps(fresh);
+    if (fresh.length > 0) ctx.lastOp = Date.now();
+    const log = ctx.maybeLog();
+    if (!log) return;
+    await this.refresh();
+    // Documents that arrived before these ops can be judged now (not awaited: the Kit's queue is busy
+    // with this very envelope).
+    if (fresh.length > 0) void ctx.kit.retryHeld();
+    // A redeem picked up from an invitation inbox: pass it on to every member (once the keys are open:
+    // a new member's welcome carries redeems too, and must not stop at them).
+    const redeems = fresh.filter((op) => op.body.op.type === "redeem");
+    for (const op of redeems) await this.parts.admitApproved(op);
+    const members = ctx.kit.epochOf(ctx.scopeId("members"));
+    if (redeems.length > 0 && members && memberOfDevice(log.state(), ctx.kit.device.id)) {
+      await ctx.kit.publishGovernance(
+        ctx.id,
+        members.scope,
+        redeems.map((op) => op.bytes),
+      );
+    }
+  }
+
+  /** Opens the keys this device can reach, rotates stale ones, and tells listeners. */
+  async refresh(): Promise<void> {
+    const log = this.ctx.log();
+    const { keys, publication, devices } = this.parts;
+    const emit = this.parts.emit.bind(this.parts);
+    await keys.openAll();
+    await keys.rotateStale();
+    await publication.renewIfStale();
+    await publication.watchInbox((contact) => emit("contact", contact));
+    await devices.postToMailboxes();
+    emit("change", log.state());
+    for (const { op, error } of this.refused()) {
+      if (this.reported.has(op.hash)) continue;
+      this.reported.add(op.hash);
+      emit("refused", op, error);
+    }
+  }
+}

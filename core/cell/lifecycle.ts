@@ -1,0 +1,77 @@
+/**
+ * How a cell comes to be on a device: founded here, joined with an invitation, opened again from storage,
+ * or sent whole to a device of an existing member (a linked device, a recovery). `Cell`'s static methods
+ * are the public face of these steps.
+ */
+import { fromBase64 } from "../base/bytes.js";
+import { IntegrityError, NotAMemberError } from "../base/errors.js";
+import type { DeviceIdentity } from "../crypto/identity.js";
+import type { Invitation } from "../governance/actions.js";
+import { redeemInvite } from "../governance/actions.js";
+import { readStoredOp } from "../governance/ops.js";
+import type { SignedOp } from "../governance/types.js";
+import type { CellContext } from "./context.js";
+import type { GovernanceSync } from "./governance-sync.js";
+import type { CellKeys } from "./keys.js";
+import type { CellPublication } from "./publication.js";
+
+/** The genesis among ops sent to this device (linking, recovery); `IntegrityError` when there is none. */
+export function genesisOf(ops: readonly SignedOp[]): SignedOp {
+  const genesis = ops.find((op) => op.body.op.type === "genesis");
+  if (!genesis) throw new IntegrityError("this device was sent no genesis");
+  return genesis;
+}
+
+/**
+ * Reads a cell back from storage: the log (its ops were verified when they arrived, see `readStoredOp`) and
+ * the scope keys from its lockboxes; a device still waiting for its welcome listens to its invitation's
+ * inbox again. `NotAMemberError` if the device knows no such cell.
+ */
+export async function openStored(ctx: CellContext, sync: GovernanceSync): Promise<void> {
+  const record = await ctx.store.loadRecord();
+  if (!record) throw new NotAMemberError(`this device knows no cell ${ctx.id.slice(0, 12)}…`);
+  const ops = await Promise.all((await ctx.store.loadOps()).map((bytes) => readStoredOp(bytes)));
+  if (!(await sync.adopt(ops, false)) && record.invitation) {
+    await ctx.kit.addScope(ctx.inboxScope(record.invitation.id), fromBase64(record.invitation.inbox));
+  }
+  await ctx.kit.retryHeld();
+}
+
+/** Founds the cell from its genesis: a first key for each sealed scope, then the genesis sent, then the publication keys. */
+export async function found(
+  ctx: CellContext,
+  keys: CellKeys,
+  publication: CellPublication,
+  genesis: SignedOp,
+): Promise<void> {
+  await ctx.store.saveRecord({});
+  await ctx.store.saveOps([genesis]);
+  ctx.start(genesis);
+  for (const scope of ctx.sealedScopes()) await keys.rotate(scope);
+  // The genesis travels once the members key exists, so later devices and re-seeded relays have it.
+  await ctx.kit.publishGovernance(ctx.id, ctx.scopeId("members"), [genesis.bytes]);
+  await publication.found();
+}
+
+/** Redeems an invitation: the redeem goes to the invitation's inbox, where the cell's officers pick it up. */
+export async function redeem(ctx: CellContext, invitation: Invitation, name: string): Promise<void> {
+  const op = await redeemInvite(ctx.kit.device, invitation, name, [invitation.op as SignedOp["hash"]]);
+  await ctx.store.saveRecord({ invitation });
+  await ctx.store.saveOps([op]);
+  const inbox = await ctx.kit.addScope(ctx.inboxScope(invitation.id), fromBase64(invitation.inbox));
+  await ctx.kit.publishGovernance(ctx.id, inbox.scope, [op.bytes]);
+  ctx.early.push(op);
+}
+
+/** A cell this device was just sent the log of (linking, recovery), recorded as its own. */
+export async function adoptSent(
+  ctx: CellContext,
+  keys: CellKeys,
+  sync: GovernanceSync,
+  ops: SignedOp[],
+  recovering?: DeviceIdentity,
+): Promise<void> {
+  keys.recovering = recovering;
+  await ctx.store.saveRecord({});
+  await sync.adopt(ops, true);
+}

@@ -1,0 +1,128 @@
+/**
+ * Who is in the cell, as this device changes it: invitations, admissions (with the keys of the scopes the
+ * new member reads and the welcome, the whole log sent to their invitation's inbox), removals, roles and
+ * devices (each loss rotating what the lost person or device could read), and requests to join accepted
+ * from a contact.
+ */
+import { fromBase64 } from "../base/bytes.js";
+import type { DeviceId, MemberId } from "../base/ids.js";
+import {
+  admit as admitOp,
+  createInvite,
+  decline as declineOp,
+  type Invitation,
+  removeDevice,
+  removeMember,
+  setRole,
+} from "../governance/actions.js";
+import type { Role } from "../governance/rules.js";
+import type { SignedOp } from "../governance/types.js";
+import type { CellContext } from "./context.js";
+import { joiningDevice, sealInvitation } from "./device-mail.js";
+import type { CellKeys } from "./keys.js";
+import type { CellPublication, ReceivedContact } from "./publication.js";
+
+/** What an invitation may say. */
+export interface InviteOptions {
+  /** The role the invitee gets once admitted (default: member). */
+  role?: Role;
+  /** How long it may be redeemed (default: 7 days). */
+  expiresInMs?: number;
+  /** Whether one redeem uses it up. */
+  single?: boolean;
+  /** Relays the invitee's device should use first. */
+  relays?: string[];
+}
+
+/** See the module comment. */
+export class Membership {
+  /** Members already sent their welcome from this device. */
+  private readonly welcomed = new Set<string>();
+  /** Signing keys of devices whose request to join this device accepted: their redeem is admitted. */
+  private readonly approved = new Set<string>();
+
+  constructor(
+    private readonly ctx: CellContext,
+    private readonly keys: CellKeys,
+    private readonly publication: CellPublication,
+  ) {}
+
+  async invite(options: InviteOptions = {}): Promise<Invitation> {
+    const { op, invitation } = await createInvite(this.ctx.kit.device, this.ctx.log(), {
+      ...options,
+      expires: Date.now() + (options.expiresInMs ?? 7 * 86_400_000),
+    });
+    await this.ctx.commit(op);
+    return invitation;
+  }
+
+  async admit(member: MemberId): Promise<void> {
+    await this.ctx.commit(await admitOp(this.ctx.kit.device, this.ctx.log(), member));
+    await this.keys.share(member);
+    await this.welcome(member);
+  }
+
+  async decline(member: MemberId): Promise<void> {
+    await this.ctx.commit(await declineOp(this.ctx.kit.device, this.ctx.log(), member));
+  }
+
+  async remove(member: MemberId): Promise<void> {
+    await this.ctx.commit(await removeMember(this.ctx.kit.device, this.ctx.log(), member));
+    await this.renewKeys();
+  }
+
+  async grant(member: MemberId, role: Role): Promise<void> {
+    await this.ctx.commit(await setRole(this.ctx.kit.device, this.ctx.log(), member, role, true));
+    await this.keys.share(member);
+  }
+
+  async revoke(member: MemberId, role: Role): Promise<void> {
+    await this.ctx.commit(await setRole(this.ctx.kit.device, this.ctx.log(), member, role, false));
+    await this.renewKeys();
+  }
+
+  async removeDevice(device: DeviceId): Promise<void> {
+    await this.ctx.commit(await removeDevice(this.ctx.kit.device, this.ctx.log(), device));
+    await this.renewKeys();
+  }
+
+  /**
+   * A single-use invitation sealed to the device a contact request carries, posted to its mailbox; its
+   * redeem is admitted when it comes back (`admitApproved`).
+   */
+  async acceptJoin(contact: ReceivedContact): Promise<void> {
+    const device = joiningDevice(contact);
+    const invitation = await this.invite({ single: true, expiresInMs: 14 * 86_400_000 });
+    this.approved.add(device.signing);
+    await this.ctx.kit.post(await sealInvitation(this.ctx.id, device, invitation));
+  }
+
+  /** A redeem received: admits its member when its device is one whose request to join this device accepted. */
+  async admitApproved(redeem: SignedOp): Promise<void> {
+    const o = redeem.body.op as { device: { signing: string } };
+    const member = this.ctx
+      .log()
+      .state()
+      .members.get(redeem.authorId as string as MemberId);
+    if (this.approved.delete(o.device.signing) && member?.status === "pending") await this.admit(member.id);
+  }
+
+  /** After this device's op made keys stale: rotates them, then renews the publication keys. */
+  private async renewKeys(): Promise<void> {
+    await this.keys.rotateStale(true);
+    await this.publication.renewIfStale(true);
+  }
+
+  /** The whole log, sent to a new member's invitation inbox so the device can read everything. */
+  private async welcome(member: MemberId): Promise<void> {
+    const log = this.ctx.log();
+    const invite = log.state().members.get(member)?.invite;
+    if (!invite || this.welcomed.has(member)) return;
+    this.welcomed.add(member);
+    const inbox = await this.ctx.kit.addScope(
+      this.ctx.inboxScope(invite),
+      fromBase64(log.state().invites.get(invite)!.inbox),
+    );
+    await this.ctx.sendLog(inbox.scope, this.ctx.id);
+  }
+}
