@@ -19,7 +19,14 @@
 import type { Canonical } from "../base/canonical-json.js";
 import { Emitter } from "../base/emitter.js";
 import { type ForbiddenError, IntegrityError, InvalidArgumentError, TimeoutError } from "../base/errors.js";
-import type { CellId, DeviceId, DocId, MemberId, ScopeId } from "../base/ids.js";
+import {
+  type CellId,
+  cellIdOf,
+  type DeviceId,
+  type DocId,
+  type MemberId,
+  type ScopeId,
+} from "../base/ids.js";
 import { type PhraseLanguage, recoveryIdentity } from "../crypto/recovery-phrase.js";
 import {
   approveRules,
@@ -107,7 +114,7 @@ export class Cell extends Emitter<CellEvents> {
   ): Promise<Cell> {
     const rules = options.rules ?? DEFAULT_RULES;
     const genesis = await createGenesis(kit.device, options.name, options.founderName, rules);
-    const cell = new Cell(kit, genesis.hash as string as CellId);
+    const cell = new Cell(kit, cellIdOf(genesis.hash));
     await found(cell.ctx, cell.keys, cell.publication, genesis);
     return cell;
   }
@@ -165,7 +172,7 @@ export class Cell extends Emitter<CellEvents> {
     ops: SignedOp[],
     recovering?: Parameters<typeof adoptSent>[4],
   ): Promise<Cell> {
-    const cell = new Cell(kit, genesisOf(ops).hash as string as CellId);
+    const cell = new Cell(kit, cellIdOf(genesisOf(ops).hash));
     await adoptSent(cell.ctx, cell.keys, cell.sync, ops, recovering);
     return cell;
   }

@@ -5,7 +5,7 @@
  * from a contact.
  */
 import { fromBase64 } from "../base/bytes.js";
-import type { DeviceId, MemberId } from "../base/ids.js";
+import { type DeviceId, type MemberId, memberIdOf } from "../base/ids.js";
 import {
   admit as admitOp,
   createInvite,
@@ -100,10 +100,7 @@ export class Membership {
   /** A redeem received: admits its member when its device is one whose request to join this device accepted. */
   async admitApproved(redeem: SignedOp): Promise<void> {
     const o = redeem.body.op as { device: { signing: string } };
-    const member = this.ctx
-      .log()
-      .state()
-      .members.get(redeem.authorId as string as MemberId);
+    const member = this.ctx.log().state().members.get(memberIdOf(redeem.authorId));
     if (this.approved.delete(o.device.signing) && member?.status === "pending") await this.admit(member.id);
   }
 

@@ -3,7 +3,7 @@
  * its heads, and the resolved state (recomputed lazily after new ops arrive).
  */
 import { IntegrityError, UnknownScopeError } from "../base/errors.js";
-import type { CellId } from "../base/ids.js";
+import { type CellId, cellIdOf } from "../base/ids.js";
 import { readOp } from "./ops.js";
 import { has, type OpStatus, type Resolution, resolve, stateAt } from "./reducer.js";
 import type { CellState, OpHash, SignedOp } from "./types.js";
@@ -37,7 +37,7 @@ export class GovernanceLog {
 
   /** The cell's ID: the hash of its genesis. */
   get cellId(): CellId {
-    return this.genesis.hash as unknown as CellId;
+    return cellIdOf(this.genesis.hash);
   }
 
   /** Verifies and adds an op given as wire bytes. */

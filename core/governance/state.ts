@@ -2,7 +2,7 @@
  * The state a governance log resolves to, and the two pure steps the reducer takes for each op: may its
  * author do it at this state (`authorize`), and what it changes (`applyOp`). No I/O, no clock.
  */
-import type { CellId, DeviceId, MemberId } from "../base/ids.js";
+import { type CellId, cellIdOf, type DeviceId, type MemberId, memberIdOf } from "../base/ids.js";
 import { reads } from "./readers.js";
 import { hasRight, type Right } from "./rules.js";
 import type { CellState, MemberState, OpHash, SignedOp } from "./types.js";
@@ -12,7 +12,7 @@ export function emptyState(genesis: SignedOp): CellState {
   const op = genesis.body.op;
   if (op.type !== "genesis") throw new Error("not a genesis op");
   return {
-    cellId: genesis.hash as unknown as CellId,
+    cellId: cellIdOf(genesis.hash),
     name: op.name,
     rules: op.rules,
     members: new Map(),
@@ -128,7 +128,7 @@ export function applyOp(state: CellState, op: SignedOp): void {
   const authorMember = state.devices.get(op.authorId)?.member;
   switch (o.type) {
     case "genesis": {
-      const id = op.subjectId! as unknown as MemberId;
+      const id = memberIdOf(op.subjectId!);
       state.members.set(id, {
         id,
         name: o.founderName,
@@ -151,7 +151,7 @@ export function applyOp(state: CellState, op: SignedOp): void {
       });
       return;
     case "redeem": {
-      const id = op.authorId as unknown as MemberId;
+      const id = memberIdOf(op.authorId);
       state.invites.get(o.invite)!.redeemedBy.push(id);
       state.members.set(id, {
         id,
