@@ -2,6 +2,8 @@
  * `cellule relay`: the command line of the relay. Prints exactly one line on stdout once it listens
  * (`cellule relay listening on http://127.0.0.1:<port>`), so scripts and tests can wait for it; everything
  * else goes to stderr. SIGTERM and SIGINT close it cleanly (pending puts finish, the store is closed).
+ * An exception nothing caught is logged and ends the process with exit code 1, after closing what closes
+ * quickly: better a relay that stops (its supervisor restarts it) than one running on in an unknown state.
  *
  * Runs itself when executed directly: `tsx adapters/relay/cli.ts relay --port 8787 --data ./relay-data`.
  */
@@ -11,7 +13,7 @@ import { parseArgs } from "node:util";
 import { InvalidArgumentError } from "../../core/base/errors.js";
 import { RELAY_DEFAULTS } from "../../core/protocol/relay.js";
 import { loadAppFiles, loadWidgetFiles, type RelayServer, startRelay } from "./index.js";
-import { describeError, type LogLevel, stderrLogger } from "./log.js";
+import { describeError, type Logger, type LogLevel, stderrLogger, writeUnlessBroken } from "./log.js";
 import { peerWsUrl } from "./peer.js";
 
 const USAGE = `Usage: cellule relay [options]
@@ -43,7 +45,10 @@ export interface CliIo {
 /** Options of `runCli` for embedding it. */
 export interface CliOptions {
   io?: CliIo;
-  /** Close on SIGTERM/SIGINT and log stray errors instead of dying. @default true */
+  /**
+   * Install the process handlers (`processHandlers`): close on SIGTERM/SIGINT, exit 1 on an uncaught
+   * exception. Leave it off when embedding, the process is the embedder's. @default true
+   */
   handleSignals?: boolean;
 }
 
@@ -58,9 +63,10 @@ const DEFAULT_WIDGETS = fileURLToPath(new URL("../widgets/", import.meta.url));
 /** And the member space (`dist/app/`). */
 const DEFAULT_APP = fileURLToPath(new URL("../app/", import.meta.url));
 
+// A reader that went away (EPIPE) must not turn the relay's few direct writes into uncaught exceptions.
 const processIo: CliIo = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
+  stdout: (t) => writeUnlessBroken(process.stdout, t),
+  stderr: (t) => writeUnlessBroken(process.stderr, t),
 };
 
 function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
@@ -112,29 +118,93 @@ export async function runCli(argv: string[], options: CliOptions = {}): Promise<
   log.info(`data in ${parsed.relay.dataDir}, store ${relay.storeId}`);
   io.stdout(`cellule relay listening on ${relay.url}\n`);
   if (options.handleSignals ?? true) {
-    let stopping = false;
-    const stop = (signal: string): void => {
-      if (stopping) {
-        log.warn(`${signal} again: exiting now`);
-        process.exit(1);
-      }
-      stopping = true;
-      log.info(`${signal}: closing`);
-      relay.close().then(
-        () => process.exit(0),
-        (e) => {
-          log.error("close failed", e);
-          process.exit(1);
-        },
-      );
-    };
-    process.on("SIGTERM", () => stop("SIGTERM"));
-    process.on("SIGINT", () => stop("SIGINT"));
-    // Every boundary catches what it can; this is the last net, so one bad input never stops the relay.
-    process.on("unhandledRejection", (e) => log.error("unhandled rejection", e));
-    process.on("uncaughtException", (e) => log.error("uncaught exception", e));
+    const handlers = processHandlers({ log, close: () => relay.close(), exit: (code) => process.exit(code) });
+    process.on("SIGTERM", () => handlers.signal("SIGTERM"));
+    process.on("SIGINT", () => handlers.signal("SIGINT"));
+    process.on("unhandledRejection", handlers.unhandledRejection);
+    process.on("uncaughtException", handlers.uncaughtException);
   }
   return { exitCode: 0, relay };
+}
+
+/** What `processHandlers` acts on. */
+export interface ProcessHandlerOptions {
+  log: Logger;
+  /** Closes the relay: pending puts finish, connections, peers and the store are closed. */
+  close(): Promise<void>;
+  /** Ends the process (`process.exit`). */
+  exit(code: number): void;
+  /** How long closing may take after an uncaught exception before exiting anyway. @default 5000 */
+  fatalCloseMs?: number;
+}
+
+/** The CLI's process-level handlers, as `runCli` installs them. */
+export interface ProcessHandlers {
+  /** SIGTERM or SIGINT: closes, then exits 0; a signal while closing exits 1 at once. */
+  signal(name: string): void;
+  /**
+   * An exception nothing caught: the relay's state is unknown. Logs it once, closes what it can within
+   * `fatalCloseMs`, and exits 1. Exceptions after the first (thrown by the closing, say) are not logged:
+   * the exit is already under way, and a handler that logs each one could feed on its own failures.
+   */
+  uncaughtException(error: unknown): void;
+  /** A rejected promise nobody handled: logged; the relay carries on (each boundary settles its own). */
+  unhandledRejection(reason: unknown): void;
+}
+
+/** Makes the handlers `runCli` installs on the process (exported to test them without a process). */
+export function processHandlers(options: ProcessHandlerOptions): ProcessHandlers {
+  const { log, exit } = options;
+  // A logger must not throw, but this is the last net: if one does, the handler still exits.
+  const report = (write: () => void): void => {
+    try {
+      write();
+    } catch {
+      // nowhere left to say it
+    }
+  };
+  let exitCode = 0;
+  let closing = false;
+  let failed = false;
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+  const finish = (code: number): void => {
+    clearTimeout(deadline);
+    exit(code);
+  };
+  const closeAndExit = (): void => {
+    closing = true;
+    Promise.resolve()
+      .then(() => options.close())
+      .then(
+        // Read when the close ends: an uncaught exception during a SIGTERM close still exits 1.
+        () => finish(exitCode),
+        (e) => {
+          report(() => log.error("close failed", e));
+          finish(1);
+        },
+      );
+  };
+  return {
+    signal: (name) => {
+      if (closing) {
+        report(() => log.warn(`${name} while closing: exiting now`));
+        exit(1);
+        return;
+      }
+      report(() => log.info(`${name}: closing`));
+      closeAndExit();
+    },
+    uncaughtException: (error) => {
+      if (failed) return;
+      failed = true;
+      exitCode = 1;
+      report(() => log.error("uncaught exception, exiting", error));
+      // In an unknown state the close may never end: it gets a bounded time.
+      deadline = setTimeout(() => exit(1), options.fatalCloseMs ?? 5000);
+      if (!closing) closeAndExit();
+    },
+    unhandledRejection: (reason) => report(() => log.error("unhandled rejection", reason)),
+  };
 }
 
 function parse(argv: string[]) {

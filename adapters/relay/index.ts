@@ -21,7 +21,7 @@ import { editionForwarder } from "./edition-peers.js";
 import { editionRoutes } from "./edition-routes.js";
 import { EditionStore } from "./edition-store.js";
 import { FRAME_SLACK } from "./frames.js";
-import { describeError, type RelayLogger, stderrLogger } from "./log.js";
+import { describeError, type Logger, stderrLogger } from "./log.js";
 import { PeerCursors, PeerLink, type PeerStatus, peerWsUrl } from "./peer.js";
 import { createHttpHandler, type Route } from "./server.js";
 import { RelayStore } from "./store.js";
@@ -62,8 +62,8 @@ export interface RelayOptions {
   widgets?: WidgetFiles;
   /** The member space to serve at `/app/`, and the other relays its page may connect to (app-routes.ts). */
   app?: { files: AppFiles; connect?: string[] };
-  /** @default stderr, warnings and errors only */
-  log?: RelayLogger;
+  /** Cellule's one `Logger` shape (core/base/logger.ts). @default stderr, warnings and errors only */
+  log?: Logger;
 }
 
 /** What `stats()` and `/health` report. */
