@@ -1,4 +1,4 @@
-import { fetchFromRelays, RelayFetchError } from "./relay-fetch.js";
+import { fetchFromRelays, RelayFetchError } from "./relay-http.js";
 
 declare const describe: (name: string, fn: () => void) => void;
 declare const it: (name: string, fn: () => Promise<void>) => void;

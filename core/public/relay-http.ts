@@ -1,9 +1,14 @@
 /**
- * Fetching a cell's public files from its relays, as a keyless widget does: each relay in turn, each with a
- * time limit, the next one when a relay is down, slow, answers an error, or serves something the caller's
- * check refuses (a tampered edition). The widget can then say which: nothing reachable, or nothing valid.
+ * The one HTTP client of a cell's relays, for everything that talks to them over HTTP: keyless widgets
+ * (fetching editions, posting contact requests), the member space, and publishers (putting editions).
+ * - `fetchFromRelays` GETs from each relay in turn, with a time limit each, and moves on when a relay is
+ *   down, slow, answers an error, or serves something the caller's check refuses (a tampered edition); the
+ *   error then says which: nothing reachable, or nothing valid.
+ * - `sendToRelays` sends one body to every relay at once, each with a time limit, and succeeds when at
+ *   least one accepted it (relays copy each other; a member device re-seeds any that missed it).
+ * A relay URL is a base: `https://relay.example.org/cellule` and `…/cellule/` name the same relay.
  */
-import { CelluleError } from "../../core/base/errors.js";
+import { CelluleError } from "../base/errors.js";
 
 /** Why no relay gave a usable answer. */
 export type RelayFailure = "unreachable" | "invalid";
@@ -25,12 +30,44 @@ export class RelayFetchError extends CelluleError {
   }
 }
 
+/** The URL of `path` on a relay (the relay URL is a base, with or without its trailing slash). */
+export function relayUrl(relay: string, path: string): URL {
+  return new URL(path.replace(/^\/+/, ""), relay.endsWith("/") ? relay : `${relay}/`);
+}
+
+/** One request with a time limit; the limit covers reading the body too. */
+async function request(
+  url: URL,
+  init: RequestInit,
+  timeoutMs: number,
+  fetcher: typeof fetch,
+): Promise<{ status: number; body: Uint8Array }> {
+  // Not AbortSignal.timeout (Safari 16+); aborting after the answer was read does nothing.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await fetcher(url, {
+      ...init,
+      signal: controller.signal,
+      credentials: "omit",
+      referrerPolicy: "no-referrer",
+    });
+    return { status: response.status, body: new Uint8Array(await response.arrayBuffer()) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 /** Options of {@link fetchFromRelays}. */
 export interface RelayFetchOptions<T> {
   /** How long one relay may take, in ms. @default 4000 */
   timeoutMs?: number;
   /** Turns a response's bytes into the value, or throws when they are not acceptable (e.g. a bad signature). */
   check: (body: Uint8Array, relay: string) => Promise<T> | T;
+  /** @default globalThis.fetch */
+  fetcher?: typeof fetch;
 }
 
 /**
@@ -40,27 +77,71 @@ export interface RelayFetchOptions<T> {
 export async function fetchFromRelays<T>(
   relays: readonly string[],
   path: string,
-  { check, timeoutMs = 4000 }: RelayFetchOptions<T>,
+  { check, timeoutMs = 4000, fetcher = fetch }: RelayFetchOptions<T>,
 ): Promise<{ value: T; relay: string }> {
   const attempts: { relay: string; error: string }[] = [];
   let answered = false;
   for (const relay of relays) {
-    // Not AbortSignal.timeout (Safari 16+); aborting after the answer was read does nothing.
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const response = await fetch(new URL(path, relay), {
-        signal: controller.signal,
-        credentials: "omit",
-        referrerPolicy: "no-referrer",
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const body = new Uint8Array(await response.arrayBuffer());
+      const { status, body } = await request(relayUrl(relay, path), {}, timeoutMs, fetcher);
+      if (status < 200 || status > 299) throw new Error(`HTTP ${status}`);
       answered = true;
       return { value: await check(body, relay), relay };
     } catch (error) {
-      attempts.push({ relay, error: error instanceof Error ? error.message : String(error) });
+      attempts.push({ relay, error: reason(error) });
     }
   }
+  throw new RelayFetchError(answered ? "invalid" : "unreachable", attempts);
+}
+
+/** Options of {@link sendToRelays}. */
+export interface RelaySendOptions {
+  /** @default "POST" */
+  method?: "POST" | "PUT";
+  /** @default "application/octet-stream" */
+  contentType?: string;
+  /** How long one relay may take, in ms. @default 10000 */
+  timeoutMs?: number;
+  /** Statuses that count as accepted besides 2xx (e.g. 409 for an edition a relay already has newer). */
+  alsoAccepted?: readonly number[];
+  /** @default globalThis.fetch */
+  fetcher?: typeof fetch;
+}
+
+/**
+ * Sends `body` to `path` on every relay at once; resolves with the relays that accepted it once all have
+ * answered or timed out. `RelayFetchError` when none accepted (`unreachable` when none answered at all).
+ */
+export async function sendToRelays(
+  relays: readonly string[],
+  path: string,
+  body: Uint8Array,
+  {
+    method = "POST",
+    contentType = "application/octet-stream",
+    timeoutMs = 10_000,
+    alsoAccepted = [],
+    fetcher = fetch,
+  }: RelaySendOptions = {},
+): Promise<string[]> {
+  const init: RequestInit = {
+    method,
+    body: body as Uint8Array<ArrayBuffer>,
+    headers: { "Content-Type": contentType },
+  };
+  const results = await Promise.allSettled(
+    relays.map(async (relay) => {
+      const { status } = await request(relayUrl(relay, path), init, timeoutMs, fetcher);
+      if ((status < 200 || status > 299) && !alsoAccepted.includes(status)) throw new Error(`HTTP ${status}`);
+      return relay;
+    }),
+  );
+  const accepted = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  if (accepted.length > 0) return accepted;
+  const attempts = results.map((r, i) => ({
+    relay: relays[i]!,
+    error: reason((r as PromiseRejectedResult).reason),
+  }));
+  const answered = attempts.some((a) => a.error.startsWith("HTTP "));
   throw new RelayFetchError(answered ? "invalid" : "unreachable", attempts);
 }

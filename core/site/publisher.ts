@@ -5,6 +5,7 @@
 import { ClosedError, InvalidArgumentError } from "../base/errors.js";
 import type { SignedOp } from "../governance/types.js";
 import type { PublicationKeys } from "../protocol/publication-cert.js";
+import { sendToRelays } from "../public/relay-http.js";
 import { buildEdition, type PublicContent, signEdition } from "./edition.js";
 
 /** Where signed editions go. */
@@ -86,23 +87,17 @@ export class Publisher {
   }
 }
 
-/** A sink that PUTs editions to `relays` (base URLs); fails if no relay accepted it. */
+/**
+ * A sink that PUTs editions to every one of `relays` (base URLs), each with a time limit; fails with a
+ * `RelayFetchError` if no relay accepted it (409: a relay already holds a newer edition, which counts).
+ */
 export function relaySink(relays: readonly string[], fetcher: typeof fetch = fetch): EditionSink {
   return async (cell, edition) => {
-    const results = await Promise.allSettled(
-      relays.map(async (r) => {
-        const res = await fetcher(`${r.replace(/\/$/, "")}/c/${cell}/edition`, {
-          method: "PUT",
-          body: edition as Uint8Array<ArrayBuffer>,
-          headers: { "Content-Type": "application/json" },
-        });
-        if (!res.ok && res.status !== 409) throw new Error(`${r} answered ${res.status}`);
-      }),
-    );
-    if (!results.some((r) => r.status === "fulfilled"))
-      throw new AggregateError(
-        results.map((r) => (r as PromiseRejectedResult).reason),
-        "no relay accepted the edition",
-      );
+    await sendToRelays(relays, `c/${cell}/edition`, edition, {
+      method: "PUT",
+      contentType: "application/json",
+      alsoAccepted: [409],
+      fetcher,
+    });
   };
 }

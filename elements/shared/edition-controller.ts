@@ -7,7 +7,7 @@
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { type VerifiedEdition, verifyEdition } from "../../core/public/verify.js";
 import { parseCellAddress } from "./cell-address.js";
-import { fetchFromRelays, RelayFetchError } from "./relay-fetch.js";
+import { fetchFromRelays, RelayFetchError } from "../../core/public/relay-http.js";
 
 /** What a widget shows. */
 export type EditionState =
