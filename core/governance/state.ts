@@ -2,6 +2,7 @@
  * The state a governance log resolves to, and the two pure steps the reducer takes for each op: may its
  * author do it at this state (`authorize`), and what it changes (`applyOp`). No I/O, no clock.
  */
+import { IntegrityError } from "../base/errors.js";
 import { type CellId, cellIdOf, type DeviceId, type MemberId, memberIdOf } from "../base/ids.js";
 import { reads } from "./readers.js";
 import { hasRight, type Right } from "./rules.js";
@@ -10,7 +11,7 @@ import type { CellState, MemberState, OpHash, SignedOp } from "./types.js";
 /** An empty state for a cell whose genesis is `genesis`. */
 export function emptyState(genesis: SignedOp): CellState {
   const op = genesis.body.op;
-  if (op.type !== "genesis") throw new Error("not a genesis op");
+  if (op.type !== "genesis") throw new IntegrityError("not a genesis op");
   return {
     cellId: cellIdOf(genesis.hash),
     name: op.name,

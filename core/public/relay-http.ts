@@ -84,7 +84,10 @@ export async function fetchFromRelays<T>(
   for (const relay of relays) {
     try {
       const { status, body } = await request(relayUrl(relay, path), {}, timeoutMs, fetcher);
-      if (status < 200 || status > 299) throw new Error(`HTTP ${status}`);
+      if (status < 200 || status > 299) {
+        attempts.push({ relay, error: `HTTP ${status}` });
+        continue;
+      }
       answered = true;
       return { value: await check(body, relay), relay };
     } catch (error) {
@@ -129,19 +132,22 @@ export async function sendToRelays(
     body: body as Uint8Array<ArrayBuffer>,
     headers: { "Content-Type": contentType },
   };
-  const results = await Promise.allSettled(
+  const attempts = await Promise.all(
     relays.map(async (relay) => {
-      const { status } = await request(relayUrl(relay, path), init, timeoutMs, fetcher);
-      if ((status < 200 || status > 299) && !alsoAccepted.includes(status)) throw new Error(`HTTP ${status}`);
-      return relay;
+      try {
+        const { status } = await request(relayUrl(relay, path), init, timeoutMs, fetcher);
+        const ok = (status >= 200 && status <= 299) || alsoAccepted.includes(status);
+        return { relay, ok, answered: true, error: `HTTP ${status}` };
+      } catch (error) {
+        return { relay, ok: false, answered: false, error: reason(error) };
+      }
     }),
   );
-  const accepted = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  const accepted = attempts.filter((a) => a.ok).map((a) => a.relay);
   if (accepted.length > 0) return accepted;
-  const attempts = results.map((r, i) => ({
-    relay: relays[i]!,
-    error: reason((r as PromiseRejectedResult).reason),
-  }));
-  const answered = attempts.some((a) => a.error.startsWith("HTTP "));
-  throw new RelayFetchError(answered ? "invalid" : "unreachable", attempts);
+  const answered = attempts.some((a) => a.answered);
+  throw new RelayFetchError(
+    answered ? "invalid" : "unreachable",
+    attempts.map(({ relay, error }) => ({ relay, error })),
+  );
 }
