@@ -2,9 +2,13 @@
  * The member space, served by a relay at `/app/` (the files `npm run build` writes to `dist/app/`), under a
  * strict Content-Security-Policy: scripts from the relay only (WASM allowed, no eval), connections to this
  * relay and the other relays the operator names, nothing framed, no form posts.
+ *
+ * Behind a reverse proxy that terminates TLS, the relay learns the scheme the browser used from the proxy
+ * (`requestScheme`), so that `relays.json` names this relay as the browser reaches it (`https://…`).
  */
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
+import type { IncomingMessage } from "node:http";
 import { extname, join } from "node:path";
 import { sendCacheable } from "./cacheable.js";
 import { HttpError, type Route, sendJson } from "./server.js";
@@ -36,9 +40,49 @@ export async function loadAppFiles(dir: string): Promise<AppFiles | undefined> {
   return files;
 }
 
-/** The page's policy; `host` is the relay as the browser reached it, `connect` the other relays. */
+/**
+ * The scheme the browser used to reach this relay: `https` or `http` as a reverse proxy in front says
+ * (`Forwarded: proto=…`, RFC 7239, else `X-Forwarded-Proto`; the first hop's, the one nearest the browser),
+ * else `http` (the relay itself speaks plain HTTP). Any other value is ignored.
+ *
+ * Believed from any peer, on purpose. A client can send these headers itself, but they shape only an answer
+ * made for that client alone and never stored (`relays.json`: `no-store`, and `Vary` on them for any cache
+ * that would store it anyway): a client that lies misleads only itself. Nothing kept or shared depends on
+ * them: the page's policy names this relay under both schemes (`appCsp`), and edition renderings name no
+ * origin (edition-routes.ts). Trusting only loopback peers would gain nothing against that, and would break
+ * a proxy on another address (a container, another machine). Whatever answer comes to depend on them later
+ * must be `no-store`, or carry `PROXY_VARY`.
+ */
+export function requestScheme(req: IncomingMessage): "http" | "https" {
+  const forwarded = req.headers.forwarded?.split(",")[0]?.split(";") ?? [];
+  const proto = forwarded.find((pair) => /^\s*proto\s*=/i.test(pair))?.split("=")[1];
+  for (const value of [proto, req.headers["x-forwarded-proto"]?.toString().split(",")[0]]) {
+    const scheme = value
+      ?.trim()
+      .replace(/^"(.*)"$/, "$1")
+      .toLowerCase();
+    if (scheme === "http" || scheme === "https") return scheme;
+  }
+  return "http";
+}
+
+/** The request headers `requestScheme` reads, for `Vary`. */
+export const PROXY_VARY = "Forwarded, X-Forwarded-Proto";
+
+/** The `Host` the browser asked for if it is a host name or address, with an optional port; else `undefined`. */
+export function requestHost(req: IncomingMessage): string | undefined {
+  const host = req.headers.host;
+  return host && /^([\w.-]+|\[[0-9a-f:.]+\])(:\d{1,5})?$/i.test(host) ? host : undefined;
+}
+
+/**
+ * The page's policy; `host` is the relay as the browser reached it (`""` when unknown: `'self'` alone),
+ * `connect` the other relays. It names the relay under both schemes, so it is right behind a proxy
+ * that terminates TLS (`https:`, `wss:`) and without one, and depends on no header a client could forge but
+ * `Host` (which caches key on anyway): the page can be cached without a `Vary` on the proxy headers.
+ */
 export function appCsp(host: string, connect: readonly string[]): string {
-  const self = [`http://${host}`, `https://${host}`, `ws://${host}`, `wss://${host}`];
+  const self = host ? [`http://${host}`, `https://${host}`, `ws://${host}`, `wss://${host}`] : [];
   return [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
@@ -72,9 +116,10 @@ export function appRoutes(files: AppFiles, connect: readonly string[] = []): Rou
       method: "GET",
       path: /^\/app\/relays\.json$/,
       handle: ({ req, res }) => {
-        const self = `http://${req.headers.host ?? ""}`;
-        const others = connect.filter((u) => /^https?:/.test(u) && u !== self);
-        sendJson(res, 200, { relays: [self, ...new Set(others)] });
+        const host = requestHost(req);
+        const self = host ? [`${requestScheme(req)}://${host}`] : [];
+        const others = connect.filter((u) => /^https?:/.test(u) && !self.includes(u));
+        sendJson(res, 200, { relays: [...self, ...new Set(others)] }, { Vary: PROXY_VARY });
       },
     },
     {
@@ -90,7 +135,7 @@ export function appRoutes(files: AppFiles, connect: readonly string[] = []): Rou
           maxAge: page ? 0 : 3600,
           headers: page
             ? {
-                "Content-Security-Policy": appCsp(ctx.req.headers.host ?? "", connect),
+                "Content-Security-Policy": appCsp(requestHost(ctx.req) ?? "", connect),
                 "Referrer-Policy": "no-referrer",
               }
             : {},

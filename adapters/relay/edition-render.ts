@@ -2,17 +2,15 @@
  * Renderings of a verified edition for clients that run no script: an Atom feed of the public journal,
  * an iCalendar feed of the public events (RFC 5545 escaping and folding) and a plain HTML page. The
  * edition's signature proves who wrote it, not that its fields are sane: every field is re-read
- * defensively, all text is escaped, and only http/https/mailto links become links.
+ * defensively (core/base/field.ts), all text is escaped, and only the links the one allow-list keeps
+ * (core/public/links.ts: http, https, mailto) become links. The HTML page shows text as the widgets do
+ * (core/public/text.ts: no bidi overrides, no control characters).
  */
-import { isSafeLink } from "../../core/public/content.js";
+import { asRecords, asText, asTime } from "../../core/base/field.js";
 import { icsCalendar } from "../../core/public/ical.js";
+import { safeLink } from "../../core/public/links.js";
+import { plainText } from "../../core/public/text.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
-
-const str = (v: unknown): string => (typeof v === "string" ? v : "");
-const num = (v: unknown): number | undefined =>
-  typeof v === "number" && Number.isFinite(v) && Math.abs(v) < 8.64e15 ? v : undefined;
-const list = (v: unknown): Record<string, unknown>[] =>
-  Array.isArray(v) ? v.filter((x) => typeof x === "object" && x !== null) : [];
 
 // Characters XML 1.0 forbids (controls, lone surrogates, U+FFFE/FFFF) are dropped.
 const XML_ILLEGAL =
@@ -28,18 +26,23 @@ const iso = (ms: number | undefined): string => new Date(ms ?? 0).toISOString();
 
 /** Public posts of an edition, whatever the signer put there (members-only ones are dropped here too). */
 function posts(e: VerifiedEdition) {
-  return list(e.posts).filter((p) => p.visibility === "public");
+  return asRecords(e.posts).filter((p) => p.visibility === "public");
 }
 
+/** Public events with a start (one without is never shown as starting in 1970). */
 function events(e: VerifiedEdition) {
-  return list(e.events).filter((x) => x.visibility === "public");
+  return asRecords(e.events).filter((x) => x.visibility === "public" && asTime(x.start) !== undefined);
 }
 
-/** The public journal as an Atom 1.0 feed (RFC 4287). */
+/**
+ * The public journal as an Atom 1.0 feed (RFC 4287). `selfUrl` is the feed's own address: its path
+ * (`/c/<cellId>/feed.atom`) is enough, and the best choice for a relay, since a reader resolves it against
+ * the address it fetched the feed from, whatever scheme and host name a proxy or mirror puts in front.
+ */
 export function renderAtom(e: VerifiedEdition, selfUrl: string): string {
-  const name = str(e.profile.name);
+  const name = asText(e.profile.name);
   const items = posts(e);
-  const updated = Math.max(num(e.at) ?? 0, ...items.map((p) => num(p.date) ?? 0));
+  const updated = Math.max(asTime(e.at) ?? 0, ...items.map((p) => asTime(p.date) ?? 0));
   const out = [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<feed xmlns="http://www.w3.org/2005/Atom">',
@@ -50,18 +53,17 @@ export function renderAtom(e: VerifiedEdition, selfUrl: string): string {
     `<author><name>${escapeXml(name)}</name></author>`,
   ];
   for (const p of items) {
-    const link = str(p.link);
+    const link = safeLink(p.link);
+    const date = asTime(p.date);
     out.push(
       "<entry>",
-      `<id>urn:cellule:${escapeXml(e.cell)}:post:${escapeXml(encodeURIComponent(str(p.id)))}</id>`,
-      `<title>${escapeXml(str(p.title))}</title>`,
-      `<updated>${iso(num(p.date))}</updated>`,
-      `<published>${iso(num(p.date))}</published>`,
-      `<author><name>${escapeXml(str(p.author) || name)}</name></author>`,
-      ...(isSafeLink(link)
-        ? [`<link href="${escapeXml(link)}" title="${escapeXml(str(p.linkTitle))}"/>`]
-        : []),
-      `<content type="text">${escapeXml(str(p.text))}</content>`,
+      `<id>urn:cellule:${escapeXml(e.cell)}:post:${escapeXml(encodeURIComponent(asText(p.id)))}</id>`,
+      `<title>${escapeXml(asText(p.title))}</title>`,
+      `<updated>${iso(date ?? updated)}</updated>`,
+      ...(date !== undefined ? [`<published>${iso(date)}</published>`] : []),
+      `<author><name>${escapeXml(asText(p.author) || name)}</name></author>`,
+      ...(link ? [`<link href="${escapeXml(link)}" title="${escapeXml(asText(p.linkTitle))}"/>`] : []),
+      `<content type="text">${escapeXml(asText(p.text))}</content>`,
       "</entry>",
     );
   }
@@ -72,7 +74,7 @@ export function renderAtom(e: VerifiedEdition, selfUrl: string): string {
 /** The public events as an iCalendar (RFC 5545) feed, or only the one whose ID is `only`. */
 export function renderIcs(e: VerifiedEdition, only?: string): string {
   const chosen = events(e).filter((x) => only === undefined || x.id === only);
-  return icsCalendar(str(e.profile.name), e.cell, num(e.at) ?? 0, chosen);
+  return icsCalendar(asText(e.profile.name), e.cell, asTime(e.at) ?? 0, chosen);
 }
 
 /** Whether the edition has a public event with this ID. */
@@ -108,43 +110,44 @@ export function pageLang(value: string | null): "fr" | "en" {
   return value === "en" ? "en" : "fr";
 }
 
-// Bidi embedding and override controls make text display other than it reads (`\u202Egnp.exe`); genuine
-// right-to-left text needs none of them: paragraphs are `dir="auto"` and inline names are `<bdi>`.
-const h = (text: string): string => escapeXml(text.replace(/[\u202a-\u202e\u2066-\u2069]/g, ""));
+// Text as the widgets show it (no bidi override, no control character: core/public/text.ts), escaped.
+// Right-to-left text stays readable: paragraphs are `dir="auto"` and inline names are `<bdi>`.
+const h = (text: string): string => escapeXml(plainText(text));
+// Paragraphs are cut after cleaning, so that a CRLF text (its CRs are control characters) has them too.
 const para = (text: string): string =>
-  text
+  plainText(text)
     .split(/\n{2,}/)
     .filter((t) => t.trim())
-    .map((t) => `<p dir="auto">${h(t).replace(/\n/g, "<br>")}</p>`)
+    .map((t) => `<p dir="auto">${escapeXml(t).replace(/\n/g, "<br>")}</p>`)
     .join("\n");
 
 /** The edition as a plain HTML page: no script, no style from the content, isolated bidirectional text. */
 export function renderHtml(e: VerifiedEdition, lang: "fr" | "en"): string {
   const t = STRINGS[lang];
-  const name = str(e.profile.name);
-  const when = (ms: number | undefined): string =>
-    new Date(ms ?? 0).toLocaleString(lang === "fr" ? "fr-FR" : "en-GB", {
+  const name = asText(e.profile.name);
+  const when = (ms: number): string =>
+    new Date(ms).toLocaleString(lang === "fr" ? "fr-FR" : "en-GB", {
       dateStyle: "long",
       timeStyle: "short",
       timeZone: "UTC",
     });
+  const stamp = (ms: number): string => `<time datetime="${iso(ms)}">${h(when(ms))}</time>`;
   const items = posts(e).map((p) => {
-    const link = str(p.link);
+    const link = safeLink(p.link);
+    const date = asTime(p.date);
     return [
       "<article>",
-      `<h3 dir="auto">${h(str(p.title))}</h3>`,
-      `<p><small><time datetime="${iso(num(p.date))}">${h(when(num(p.date)))}</time> ${t.by} <bdi>${h(str(p.author))}</bdi></small></p>`,
-      para(str(p.text)),
-      isSafeLink(link)
-        ? `<p><a href="${h(link)}" rel="nofollow noopener">${h(str(p.linkTitle) || link)}</a></p>`
-        : "",
+      `<h3 dir="auto">${h(asText(p.title))}</h3>`,
+      `<p><small>${date !== undefined ? `${stamp(date)} ` : ""}${t.by} <bdi>${h(asText(p.author))}</bdi></small></p>`,
+      para(asText(p.text)),
+      link ? `<p><a href="${h(link)}" rel="nofollow noopener">${h(asText(p.linkTitle) || link)}</a></p>` : "",
       "</article>",
     ].join("\n");
   });
   const evs = events(e).map(
     (x) =>
-      `<li><time datetime="${iso(num(x.start))}">${h(when(num(x.start)))}</time> — <bdi>${h(str(x.title))}</bdi>` +
-      `${str(x.place) ? ` (${t.place} : <bdi>${h(str(x.place))}</bdi>)` : ""}${para(str(x.description))}</li>`,
+      `<li>${stamp(asTime(x.start)!)} — <bdi>${h(asText(x.title))}</bdi>` +
+      `${asText(x.place) ? ` (${t.place} : <bdi>${h(asText(x.place))}</bdi>)` : ""}${para(asText(x.description))}</li>`,
   );
   const page = (title: string, text: string): string =>
     text.trim() ? `<section><h2>${title}</h2>\n${para(text)}</section>` : "";
@@ -159,9 +162,9 @@ export function renderHtml(e: VerifiedEdition, lang: "fr" | "en"): string {
 </head>
 <body>
 <header><h1 dir="auto">${h(name)}</h1>
-<p dir="auto">${h(str(e.profile.place))}</p>
-${para(str(e.profile.description))}
-<p dir="auto">${h(str(e.profile.contact))}</p></header>
+<p dir="auto">${h(asText(e.profile.place))}</p>
+${para(asText(e.profile.description))}
+<p dir="auto">${h(asText(e.profile.contact))}</p></header>
 <main>
 <section><h2>${t.journal}</h2>
 ${items.join("\n") || `<p>${t.empty}</p>`}
@@ -169,9 +172,9 @@ ${items.join("\n") || `<p>${t.empty}</p>`}
 <section><h2>${t.events}</h2>
 ${evs.length ? `<ul>\n${evs.join("\n")}\n</ul>` : `<p>${t.empty}</p>`}
 </section>
-${page(t.about, str(e.pages.about))}
-${page(t.whyJoin, str(e.pages.whyJoin))}
-${page(t.contact, str(e.pages.contact))}
+${page(t.about, asText(e.pages.about))}
+${page(t.whyJoin, asText(e.pages.whyJoin))}
+${page(t.contact, asText(e.pages.contact))}
 </main>
 <footer><p><a href="/c/${h(e.cell)}/feed.atom">Atom</a> · <a href="/c/${h(e.cell)}/events.ics">iCalendar</a></p></footer>
 </body>

@@ -2,7 +2,9 @@
  * HTTP routes of editions: `PUT /c/<cellId>/edition` (verified before it is kept), `GET
  * /c/<cellId>/edition.json`, `/feed.atom`, `/events.ics`, `/events/<eventId>.ics` (one event, as a file to
  * open in a calendar) and `/c/<cellId>` (HTML, `?lang=en`), with ETags,
- * 304 answers and open CORS so any page, static host or CDN can serve them.
+ * 304 answers and open CORS so any page, static host or CDN can serve them. A rendering is made once per
+ * edition and shared by every client (here and in caches), so it depends on nothing a client sends but the
+ * URL (and `Accept-Encoding`, which has its `Vary`): not on `Host` nor on `X-Forwarded-Proto`.
  */
 import { MAX_EDITION_BYTES } from "../../core/protocol/edition-format.js";
 import { RelayErrorCode } from "../../core/protocol/relay.js";
@@ -80,7 +82,10 @@ export function editionRoutes(
       path: new RegExp(`^/c/${CELL}/feed\\.atom$`),
       handle(ctx) {
         const e = stored(editions, ctx);
-        const self = `${ctx.req.headers.host ? `http://${ctx.req.headers.host}` : ""}${ctx.url.pathname}`;
+        // The self link is the feed's path, not `<scheme>://<Host>/…`: the body is kept and cached (here,
+        // by CDNs) for every client, so nothing a client's headers say (Host, X-Forwarded-Proto) may shape
+        // it; a reader resolves the path against the address it used, right behind TLS and on mirrors.
+        const self = `/c/${ctx.params[0]}/feed.atom`;
         serve(ctx, e, "atom", "application/atom+xml; charset=utf-8", () => renderAtom(e.edition, self));
       },
     },

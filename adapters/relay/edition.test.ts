@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { get } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +7,7 @@ import { InvalidArgumentError } from "../../core/base/errors.js";
 import { buildEdition, type PublicContent, Publisher, relaySink, signEdition } from "../../core/index.js";
 import { foldIcsLine } from "../../core/public/ical.js";
 import { DAY, NOW, publishingCell, sampleContent } from "../../core/site/test-support.js";
+import { until } from "../../test/support/devices.js";
 import { type RelayServer, silentLogger, startRelay } from "./index.js";
 
 type Cell = Awaited<ReturnType<typeof publishingCell>>;
@@ -17,6 +19,22 @@ const put = (c: Cell, bytes: Uint8Array, id: string = c.genesis.hash) =>
   fetch(`${relay.url}/c/${id}/edition`, { method: "PUT", body: Buffer.from(bytes) });
 const signed = (c: Cell, content: PublicContent, at: number) =>
   signEdition(buildEdition(c.genesis, c.keys.chain, content, at), c.keys.signing.privateKey);
+/** Signs an edition whose body `spoil` changed after the writers' checks: a hostile or broken cell. */
+const spoiled = (c: Cell, spoil: (body: ReturnType<typeof buildEdition>) => void) => {
+  const body = buildEdition(c.genesis, c.keys.chain, sampleContent(), NOW);
+  spoil(body);
+  return signEdition(body, c.keys.signing.privateKey);
+};
+/** A GET with exactly these headers (Host included: `fetch` would not send a forged one). */
+const raw = (path: string, headers: Record<string, string>) =>
+  new Promise<{ etag: string; body: string }>((resolve, reject) => {
+    get(`${relay.url}${path}`, { headers }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (body += chunk));
+      res.on("end", () => resolve({ etag: String(res.headers.etag), body }));
+    }).on("error", reject);
+  });
 
 const HOSTILE = [
   "<img src=x onerror=alert(1)>",
@@ -154,6 +172,45 @@ describe("relay editions", () => {
       for (const m of e.matchAll(/>([^<]*)</g)) expect(m[1]).not.toMatch(/&(?!#\d+;|amp;)/);
   });
 
+  it("gives every client the same feed, whatever Host or proxy headers the first one sent", async () => {
+    const c = await publishingCell();
+    await put(c, await signed(c, sampleContent(), NOW));
+    const path = `/c/${c.genesis.hash}/feed.atom`;
+    // The first request after a new edition makes the rendering every later client (and cache) gets.
+    const forged = await raw(path, {
+      Host: "evil.example",
+      "X-Forwarded-Proto": "http",
+      Forwarded: "proto=http",
+    });
+    const honest = await raw(path, { Host: "relais.example", "X-Forwarded-Proto": "https" });
+    expect(forged.body).not.toContain("evil");
+    expect(honest.body).toBe(forged.body);
+    expect(honest.etag).toBe(forged.etag);
+    // The self link is the feed's path: a reader resolves it against the address it used.
+    expect(honest.body).toContain(`<link rel="self" href="${path}"/>`);
+  });
+
+  it("leaves events without a valid start out of the page and the calendars (never dated 1970)", async () => {
+    const c = await publishingCell();
+    await put(
+      c,
+      await spoiled(c, (body) => {
+        const e1 = body.events[0]!;
+        body.events.push(
+          { ...e1, id: "nostart", title: "Sans date", start: undefined as unknown as number },
+          { ...e1, id: "textstart", title: "Date en texte", start: "demain" as unknown as number },
+        );
+      }),
+    );
+    const page = await (await fetch(`${relay.url}/c/${c.genesis.hash}`)).text();
+    expect(page).not.toMatch(/1970|Sans date|Date en texte/);
+    const ics = await (await fetch(`${relay.url}/c/${c.genesis.hash}/events.ics`)).text();
+    expect(ics).not.toMatch(/1970|nostart|textstart/);
+    expect(ics).toContain("UID:e1@");
+    for (const id of ["nostart", "textstart"])
+      expect((await fetch(`${relay.url}/c/${c.genesis.hash}/events/${id}.ics`)).status).toBe(404);
+  });
+
   it("serves public events as iCalendar with RFC 5545 escaping and folding", async () => {
     const c = await publishingCell();
     await put(c, await signed(c, hostileContent(), NOW));
@@ -238,6 +295,57 @@ describe("relay editions", () => {
   });
 });
 
+describe("the relay's page shows text and links as the widgets do", () => {
+  it("drops bidi overrides and control characters, keeps right-to-left text, tabs and line breaks", async () => {
+    const c = await publishingCell();
+    const hidden =
+      "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u0000\u0007\u001b\u007f\u0085\u009f";
+    await put(
+      c,
+      await spoiled(c, (body) => {
+        body.profile.name = `Cellule${hidden} du 11e`;
+        body.posts[0]!.title = `\u202Egnp.exe${hidden}`;
+        body.posts[0]!.author = "\u2067שלום\u200f\u2069";
+        body.posts[0]!.text = "ligne 1\r\nligne 2\tfin\r\n\r\nparagraphe 2";
+        body.events[0]!.place = `Salle${hidden} 3`;
+      }),
+    );
+    const page = await (await fetch(`${relay.url}/c/${c.genesis.hash}`)).text();
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+    expect(page).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(page).toContain("<title>Cellule du 11e</title>");
+    expect(page).toContain('<h3 dir="auto">gnp.exe</h3>');
+    expect(page).toContain("<bdi>שלום\u200f</bdi>");
+    expect(page).toContain('<p dir="auto">ligne 1<br>ligne 2\tfin</p>\n<p dir="auto">paragraphe 2</p>');
+    expect(page).toContain("<bdi>Salle 3</bdi>");
+  });
+
+  it("links only what the one allow-list keeps, to the link as a browser parses it", async () => {
+    const c = await publishingCell();
+    const links = [
+      " https://exemple.org/a b",
+      "https://\u202eexemple.org",
+      "https://[",
+      "HTTPS://Exemple.ORG/x",
+    ];
+    await put(
+      c,
+      await spoiled(c, (body) => {
+        body.posts = links.map((link, i) => ({ ...body.posts[0]!, id: `l${i}`, link, linkTitle: "" }));
+      }),
+    );
+    const page = await (await fetch(`${relay.url}/c/${c.genesis.hash}`)).text();
+    const hrefs = [...page.matchAll(/<a href="([^"]*)" rel="nofollow noopener">([^<]*)<\/a>/g)];
+    expect(hrefs.map((m) => m[1])).toEqual(["https://exemple.org/a%20b", "https://exemple.org/x"]);
+    expect(hrefs.map((m) => m[2])).toEqual(["https://exemple.org/a%20b", "https://exemple.org/x"]);
+    const feed = await (await fetch(`${relay.url}/c/${c.genesis.hash}/feed.atom`)).text();
+    expect([...feed.matchAll(/<link href="([^"]*)"/g)].map((m) => m[1])).toEqual([
+      "https://exemple.org/a%20b",
+      "https://exemple.org/x",
+    ]);
+  });
+});
+
 describe("peered relays", () => {
   it("copy a newer edition to each other, once", async () => {
     const dirs = await Promise.all([1, 2].map(() => mkdtemp(join(tmpdir(), "cellule-editions-peer-"))));
@@ -251,11 +359,13 @@ describe("peered relays", () => {
         body: Buffer.from(bytes),
       });
       expect(res.status).toBe(201);
+      // A copies it in the background: wait until B serves it, within `until`'s bound rather than a
+      // count of short sleeps that a loaded machine can use up first.
       let got: Response | undefined;
-      for (let i = 0; i < 100 && got?.status !== 200; i++) {
-        await new Promise((r) => setTimeout(r, 20));
+      await until(async () => {
         got = await fetch(`${b.url}/c/${c.genesis.hash}/edition.json`);
-      }
+        return got.status === 200;
+      }, "B to serve the edition A copied to it");
       expect(Buffer.from(await got!.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
     } finally {
       await a.close();
@@ -270,6 +380,7 @@ describe("Publisher", () => {
     const c = await publishingCell();
     let content = sampleContent();
     let sent = 0;
+    let stored = 0;
     const sink = relaySink([relay.url, "http://127.0.0.1:1"]);
     const publisher = new Publisher({
       genesis: c.genesis,
@@ -278,13 +389,16 @@ describe("Publisher", () => {
       sink: async (id, bytes) => {
         sent++;
         await sink(id, bytes);
+        stored++;
       },
       debounceMs: 20,
     });
     publisher.changed();
     content = { ...content, profile: { ...content.profile, name: "Nouveau nom" } };
     publisher.changed();
-    await new Promise((r) => setTimeout(r, 200));
+    // Until the edition is on the relay, not for a fixed time: under load the debounce, the signature
+    // and the PUT can take longer than any delay chosen here.
+    await until(() => stored > 0, "the edition to reach the relay");
     expect(sent).toBe(1);
     const got = await (await fetch(`${relay.url}/c/${c.genesis.hash}/edition.json`)).json();
     expect(got.edition.profile.name).toBe("Nouveau nom");
@@ -313,7 +427,8 @@ describe("Publisher", () => {
     });
     await expect(bad.publish()).rejects.toBeInstanceOf(InvalidArgumentError);
     bad.changed();
-    await new Promise((r) => setTimeout(r, 50));
+    // Until the debounced publication has failed, not for a fixed time that stands for it.
+    await until(() => errors.length > 0, "the failed publication to be reported");
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(InvalidArgumentError);
     expect(sent).toBe(0);

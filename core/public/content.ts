@@ -11,6 +11,7 @@ import type {
   PublicProfile,
   Visibility,
 } from "../protocol/public-content.js";
+import { MAX_LINK_LENGTH, safeLink } from "./links.js";
 
 /** Limits on fields, in characters. */
 export const PUBLIC_LIMITS = { short: 300, text: 100_000, relays: 16 } as const;
@@ -28,15 +29,9 @@ function time(value: unknown, field: string): number {
   return value;
 }
 
-/** Whether `url` is an absolute http, https or mailto link (the only ones ever rendered). */
-export function isSafeLink(url: string): boolean {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  return /^(https?:\/\/[^\s]+|mailto:[^\s]+)$/i.test(url) && !/[\u0000-\u001f\u007f]/.test(url);
-}
-
 function link(value: unknown, field: string): string {
-  const url = text(value, field, 2000, true);
-  if (!isSafeLink(url)) throw new InvalidArgumentError(`${field} must be an http, https or mailto link`);
+  const url = text(value, field, MAX_LINK_LENGTH, true);
+  if (!safeLink(url)) throw new InvalidArgumentError(`${field} must be an http, https or mailto link`);
   return url;
 }
 
@@ -59,7 +54,8 @@ export function checkProfile(input: unknown): PublicProfile {
     throw new InvalidArgumentError(`relays must be a list of at most ${PUBLIC_LIMITS.relays} URLs`);
   const relays = p.relays.map((r, i) => {
     const url = link(r, `relays[${i}]`);
-    if (!/^https?:/i.test(url)) throw new InvalidArgumentError(`relays[${i}] must be http or https`);
+    if (safeLink(url)!.startsWith("mailto:"))
+      throw new InvalidArgumentError(`relays[${i}] must be http or https`);
     return url;
   });
   return {

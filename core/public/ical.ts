@@ -1,15 +1,15 @@
 /**
  * iCalendar (RFC 5545) for a cell's events: the relay's calendar feed and a widget's "add to my calendar"
- * file share this writer. Every field is re-read defensively (an edition's signature proves who wrote it,
- * not that its fields are sane) and escaped; lines are folded at 75 octets, never inside a UTF-8 character.
+ * file share this writer. Every field is re-read defensively (core/base/field.ts: an edition's signature
+ * proves who wrote it, not that its fields are sane) and escaped; an event without a valid start is left out;
+ * lines are folded at 75 octets, never inside a UTF-8 character.
  */
+
+import { asText, asTime } from "../base/field.js";
 
 /** An event as an edition carries it (any field may be missing or of the wrong type). */
 export type IcsEvent = Record<string, unknown>;
 
-const str = (v: unknown): string => (typeof v === "string" ? v : "");
-const num = (v: unknown): number | undefined =>
-  typeof v === "number" && Number.isFinite(v) && Math.abs(v) < 8.64e15 ? v : undefined;
 const encoder = new TextEncoder();
 
 /** Escapes a TEXT value (RFC 5545 §3.3.11). */
@@ -45,13 +45,22 @@ export function foldIcsLine(line: string): string {
   return parts.join("\r\n ");
 }
 
-const icsTime = (ms: number | undefined): string =>
-  new Date(ms ?? 0)
+/** A time iCalendar can write (`DATE-TIME` has four-digit years): from 1970 to the year 9999, else `undefined`. */
+const icsMs = (v: unknown): number | undefined => {
+  const ms = asTime(v);
+  return ms !== undefined && ms >= 0 && ms < 253_402_300_800_000 ? ms : undefined;
+};
+
+const icsTime = (ms: number): string =>
+  new Date(ms)
     .toISOString()
     .replace(/[-:]/g, "")
     .replace(/\.\d{3}/, "");
 
-/** A calendar of `events` of the cell `cell` (named `name`), stamped at `at` (ms). */
+/**
+ * A calendar of `events` of the cell `cell` (named `name`), stamped at `at` (ms). An event without a
+ * valid start is left out (never dated 1970); one that ends before it starts ends when it starts.
+ */
 export function icsCalendar(name: string, cell: string, at: number, events: readonly IcsEvent[]): string {
   const lines = [
     "BEGIN:VCALENDAR",
@@ -61,15 +70,17 @@ export function icsCalendar(name: string, cell: string, at: number, events: read
     `X-WR-CALNAME:${escapeIcsText(name)}`,
   ];
   for (const x of events) {
+    const start = icsMs(x.start);
+    if (start === undefined) continue;
     lines.push(
       "BEGIN:VEVENT",
-      `UID:${escapeIcsText(`${str(x.id)}@${cell}`)}`,
-      `DTSTAMP:${icsTime(num(at))}`,
-      `DTSTART:${icsTime(num(x.start))}`,
-      `DTEND:${icsTime(num(x.end) ?? num(x.start))}`,
-      `SUMMARY:${escapeIcsText(str(x.title))}`,
-      `DESCRIPTION:${escapeIcsText(str(x.description))}`,
-      `LOCATION:${escapeIcsText(str(x.place))}`,
+      `UID:${escapeIcsText(`${asText(x.id)}@${cell}`)}`,
+      `DTSTAMP:${icsTime(icsMs(at) ?? start)}`,
+      `DTSTART:${icsTime(start)}`,
+      `DTEND:${icsTime(Math.max(icsMs(x.end) ?? start, start))}`,
+      `SUMMARY:${escapeIcsText(asText(x.title))}`,
+      `DESCRIPTION:${escapeIcsText(asText(x.description))}`,
+      `LOCATION:${escapeIcsText(asText(x.place))}`,
       "END:VEVENT",
     );
   }

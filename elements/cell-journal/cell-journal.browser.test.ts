@@ -1,4 +1,4 @@
-import "../index.js";
+import "../define-all.js";
 import { mount, post, publishTestEdition, rendered } from "../shared/edition.test-support.js";
 
 declare const describe: (name: string, fn: () => void) => void;
@@ -121,6 +121,43 @@ describe("<cell-journal>", () => {
       const text = root.querySelector("[part=text]")!.textContent!;
       check(text.length <= 20_000, `text clipped: ${text.length}`);
       check(getComputedStyle(root.querySelector("[part=text]")!).unicodeBidi === "isolate", "bidi isolated");
+    } finally {
+      remove();
+    }
+  });
+
+  it("shows text as the relay's page does: no bidi override, no control character; links as parsed", async () => {
+    const hidden =
+      "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u0000\u0007\u001b\u007f\u0085\u009f";
+    const { cellId, relay } = await publishTestEdition({
+      posts: [
+        post("x", `\u202Egnp.exe${hidden}`, {
+          text: `ligne 1\r\nligne 2\tfin${hidden}`,
+          author: `\u2067שלום\u200f\u2069${hidden}`,
+          link: " https://exemple.org/a b",
+          linkTitle: `Le${hidden} tract`,
+        }),
+      ],
+    });
+    const { el, remove } = mount(`<cell-journal cell="${relay}/c/${cellId}"></cell-journal>`);
+    try {
+      await rendered(el, (r) => titles(r).length === 1, "the post");
+      const root = el.shadowRoot!;
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+      const bad = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+      check(!bad.test(root.textContent!), `hidden characters shown: ${JSON.stringify(root.textContent)}`);
+      check(titles(root)[0] === "gnp.exe", `title: ${titles(root)[0]}`);
+      check(
+        root.querySelector("[part=text]")!.textContent === "ligne 1\nligne 2\tfin",
+        "tab and line feed kept",
+      );
+      check(
+        root.querySelector("[part=meta]")!.textContent!.includes("שלום\u200f"),
+        "right-to-left text kept",
+      );
+      const link = root.querySelector("a[part=link]") as HTMLAnchorElement;
+      check(link.getAttribute("href") === "https://exemple.org/a%20b", `href: ${link.getAttribute("href")}`);
+      check(link.textContent === "Le tract", `link text: ${link.textContent}`);
     } finally {
       remove();
     }

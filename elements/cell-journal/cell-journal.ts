@@ -1,9 +1,10 @@
 import { html, nothing } from "lit";
 import type { JournalPost } from "../../core/protocol/public-content.js";
+import { safeLink } from "../../core/public/links.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 import { formatDate } from "../shared/dates.js";
 import { EditionElement } from "../shared/edition-element.js";
-import { clip, safeHref } from "../shared/safe.js";
+import { clip } from "../shared/safe.js";
 import type { Lang, WidgetStrings } from "../shared/strings.js";
 import { baseStyles, listStyles } from "../shared/styles.js";
 
@@ -29,6 +30,10 @@ import { baseStyles, listStyles } from "../shared/styles.js";
  * @cssprop --cellule-accent - link colour
  * @cssprop --cellule-muted - colour of dates and messages
  * @cssprop --cellule-gap - space between posts
+ * @cssprop --cellule-button-background - background of the "more posts" button (default: transparent)
+ * @cssprop --cellule-radius - corner radius of the button (default: 0.25em)
+ * @cssprop --cellule-line-height - line height (default: 1.5)
+ * @cssprop --cellule-error - colour of error messages (default: #a40000)
  */
 export class CellJournal extends EditionElement {
   static override properties = {
@@ -51,7 +56,7 @@ export class CellJournal extends EditionElement {
     return html`
       <ol part="list">
         ${all.slice(0, count).map((p) => {
-          const href = safeHref(p.link);
+          const href = safeLink(p.link);
           const when = formatDate(p.date, lang);
           return html`<li part="post">
             <article>
