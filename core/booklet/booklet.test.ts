@@ -1,10 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "../base/errors.js";
-import { parseCsv, toCsv } from "./csv.js";
+import { decodeCsvBytes, parseCsv, toCsv } from "./csv.js";
 import { exportCsv, previewImport } from "./exchange.js";
 import { checkPerson, type Person } from "./person.js";
 import { PeopleIndex, words } from "./search.js";
+
+/** ASCII text as bytes. */
+const bytes = (ascii: string): number[] => [...ascii].map((c) => c.charCodeAt(0));
 
 const person = (name: string, extra: Partial<Person> = {}): Person => ({
   ...checkPerson({ kind: "contact", name }),
@@ -87,6 +90,35 @@ describe("CSV", () => {
       [";", ";"],
       ["", ""],
     ]);
+  });
+
+  it("reads the bytes of a file in UTF-8 when they are UTF-8, else in Windows-1252 (Excel's French CSV)", () => {
+    // "Élodie;Cœur;Noël" as Excel's "CSV (séparateur : point-virgule)" writes it: É = C9, œ = 9C, ë = EB.
+    const cp1252 = [0xc9, ...bytes("lodie;C"), 0x9c, ...bytes("ur;No"), 0xeb, 0x6c];
+    expect(decodeCsvBytes(Uint8Array.from(cp1252))).toBe("Élodie;Cœur;Noël");
+    // Every character Windows-1252 puts at 0x80–0x9F (where ISO-8859-1 has control codes), and Latin-1 above.
+    const extras = [0x80, 0x85, 0x8c, 0x92, 0x93, 0x94, 0x96, 0x97, 0x99, 0x9f, 0xa0, 0xe7, 0xff];
+    expect(decodeCsvBytes(Uint8Array.from(extras))).toBe("€…Œ’“”–—™Ÿ\u00a0çÿ");
+    // The five bytes Windows-1252 leaves unassigned stay the control codes the Encoding standard maps them to.
+    expect(decodeCsvBytes(Uint8Array.from([0x81, 0x8d, 0x8f, 0x90, 0x9d]))).toBe(
+      "\u0081\u008d\u008f\u0090\u009d",
+    );
+    // UTF-8, with or without a byte order mark, stays UTF-8 (its multi-byte accents are not read as two letters).
+    const utf8 = new TextEncoder().encode("Élodie;Cœur;Noël;5 €");
+    expect(decodeCsvBytes(utf8)).toBe("Élodie;Cœur;Noël;5 €");
+    expect(decodeCsvBytes(Uint8Array.from([0xef, 0xbb, 0xbf, ...utf8]))).toBe("Élodie;Cœur;Noël;5 €");
+    // A UTF-16 byte order mark says UTF-16 (Excel's "Unicode text").
+    expect(decodeCsvBytes(Uint8Array.from([0xff, 0xfe, 0xc9, 0, 0x53, 0x01]))).toBe("Éœ");
+    expect(decodeCsvBytes(Uint8Array.from([0xfe, 0xff, 0, 0xc9, 0x01, 0x53]))).toBe("Éœ");
+    expect(decodeCsvBytes(new Uint8Array())).toBe("");
+    // Decoded, a Windows-1252 file parses with its accents intact, a long one too.
+    const file = [...bytes("nom;lieu\r\n"), ...cp1252, ...bytes("\r\n")];
+    expect(parseCsv(decodeCsvBytes(Uint8Array.from(file))).rows.map((r) => r.cells)).toEqual([
+      ["nom", "lieu"],
+      ["Élodie", "Cœur", "Noël"],
+    ]);
+    const long = decodeCsvBytes(Uint8Array.from({ length: 100_000 }, (_, i) => (i % 2 ? 0x80 : 0xe9)));
+    expect(long).toBe("é€".repeat(50_000));
   });
 
   it("never writes a cell a spreadsheet would run as a formula", () => {

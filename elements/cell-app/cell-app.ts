@@ -1,36 +1,40 @@
-import { html, LitElement, nothing, type PropertyDeclarations } from "lit";
-import {
-  type Cell,
-  type CellEvent,
-  type CellSite,
-  hasRight,
-  invitationToText,
-  type JournalPost,
-  type MemberState,
-  type ReceivedContact,
-  type RsvpAnswer,
-  type RsvpSummary,
-  type Rsvps,
-} from "../../core/index.js";
-import { stringsFor } from "../shared/strings.js";
-import { appStyles } from "./app-styles.js";
-import { OfficerBooks } from "./books.js";
-import { MyDevices } from "./devices.js";
-import { MemberSession } from "./session.js";
-import { appStrings } from "./strings.js";
-import { eventsView, joinView, journalView, officersView } from "./views.js";
-import { linkThisDeviceView, recoveryView, restoreView } from "./views-devices.js";
-import { type InviteOptions, inviteView } from "./views-invite.js";
+import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from "lit";
+import { runner } from "./actions.js";
+import { appStyles } from "./cell-app.styles.js";
+import { MemberSession, type SessionState } from "./session.js";
+import { joinView, recoveryView, welcomeView } from "./session-view.js";
+import { type AppStrings, appStrings, type Lang, langOf } from "./strings/index.js";
+import { BookletController } from "./tabs/booklet/booklet-controller.js";
+import { DevicesController } from "./tabs/devices/devices-controller.js";
+import { EventsController } from "./tabs/events/events-controller.js";
+import { JournalController } from "./tabs/journal/journal-controller.js";
+import { OfficersController } from "./tabs/officers/officers-controller.js";
+import { SettingsController } from "./tabs/settings/settings-controller.js";
+import { type Access, accessOf, type TabView } from "./tabs/tab.js";
+import { TreasuryController } from "./tabs/treasury/treasury-controller.js";
 
-/** Where the member space keeps the language chosen in its settings. */
-const LANG_KEY = "cellule-app-lang";
-
+/** The member space's tabs (each also names its label in the strings). */
 type Tab = "journal" | "events" | "officers" | "booklet" | "treasury" | "devices" | "settings";
+
+const everyone = (): boolean => true;
+
+/** The tabs in their order, and who sees each. */
+const TABS: readonly { id: Tab; shownTo: (access: Access) => boolean }[] = [
+  { id: "journal", shownTo: everyone },
+  { id: "events", shownTo: everyone },
+  { id: "officers", shownTo: (access) => access.officer },
+  { id: "booklet", shownTo: (access) => access.reads("officers") },
+  { id: "treasury", shownTo: (access) => access.reads("treasury") },
+  { id: "devices", shownTo: everyone },
+  { id: "settings", shownTo: everyone },
+];
 
 /**
  * The member space (tier T2): on the member space's own origin, this device's keys and the whole cell
  * (Automerge, IndexedDB), the way in (an invitation link, or a request to join), then the cell's journal,
- * its events with answers, and what officers handle.
+ * its events with answers, and what officers handle. The element is the shell: the session
+ * (`session.ts`) and each tab's controller (`tabs/<tab>/<tab>-controller.ts`, drawn by the view beside it)
+ * hold the state; the shell shows the session's screen, the tabs the member may see, and the last problem.
  *
  * @tagname cell-app
  * @attr relays - the cell's relays (base URLs separated by spaces); default: those the relay serving the
@@ -44,6 +48,7 @@ export class CellApp extends LitElement {
     relays: { type: String },
     wasm: { type: String },
     locale: { type: String, attribute: "lang" },
+    database: { attribute: false },
     tab: { state: true },
     problem: { state: true },
   };
@@ -53,28 +58,35 @@ export class CellApp extends LitElement {
   relays: string | null = null;
   wasm: string | null = null;
   locale: string | null = null;
+  /**
+   * The IndexedDB name prefix of this device's keys and cell (tests give their own), read when the element
+   * enters the page. @default "cellule-app"
+   */
+  database: string | null = null;
   private tab: Tab = "journal";
-  private session!: MemberSession;
   /** The last failed action, shown until the next one. */
   private problem = "";
-  private posts: JournalPost[] = [];
-  private events: CellEvent[] = [];
-  private answers = new Map<string, RsvpSummary>();
-  private loaded: Cell | undefined;
-  /** The link of the last invitation made here. */
-  private inviteLink: string | undefined;
-  private readonly books = new OfficerBooks(this, (e) => this.fail(e));
-  private readonly devices = new MyDevices(this, (e) => this.fail(e));
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.locale ??= localStorage.getItem(LANG_KEY) ?? document.documentElement.lang;
-    // Created once connected, when the attributes are known; it starts the session (hostConnected).
-    this.session ??= new MemberSession(this, {
-      relays: this.relays?.split(/\s+/).filter(Boolean),
-      automergeWasm: this.wasm ?? new URL("automerge.wasm", location.href).href,
-    });
-  }
+  /** Runs what a button or a form asks for; a failure shows as the problem. */
+  private readonly run = runner((error) => {
+    this.problem = error instanceof Error ? error.message : String(error);
+  });
+  private readonly session = new MemberSession(this, () => ({
+    relays: this.relays?.split(/\s+/).filter(Boolean),
+    automergeWasm: this.wasm ?? new URL("automerge.wasm", location.href).href,
+    ...(this.database ? { database: this.database } : {}),
+  }));
+  private readonly booklet = new BookletController(this, this.session, this.run);
+  private readonly devices = new DevicesController(this, this.session, this.run);
+  /** Each tab's controller, which draws it. */
+  private readonly tabs: Record<Tab, TabView> = {
+    journal: new JournalController(this, this.session, this.run),
+    events: new EventsController(this, this.session, this.run),
+    officers: new OfficersController(this, this.session, this.run, this.booklet),
+    booklet: this.booklet,
+    treasury: new TreasuryController(this, this.session, this.run, this.booklet),
+    devices: this.devices,
+    settings: new SettingsController(this),
+  };
 
   override firstUpdated(): void {
     // The user's next action (a form sent, a button pressed): the last failure's message is out of date.
@@ -87,216 +99,74 @@ export class CellApp extends LitElement {
   }
 
   override render() {
-    const { lang } = stringsFor(this.locale);
+    const lang = langOf(this.locale);
     const t = appStrings(lang);
     return html`${this.problem ? html`<p role="alert" class="status error">${t.error} ${this.problem}</p>` : nothing}
-      ${this.view(t)}`;
+      ${this.screen(t, lang)}`;
   }
 
-  private view(t: ReturnType<typeof appStrings>) {
+  /** What the session's state shows: the way in, or the member's cell. */
+  private screen(t: AppStrings, lang: Lang): TemplateResult {
     const s = this.session.state;
-    if (s.status === "member" && s.phrase)
-      return html`<main><h1>${s.cell.state.name}</h1>${recoveryView(t, s.phrase, () => this.session.phraseNoted())}</main>`;
-    if (s.status === "member" && (s.cell.status === "removed" || s.cell.status === "declined"))
-      return html`<main>
-        <h1>${s.cell.state.name}</h1>
-        <p role="alert">${s.cell.status === "removed" ? t.removed : t.declined}</p>
-      </main>`;
-    if (s.status === "member") return this.member(s.cell, s.site, s.rsvps);
-    const content =
-      s.status === "starting"
-        ? html`<p role="status">${t.starting}</p>`
-        : s.status === "welcome"
-          ? html`<p>${t.welcome}</p>
-              ${linkThisDeviceView(t, s.checkCode, (code) => this.session.link(code).catch((e) => this.fail(e)))}
-              ${s.checkCode ? nothing : restoreView(t, (phrase) => this.session.restore(phrase).catch((e) => this.fail(e)))}`
-          : s.status === "error"
-            ? html`<p role="alert">${t.error} ${s.message}</p>`
-            : s.status === "join"
-              ? joinView(t, s.edition?.profile.name ?? "", !!s.invite, (form) =>
-                  this.session.join(form).catch((e) => this.fail(e)),
-                )
-              : html`<p role="status">${t.waiting(s.cellName)}</p>`;
-    return html`<main><h1>${t.title}</h1>${content}</main>`;
+    const page = (content: unknown) => html`<main><h1>${t.title}</h1>${content}</main>`;
+    switch (s.status) {
+      case "member":
+        return this.member(s, t, lang);
+      case "starting":
+        return page(html`<p role="status">${t.starting}</p>`);
+      case "welcome":
+        return page(
+          welcomeView(t, s.checkCode, {
+            link: (code) => this.run(() => this.session.link(code)),
+            restore: (phrase) => this.run(() => this.session.restore(phrase)),
+          }),
+        );
+      case "error":
+        return page(html`<p role="alert">${t.error} ${s.message}</p>`);
+      case "join":
+        return page(
+          joinView(t, s.edition?.profile.name ?? "", !!s.invite, (form) =>
+            this.run(() => this.session.join(form)),
+          ),
+        );
+      case "waiting":
+        return page(html`<p role="status">${t.waiting(s.cellName)}</p>`);
+    }
   }
 
-  private member(cell: Cell, site: CellSite | undefined, rsvps: Rsvps | undefined) {
-    const { lang } = stringsFor(this.locale);
-    const t = appStrings(lang);
-    if (site && rsvps && this.loaded !== cell) this.watch(cell, site, rsvps);
-    const me = cell.me();
-    const roles = me?.roles ?? new Set<string>();
-    const officer = cell.state.rules.officers.some((r) => roles.has(r));
-    const reads = (scope: string) =>
-      (cell.state.rules.scopes[scope]?.readers ?? []).some((r) => roles.has(r));
-    const tabs: [Tab, string][] = [
-      ["journal", t.journal],
-      ["events", t.events],
-      ...(officer ? ([["officers", t.officers]] as [Tab, string][]) : []),
-      ...(reads("officers") ? ([["booklet", t.booklet]] as [Tab, string][]) : []),
-      ...(reads("treasury") ? ([["treasury", t.treasury]] as [Tab, string][]) : []),
-      ["devices", t.devices],
-      ["settings", t.settings],
-    ];
-    const tab = tabs.some(([id]) => id === this.tab) ? this.tab : "journal";
+  /** The member's cell: the recovery phrase once, a removal, or the tabs they may see. */
+  private member(s: Extract<SessionState, { status: "member" }>, t: AppStrings, lang: Lang) {
+    const { cell } = s;
+    if (s.phrase)
+      return html`<main><h1>${cell.state.name}</h1>${recoveryView(t, s.phrase, () => this.session.phraseNoted())}</main>`;
+    if (cell.status === "removed" || cell.status === "declined")
+      return html`<main>
+        <h1>${cell.state.name}</h1>
+        <p role="alert">${cell.status === "removed" ? t.removed : t.declined}</p>
+      </main>`;
+    const access = accessOf(cell);
+    const shown = TABS.filter((tab) => tab.shownTo(access)).map((tab) => tab.id);
+    const tab = shown.includes(this.tab) ? this.tab : "journal";
     return html`<header>
         <h1>${cell.state.name}</h1>
         <nav part="tabs" aria-label=${t.title}>
-          ${tabs.map(
-            ([id, label]) =>
-              html`<button aria-current=${tab === id ? "page" : "false"} @click=${() => this.show(id)}>${label}</button>`,
+          ${shown.map(
+            (id) =>
+              html`<button aria-current=${tab === id ? "page" : "false"} @click=${() => this.show(id)}>${t[id]}</button>`,
           )}
         </nav>
       </header>
       <main>
-        <h2>${tabs.find(([id]) => id === tab)![1]}</h2>
-        ${
-          tab === "journal"
-            ? journalView(t, lang, this.posts, roles.has("editor"), (p) =>
-                this.write(site!, p, me?.name ?? ""),
-              )
-            : tab === "events"
-              ? eventsView(
-                  t,
-                  lang,
-                  this.events,
-                  this.answers,
-                  (e) => this.answers.get(e.id)?.who.find((w) => w.member === me?.id)?.answer,
-                  (e, a) => this.answer(rsvps!, e, a),
-                )
-              : tab === "officers"
-                ? html`${officersView(t, lang, this.pending(cell), this.requests(cell), {
-                    admit: (m: MemberState) => void cell.admit(m.id).catch((e) => this.fail(e)),
-                    decline: (m: MemberState) => void cell.decline(m.id).catch((e) => this.fail(e)),
-                    accept: (c: ReceivedContact) => void cell.acceptJoin(c).catch((e) => this.fail(e)),
-                    ...(reads("officers")
-                      ? {
-                          record: (c: ReceivedContact) =>
-                            void this.books.addContact(cell, c).catch((e) => this.fail(e)),
-                        }
-                      : {}),
-                  })}
-                  ${
-                    hasRight(cell.state.rules, roles, "invite")
-                      ? inviteView(t, this.invitable(cell, roles), this.inviteLink, (o) =>
-                          this.invite(cell, o),
-                        )
-                      : nothing
-                  }`
-                : tab === "booklet"
-                  ? this.books.bookletTab(t, cell)
-                  : tab === "treasury"
-                    ? this.books.treasuryTab(t, cell)
-                    : tab === "devices"
-                      ? this.devices.view(t, cell, this.session.kit!.device.id)
-                      : this.settingsView(t, lang)
-        }
+        <h2>${t[tab]}</h2>
+        ${this.tabs[tab].view({ t, lang, cell, access })}
       </main>
-      ${site ? nothing : html`<p role="status">${t.starting}</p>`}`;
-  }
-
-  /** Settings: the language (kept on this device). */
-  private settingsView(t: ReturnType<typeof appStrings>, lang: string) {
-    const choose = (e: Event) => {
-      const value = (e.target as HTMLSelectElement).value;
-      localStorage.setItem(LANG_KEY, value);
-      this.locale = value;
-      document.documentElement.lang = value;
-    };
-    return html`<label>${t.language}
-      <select @change=${choose}>
-        <option value="fr" ?selected=${lang === "fr"}>Français</option>
-        <option value="en" ?selected=${lang === "en"}>English</option>
-      </select>
-    </label>`;
-  }
-
-  private pending(cell: Cell): MemberState[] {
-    return cell.members().filter((m) => m.status === "pending");
-  }
-
-  /** The roles an invitation may carry: member, and the others for those who may set roles. */
-  private invitable(cell: Cell, roles: ReadonlySet<string>): string[] {
-    const others = Object.keys(cell.state.rules.roles).filter((r) => r !== "member");
-    return ["member", ...(hasRight(cell.state.rules, roles, "set-role") ? others : [])];
-  }
-
-  /** Makes an invitation and shows its link (and QR code). */
-  private invite(cell: Cell, options: InviteOptions): void {
-    void cell
-      .invite({ ...options, relays: this.session.relays })
-      .then((invitation) => {
-        const page = new URL(location.pathname, location.origin).href;
-        this.inviteLink = `${page}#join=${cell.id}&invite=${encodeURIComponent(invitationToText(invitation))}`;
-        this.requestUpdate();
-      })
-      .catch((e) => this.fail(e));
-  }
-
-  /** Contacts, without the requests to join whose device is now in the cell. */
-  private requests(cell: Cell): ReceivedContact[] {
-    const signing = new Set([...cell.state.devices.values()].map((d) => d.keys.signing));
-    return this.session.contacts.filter((c) => !c.device || !signing.has(c.device.signing));
-  }
-
-  /** Loads posts, events and answers now and after every change that reaches this device. */
-  private watch(cell: Cell, site: CellSite, rsvps: Rsvps): void {
-    this.loaded = cell;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const reload = async () => {
-      const now = Date.now();
-      const [pub, mem, pubEvents, memEvents] = await Promise.all([
-        site.journal.newest(30),
-        site.membersJournal.newest(30),
-        site.agenda.upcoming(now),
-        site.membersAgenda.upcoming(now),
-      ]);
-      this.posts = [...pub, ...mem].sort((a, b) => b.date - a.date);
-      this.events = [...pubEvents, ...memEvents].sort((a, b) => a.start - b.start);
-      this.answers = new Map(
-        await Promise.all(this.events.map(async (e) => [e.id, await rsvps.summary(e)] as const)),
-      );
-      await this.books.reload(cell);
-      this.requestUpdate();
-    };
-    this.session.kit!.on("written", () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void reload(), 100);
-    });
-    void reload();
-  }
-
-  private write(
-    site: CellSite,
-    post: { title: string; text: string; members: boolean },
-    author: string,
-  ): void {
-    const journal = post.members ? site.membersJournal : site.journal;
-    const date = Date.now();
-    void journal
-      .put({
-        id: `${date.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-        title: post.title,
-        text: post.text,
-        author,
-        date,
-      })
-      .catch((e) => this.fail(e));
-  }
-
-  private answer(rsvps: Rsvps, event: CellEvent, answer: RsvpAnswer): void {
-    void rsvps.answer(event, answer).catch((e) => this.fail(e));
+      ${s.site ? nothing : html`<p role="status">${t.starting}</p>`}`;
   }
 
   /** Another view; the last failure's message goes. */
   private show(tab: Tab): void {
     this.tab = tab;
     this.problem = "";
-  }
-
-  private fail(error: unknown): void {
-    this.problem = error instanceof Error ? error.message : String(error);
-    this.requestUpdate();
   }
 }
 

@@ -1,9 +1,12 @@
 /**
  * The member space's session on this device: its keys and documents (IndexedDB on the member space's
- * origin, never a blog's), the cell it belongs to, and the way in — an invitation link, or a request to
- * join that an officer accepts. `<cell-app>` renders what `state` says.
+ * origin, never a blog's), the cell it belongs to, and the way in — an invitation link (see `links.ts`), or
+ * a request to join that an officer accepts. `<cell-app>` renders what `state` says; the tabs' controllers
+ * bind to the cell once its documents are open (`whileOpen`).
  *
- * Links: `#join=<cellId>` (ask to join) or `#join=<cellId>&invite=<invitation text>` (redeem directly).
+ * While the element is in the page, the session watches its member's cell with one change handler. When
+ * the element leaves the page, the handler goes, the tabs are unbound and the Kit is closed; steps still
+ * under way stop at their next one. Put back, the element opens everything again.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { dexieKeystore, dexieStorage } from "../../adapters/dexie/index.js";
@@ -15,11 +18,11 @@ import {
   JoinRequest,
   type Kit,
   openSite,
-  type ReceivedContact,
   Rsvps,
   type VerifiedEdition,
   verifyEdition,
 } from "../../core/index.js";
+import { parseLink } from "./links.js";
 
 /** What the member space shows. */
 export type SessionState =
@@ -39,14 +42,22 @@ export interface SessionOptions {
   database?: string;
 }
 
-/** Parses the member space's link fragment. */
-export function parseLink(hash: string): { cellId: string; invite?: string } | undefined {
-  const params = new URLSearchParams(hash.replace(/^#/, ""));
-  const cellId = params.get("join") ?? "";
-  if (!/^[0-9a-f]{64}$/.test(cellId)) return undefined;
-  const invite = params.get("invite") ?? undefined;
-  return invite ? { cellId, invite } : { cellId };
+/** The member's cell with its documents open: what the tabs' controllers bind to. */
+export interface OpenCell {
+  kit: Kit;
+  cell: Cell;
+  site: CellSite;
+  rsvps: Rsvps;
 }
+
+/** A tab's binding to the open cell, and how to undo it (see `whileOpen`). */
+interface Binding {
+  bind: (open: OpenCell) => () => void;
+  unbind?: () => void;
+}
+
+/** How long a member may wait for an officer to admit them. */
+const ADMISSION_MS = 7 * 86_400_000;
 
 /** The relays the relay serving this page lists (`relays.json` beside it), else the page's origin. */
 async function servedRelays(): Promise<string[]> {
@@ -64,67 +75,79 @@ async function servedRelays(): Promise<string[]> {
 /** See the module comment. */
 export class MemberSession implements ReactiveController {
   state: SessionState = { status: "starting" };
+  /** This device's Kit while the element is in the page (and once it is made). */
   kit: Kit | undefined;
   /** The relays this device talks to. */
   relays: string[] = [];
-  /** Requests and contacts officers see (refreshed with the cell). */
-  contacts: ReceivedContact[] = [];
+  private opened: OpenCell | undefined;
+  private readonly bindings = new Set<Binding>();
+  /** Removes the change handler on the member's cell. */
+  private unwatch: (() => void) | undefined;
+  /** The start under way since the element was last put in the page (stale ones stop). */
+  private run: object | undefined;
+  /** The previous Kit closing: a new start waits for it to let go of IndexedDB. */
+  private closing: Promise<void> = Promise.resolve();
 
+  /** `options` is read when the element is put in the page, once its attributes are known. */
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly options: SessionOptions,
+    private readonly options: () => SessionOptions,
   ) {
     host.addController(this);
   }
 
   hostConnected(): void {
-    if (this.state.status === "starting") void this.start().catch((e) => this.fail(e));
+    const run = {};
+    this.run = run;
+    this.start(run).catch((error) => {
+      if (this.run === run) this.show({ status: "error", message: messageOf(error) });
+    });
   }
 
-  /** Opens this device's keys and cell, or the way in a link gives. */
-  async start(): Promise<void> {
-    const name = this.options.database ?? "cellule-app";
-    const storage = dexieStorage(name);
-    this.relays = this.options.relays ?? (await servedRelays());
-    this.kit = await createKit({
-      storage,
-      keystore: dexieKeystore(`${name}-keys`),
-      transports: [relayClient({ relays: this.relays, storage })],
-      automergeWasm: this.options.automergeWasm,
-      deviceName: "member-space",
-    });
-    void navigator.storage?.persist?.();
-    const [known] = await Cell.list(this.kit);
-    if (known) return this.enter(await Cell.open(this.kit, known));
-    const [pending] = await JoinRequest.pending(this.kit);
-    if (pending) return this.wait(pending.whenInvited(), pending.name);
-    const link = parseLink(location.hash);
-    if (!link) return this.show({ status: "welcome" });
-    this.show({ status: "join", ...link });
-    if (!link.invite) {
-      const edition = await this.edition(link.cellId);
-      this.show({ status: "join", ...link, edition });
-    }
+  hostDisconnected(): void {
+    const kit = this.kit;
+    this.run = undefined;
+    this.kit = undefined;
+    this.unwatch?.();
+    this.unwatch = undefined;
+    this.setOpen(undefined);
+    this.state = { status: "starting" };
+    if (kit) this.closing = kit.close().catch((error) => console.warn("cellule: closing the Kit:", error));
+  }
+
+  /**
+   * Runs `bind` with the open cell (now if it is open, else once it is), and what `bind` returns once the
+   * cell closes or the returned function is called: how a tab's controller subscribes to the cell.
+   */
+  whileOpen(bind: (open: OpenCell) => () => void): () => void {
+    const binding: Binding = { bind };
+    this.bindings.add(binding);
+    if (this.opened) binding.unbind = bind(this.opened);
+    return () => {
+      this.bindings.delete(binding);
+      binding.unbind?.();
+      binding.unbind = undefined;
+    };
   }
 
   /** Joins with the invitation of the link, or sends a request to join; then waits for admission. */
   async join(form: { name: string; reach: string; message: string }): Promise<void> {
-    const state = this.state;
-    if (state.status !== "join" || !this.kit) return;
+    const { state, kit } = this;
+    if (state.status !== "join" || !kit) return;
     if (state.invite) {
-      const cell = await Cell.join(this.kit, state.invite, { name: form.name });
-      return this.wait(Promise.resolve(cell), state.edition?.profile.name ?? "");
+      const cell = await Cell.join(kit, state.invite, { name: form.name });
+      return this.wait(kit, Promise.resolve(cell), state.edition?.profile.name ?? "");
     }
     if (!state.edition) throw new Error("the cell's edition is not loaded");
     const chain = state.edition.chain;
-    const request = await JoinRequest.send(this.kit, {
+    const request = await JoinRequest.send(kit, {
       cell: state.cellId,
       admission: state.edition.admissionKey,
       keyIndex: chain.length - 1,
       ...form,
       lang: document.documentElement.lang === "en" ? "en" : "fr",
     });
-    await this.wait(request.whenInvited(), state.edition.profile.name);
+    await this.wait(kit, request.whenInvited(), state.edition.profile.name);
   }
 
   /**
@@ -132,16 +155,18 @@ export class MemberSession implements ReactiveController {
    * there appears in `state`, then the cell opens once the trusted device confirmed it.
    */
   async link(code: string): Promise<void> {
-    if (!this.kit) return;
-    const { checkCode, cell } = await Cell.link(this.kit, code);
-    this.show({ status: "welcome", checkCode: await checkCode });
-    await this.enter(await cell);
+    const kit = this.kit;
+    if (!kit) return;
+    const { checkCode, cell } = await Cell.link(kit, code);
+    this.show({ status: "welcome", checkCode: await checkCode }, kit);
+    await this.enter(kit, await cell);
   }
 
   /** Restores a membership on this device from its recovery phrase (`InvalidArgumentError`: a wrong word). */
   async restore(phrase: string): Promise<void> {
-    if (!this.kit) return;
-    await this.enter(await Cell.recover(this.kit, phrase), false);
+    const kit = this.kit;
+    if (!kit) return;
+    await this.enter(kit, await Cell.recover(kit, phrase), false);
   }
 
   /** The recovery phrase was written down: it is not shown again. */
@@ -149,53 +174,86 @@ export class MemberSession implements ReactiveController {
     if (this.state.status === "member") this.show({ ...this.state, phrase: undefined });
   }
 
-  /** Refreshes what officers see (contacts and requests to join). */
-  async refreshContacts(): Promise<void> {
-    if (this.state.status !== "member") return;
-    this.contacts = await this.state.cell.contacts().catch(() => []);
-    this.host.requestUpdate();
+  /** Opens this device's keys and cell, or the way in a link gives. */
+  private async start(run: object): Promise<void> {
+    await this.closing;
+    const options = this.options();
+    const name = options.database ?? "cellule-app";
+    const storage = dexieStorage(name);
+    const relays = options.relays ?? (await servedRelays());
+    const kit = await createKit({
+      storage,
+      keystore: dexieKeystore(`${name}-keys`),
+      transports: [relayClient({ relays, storage })],
+      automergeWasm: options.automergeWasm,
+      deviceName: "member-space",
+    });
+    if (this.run !== run) return void kit.close();
+    this.kit = kit;
+    this.relays = relays;
+    void navigator.storage?.persist?.();
+    const [known] = await Cell.list(kit);
+    if (known) return this.enter(kit, await Cell.open(kit, known));
+    const [pending] = await JoinRequest.pending(kit);
+    if (pending) return this.wait(kit, pending.whenInvited(), pending.name);
+    const link = parseLink(location.hash);
+    if (!link) return this.show({ status: "welcome" }, kit);
+    this.show({ status: "join", ...link }, kit);
+    if (!link.invite) {
+      const edition = await this.edition(link.cellId);
+      this.show({ status: "join", ...link, edition }, kit);
+    }
   }
 
-  private async wait(invited: Promise<Cell>, cellName: string): Promise<void> {
-    this.show({ status: "waiting", cellName });
+  /**
+   * Until an officer admits this device's member. The waiting screen does not depend on the cell, so the
+   * session adds no handler of its own here (`whenMember` has one until it settles).
+   */
+  private async wait(kit: Kit, invited: Promise<Cell>, cellName: string): Promise<void> {
+    this.show({ status: "waiting", cellName }, kit);
     const cell = await invited;
-    cell.on("change", () => this.host.requestUpdate());
-    await cell.whenMember(7 * 86_400_000);
-    await this.enter(cell, true);
+    if (this.kit !== kit) return;
+    await cell.whenMember(ADMISSION_MS);
+    await this.enter(kit, cell, true);
   }
 
   /** Opens the cell; a member who just joined gets their recovery phrase, shown once. */
-  private async enter(cell: Cell, joined = false): Promise<void> {
+  private async enter(kit: Kit, cell: Cell, joined = false): Promise<void> {
+    if (this.kit !== kit) return;
     // Removed or declined: the app says so (see `<cell-app>`) and opens nothing.
-    if (cell.status === "removed" || cell.status === "declined") return this.show({ status: "member", cell });
+    if (cell.status === "removed" || cell.status === "declined")
+      return this.show({ status: "member", cell }, kit);
     if (cell.status !== "member") {
-      this.show({ status: "waiting", cellName: "" });
-      await cell.whenMember(7 * 86_400_000);
+      this.show({ status: "waiting", cellName: "" }, kit);
+      await cell.whenMember(ADMISSION_MS);
+      if (this.kit !== kit) return;
     }
-    cell.on("change", () => this.host.requestUpdate());
-    cell.on("contact", () => void this.refreshContacts());
+    this.unwatch?.();
+    this.unwatch = cell.on("change", () => this.host.requestUpdate());
     const phrase = joined
       ? await cell.createRecovery(document.documentElement.lang === "en" ? "en" : "fr")
       : undefined;
-    this.show({ status: "member", cell, ...(phrase ? { phrase } : {}) });
+    this.show({ status: "member", cell, ...(phrase ? { phrase } : {}) }, kit);
     const [site, rsvps] = await Promise.all([
-      this.retry(() => openSite(cell)),
-      this.retry(() => Rsvps.open(cell)),
+      this.retry(kit, () => openSite(cell)),
+      this.retry(kit, () => Rsvps.open(cell)),
     ]);
+    if (!site || !rsvps || this.kit !== kit) return;
     const current = this.state.status === "member" ? this.state.phrase : undefined;
-    this.show({ status: "member", cell, site, rsvps, ...(current ? { phrase: current } : {}) });
-    await this.refreshContacts();
+    this.show({ status: "member", cell, site, rsvps, ...(current ? { phrase: current } : {}) }, kit);
+    this.setOpen({ kit, cell, site, rsvps });
   }
 
-  /** Documents named in the log may take a moment to reach a new device. */
-  private async retry<T>(open: () => Promise<T>): Promise<T> {
-    for (let delay = 100; ; delay = Math.min(delay * 2, 3000)) {
+  /** Documents named in the log may take a moment to reach a new device; `undefined` once `kit` is closed. */
+  private async retry<T>(kit: Kit, open: () => Promise<T>): Promise<T | undefined> {
+    for (let delay = 100; this.kit === kit; delay = Math.min(delay * 2, 3000)) {
       try {
         return await open();
       } catch {
         await new Promise((r) => setTimeout(r, delay));
       }
     }
+    return undefined;
   }
 
   private async edition(cellId: string): Promise<VerifiedEdition> {
@@ -210,12 +268,22 @@ export class MemberSession implements ReactiveController {
     throw new Error("the cell's relays do not answer");
   }
 
-  private show(state: SessionState): void {
+  /** Unbinds the tabs from the cell that was open, and binds them to `open`. */
+  private setOpen(open: OpenCell | undefined): void {
+    for (const binding of this.bindings) {
+      binding.unbind?.();
+      binding.unbind = undefined;
+    }
+    this.opened = open;
+    if (open) for (const binding of this.bindings) binding.unbind = binding.bind(open);
+  }
+
+  /** Shows `state`, unless it comes from a step of a Kit that is closed since. */
+  private show(state: SessionState, kit = this.kit): void {
+    if (kit !== this.kit) return;
     this.state = state;
     this.host.requestUpdate();
   }
-
-  private fail(error: unknown): void {
-    this.show({ status: "error", message: error instanceof Error ? error.message : String(error) });
-  }
 }
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

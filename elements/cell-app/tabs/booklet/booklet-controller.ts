@@ -1,174 +1,143 @@
 /**
- * The booklet and the treasury in the member space, for the officers who read them: opened on first
- * view (their documents may take a moment to reach a new officer's device), read again after changes.
+ * The booklet tab's state, for the officers who keep it: the booklet, opened on first view (its documents
+ * may take a moment to reach a new officer's device), the people found by the search, an import's
+ * preview; read again after writes while the element is in the page. A CSV file is read in UTF-8 or
+ * Windows-1252, whichever it is (`decodeCsvBytes`).
  */
-import { html, type ReactiveControllerHost } from "lit";
+import { html, type ReactiveController, type ReactiveControllerHost } from "lit";
 import {
   Booklet,
   type Cell,
-  duesStatus,
+  decodeCsvBytes,
   type ImportPreview,
   type PeopleFilter,
+  type PeopleIndex,
   type Person,
-  periodOf,
-  periodsUpTo,
-  periodTotals,
   type ReceivedContact,
-  subscriptionsActive,
-  Treasury,
-} from "../../core/index.js";
-import type { AppStrings } from "./strings.js";
-import { bookletView } from "./views-booklet.js";
-import { type TreasuryData, treasuryView } from "./views-treasury.js";
-
-/** How many periods the dues table shows: half a year of months, a year of quarters, three years. */
-const HISTORY = { month: 6, quarter: 4, year: 3 } as const;
-/** How many of the latest stamps are listed (to correct or void them). */
-const LATEST_STAMPS = 20;
+} from "../../../../core/index.js";
+import type { Run } from "../../actions.js";
+import type { MemberSession } from "../../session.js";
+import { afterWrites, openPatiently, type TabContext, type TabView } from "../tab.js";
+import { bookletView } from "./booklet-view.js";
 
 /** See the module comment. */
-export class OfficerBooks {
+export class BookletController implements ReactiveController, TabView {
   private booklet: Booklet | undefined;
-  private treasury: Treasury | undefined;
   private opening: Promise<void> | undefined;
   private filter: PeopleFilter = {};
   private people: Person[] = [];
   private everyone: Person[] = [];
   private importing: ImportPreview | undefined;
-  private ledger: TreasuryData = {
-    period: "",
-    dues: [],
-    history: { periods: [], dues: [] },
-    stamps: [],
-    payers: [],
-    totals: [],
-    subscriptions: [],
-  };
+  private unbind: (() => void) | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly fail: (error: unknown) => void,
-  ) {}
+    private readonly session: MemberSession,
+    private readonly run: Run,
+  ) {
+    host.addController(this);
+  }
 
-  bookletTab(t: AppStrings, cell: Cell) {
+  hostConnected(): void {
+    this.unbind = this.session.whileOpen((open) => {
+      const stop = afterWrites(open.kit, () => void this.reload());
+      return () => {
+        stop();
+        // A cell opened again (the element back in the page) has its own booklet.
+        this.booklet = undefined;
+        this.opening = undefined;
+        this.people = [];
+        this.everyone = [];
+        this.importing = undefined;
+      };
+    });
+  }
+
+  hostDisconnected(): void {
+    this.unbind?.();
+    this.unbind = undefined;
+  }
+
+  view({ t, cell }: TabContext) {
     const booklet = this.booklet;
-    if (!booklet) return this.open(cell, t);
-    const then = (p: Promise<unknown>) => void p.then(() => this.reload(cell), this.fail);
+    if (!booklet) {
+      void this.open(cell);
+      return html`<p role="status">${t.starting}</p>`;
+    }
+    const then = (change: () => Promise<unknown>) => this.run(() => change().then(() => this.reload()));
     // Members who joined with a device and whose record is not in the booklet yet: who may claim one.
     const recorded = new Set(this.everyone.map((p) => p.member).filter(Boolean));
     const claimants = cell.members().filter((m) => m.status === "member" && !recorded.has(m.id));
     return bookletView(t, this.people, this.importing, cell.me()?.id ?? "", claimants, {
       search: (filter) => {
         this.filter = { ...this.filter, ...filter };
-        void this.reload(cell);
+        void this.reload();
       },
-      add: (person) => then(booklet.add(person)),
-      update: (id, changes) => then(booklet.update(id, changes)),
-      remove: (id) => then(booklet.remove(id)),
-      claim: (id, member) => then(booklet.confirmClaim(id, member)),
-      exportCsv: () =>
-        void booklet.exportCsv().then((csv) => {
-          const a = document.createElement("a");
-          a.href = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
-          a.download = "carnet.csv";
-          a.click();
-          setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-        }),
-      preview: (file) =>
-        void file
-          .text()
-          .then((text) => booklet.preview(text))
-          .then(
-            (p) => {
-              this.importing = p;
-              this.host.requestUpdate();
-            },
-            (e) => this.fail(e),
-          ),
-      applyImport: () =>
-        void booklet.import(this.importing!).then(
-          () => {
-            this.importing = undefined;
-            return this.reload(cell);
-          },
-          (e) => this.fail(e),
-        ),
+      add: (person) => then(() => booklet.add(person)),
+      update: (id, changes) => then(() => booklet.update(id, changes)),
+      remove: (id) => then(() => booklet.remove(id)),
+      claim: (id, member) => then(() => booklet.confirmClaim(id, member)),
+      exportCsv: () => this.run(() => this.exportCsv(booklet)),
+      preview: (file) => this.run(() => this.preview(booklet, file)),
+      applyImport: () => this.run(() => this.applyImport(booklet)),
     });
   }
 
-  treasuryTab(t: AppStrings, cell: Cell) {
-    const treasury = this.treasury;
-    if (!treasury) return this.open(cell, t);
-    const then = (p: Promise<unknown>) => void p.then(() => this.reload(cell), this.fail);
-    return treasuryView(t, this.ledger, {
-      setRules: (rules) => then(treasury.setRules(rules)),
-      record: (stamp) => then(treasury.recordStamp(stamp)),
-      subscribe: (subscription) => then(treasury.recordSubscription(subscription)),
-      correct: (id, entry) => then(treasury.correct(id, entry)),
-      cancel: (id, note) => then(treasury.voidEntry(id, note)),
+  /** Opens the booklet (once), then reads it; the treasury opens it too, for its held members. */
+  open(cell: Cell): Promise<void> {
+    if (this.opening) return this.opening;
+    const opening = openPatiently(() => Booklet.open(cell)).then(async (booklet) => {
+      if (this.opening !== opening) return;
+      this.booklet = booklet;
+      await this.reload();
     });
+    this.opening = opening;
+    return opening;
   }
 
-  /** Opens the booklet and the treasury this device's member reads (once), then shows them. */
-  private open(cell: Cell, t: AppStrings) {
-    if (!this.opening) {
-      const open = async <T>(make: () => Promise<T>): Promise<T | undefined> => {
-        for (let delay = 200; delay < 20_000; delay *= 2) {
-          try {
-            return await make();
-          } catch {
-            await new Promise((r) => setTimeout(r, delay));
-          }
-        }
-        return undefined;
-      };
-      this.opening = Promise.all([open(() => Booklet.open(cell)), open(() => Treasury.open(cell))]).then(
-        async ([booklet, treasury]) => {
-          this.booklet = booklet;
-          this.treasury = treasury;
-          await this.reload(cell);
-        },
-      );
-    }
-    return html`<p role="status">${t.starting}</p>`;
+  /** Everyone in the booklet, read now (`undefined` while it is not open). */
+  async index(): Promise<PeopleIndex | undefined> {
+    return this.booklet?.index();
   }
 
   /** Records the sender of a contact message in the booklet, as a contact with the consent of the form. */
   async addContact(cell: Cell, contact: ReceivedContact): Promise<void> {
     const booklet = this.booklet ?? (await Booklet.open(cell));
     await booklet.addFromContact(contact);
-    await this.reload(cell);
+    await this.reload();
   }
 
-  /** Reads the booklet and the treasury again (after a change, a search, an import). */
-  async reload(cell: Cell): Promise<void> {
-    if (!this.booklet && !this.treasury) return;
-    const everyone = this.booklet ? await this.booklet.index() : undefined;
-    this.everyone = everyone?.filter({}) ?? [];
-    this.people = everyone?.filter(this.filter) ?? [];
-    if (this.treasury) {
-      // One read of the ledger: the rules, the stamps and the subscriptions, re-validated together.
-      const { rules, stamps, subscriptions } = await this.treasury.ledger();
-      const members = cell.members().filter((m) => m.status === "member");
-      const held = (everyone?.filter({ kind: "held" }) ?? []).map((p) => ({ id: p.id, name: p.name }));
-      const payers = [...members.map((m) => ({ id: m.id as string, name: m.name })), ...held];
-      const period = rules ? periodOf(Date.now(), rules.period) : "";
-      const ids = payers.map((p) => p.id);
-      const last = rules ? periodsUpTo(period, HISTORY[rules.period]) : [];
-      this.ledger = {
-        ...(rules ? { rules } : {}),
-        period,
-        dues: rules ? duesStatus(rules, stamps, ids, period) : [],
-        history: {
-          periods: last,
-          dues: rules ? duesStatus(rules, stamps, ids, { from: last[0]!, to: period }) : [],
-        },
-        stamps: [...stamps].sort((a, b) => b.at - a.at).slice(0, LATEST_STAMPS),
-        payers,
-        totals: periodTotals(stamps, rules).slice(-6).reverse(),
-        subscriptions: subscriptionsActive(subscriptions, Date.now()),
-      };
-    }
+  /** Reads the booklet again (after a change, a search, an import). */
+  private async reload(): Promise<void> {
+    const booklet = this.booklet;
+    if (!booklet) return;
+    const everyone = await booklet.index();
+    if (this.booklet !== booklet) return;
+    this.everyone = everyone.filter({});
+    this.people = everyone.filter(this.filter);
     this.host.requestUpdate();
+  }
+
+  private async exportCsv(booklet: Booklet): Promise<void> {
+    const csv = await booklet.exportCsv();
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
+    a.download = "carnet.csv";
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  }
+
+  /** What importing `file` would do; its bytes read as UTF-8 or Windows-1252 (Excel's French CSV). */
+  private async preview(booklet: Booklet, file: File): Promise<void> {
+    const text = decodeCsvBytes(new Uint8Array(await file.arrayBuffer()));
+    this.importing = await booklet.preview(text);
+    this.host.requestUpdate();
+  }
+
+  private async applyImport(booklet: Booklet): Promise<void> {
+    if (!this.importing) return;
+    await booklet.import(this.importing);
+    this.importing = undefined;
+    await this.reload();
   }
 }

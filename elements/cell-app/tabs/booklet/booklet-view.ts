@@ -13,9 +13,9 @@ import type {
   Person,
   PersonInput,
   PersonKind,
-} from "../../core/index.js";
-import { field, onSubmit, today } from "./forms.js";
-import type { AppStrings } from "./strings.js";
+} from "../../../../core/index.js";
+import { field, onSubmit, today } from "../../forms.js";
+import type { AppStrings } from "../../strings/index.js";
 
 /** What the booklet view can do. */
 export interface BookletActions {

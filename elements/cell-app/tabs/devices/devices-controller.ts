@@ -1,49 +1,73 @@
-/** "My devices" in the member space: the link in progress on this trusted device, and revocations. */
-import { html, type ReactiveControllerHost } from "lit";
-import { type Cell, CheckCodeError, ExpiredLinkError, type LinkOffer } from "../../core/index.js";
-import type { AppStrings } from "./strings.js";
-import { devicesView } from "./views-devices.js";
+/**
+ * The devices tab's state: the link offer in progress on this trusted device (closed, and no longer
+ * listened to, once the element leaves the page), how many new devices answered it, and what the last
+ * confirmation said; revoking a lost device.
+ */
+import { html, type ReactiveController, type ReactiveControllerHost } from "lit";
+import { type Cell, CheckCodeError, ExpiredLinkError, type LinkOffer } from "../../../../core/index.js";
+import type { Run } from "../../actions.js";
+import type { MemberSession } from "../../session.js";
+import type { TabContext, TabView } from "../tab.js";
+import { devicesView } from "./devices-view.js";
+
+/** What a confirmation said: a device linked, or why none was. */
+type Said = { text: "linked" | "wrongCheck" | "expiredLink"; ok: boolean };
 
 /** See the module comment. */
-export class MyDevices {
+export class DevicesController implements ReactiveController, TabView {
   private offer: LinkOffer | undefined;
   private answers = 0;
-  /** What the last action said: a confirmation, or why nothing was linked. */
-  private said: { text: keyof AppStrings; ok: boolean } | undefined;
+  private said: Said | undefined;
+  private connected = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly fail: (error: unknown) => void,
-  ) {}
+    private readonly session: MemberSession,
+    private readonly run: Run,
+  ) {
+    host.addController(this);
+  }
 
-  view(t: AppStrings, cell: Cell, current: string) {
+  hostConnected(): void {
+    this.connected = true;
+  }
+
+  hostDisconnected(): void {
+    this.connected = false;
+    this.closeOffer();
+    this.said = undefined;
+  }
+
+  view({ t, cell }: TabContext) {
     const me = cell.me();
+    const current = this.session.kit?.device.id;
     const devices = [...cell.state.devices.values()]
       .filter((d) => d.member === me?.id && !d.removed && !d.recovery)
       .map((d) => ({ id: d.id as string, current: d.id === current }));
     const said = this.said;
     return html`${devicesView(t, devices, this.offer && { code: this.offer.code, answers: this.answers }, {
-      start: () => void this.start(cell),
-      confirm: (code) => void this.confirm(code),
-      revoke: (id) => void cell.removeDevice(id).catch(this.fail),
+      start: () => this.run(() => this.start(cell)),
+      confirm: (code) => this.run(() => this.confirm(code)),
+      revoke: (id) => this.run(() => cell.removeDevice(id)),
     })}
-    ${said ? html`<p role=${said.ok ? "status" : "alert"}>${t[said.text] as string}</p>` : ""}`;
+    ${said ? html`<p role=${said.ok ? "status" : "alert"}>${t[said.text]}</p>` : ""}`;
   }
 
   private async start(cell: Cell): Promise<void> {
-    this.offer?.close();
+    this.closeOffer();
     this.said = undefined;
-    this.answers = 0;
     try {
-      this.offer = await cell.startLink();
-      this.offer.on("request", () => {
+      const offer = await cell.startLink();
+      // The element left the page meanwhile: nobody is there to confirm.
+      if (!this.connected) return offer.close();
+      this.offer = offer;
+      offer.on("request", () => {
         this.answers++;
         this.host.requestUpdate();
       });
-    } catch (error) {
-      this.fail(error);
+    } finally {
+      this.host.requestUpdate();
     }
-    this.host.requestUpdate();
   }
 
   private async confirm(checkCode: string): Promise<void> {
@@ -54,10 +78,18 @@ export class MyDevices {
     } catch (error) {
       if (error instanceof CheckCodeError) this.said = { text: "wrongCheck", ok: false };
       else if (error instanceof ExpiredLinkError) {
-        this.offer = undefined;
+        this.closeOffer();
         this.said = { text: "expiredLink", ok: false };
-      } else this.fail(error);
+      } else throw error;
+    } finally {
+      this.host.requestUpdate();
     }
-    this.host.requestUpdate();
+  }
+
+  /** Stops the link in progress: its code no longer works, and nothing listens to it. */
+  private closeOffer(): void {
+    this.offer?.close();
+    this.offer = undefined;
+    this.answers = 0;
   }
 }

@@ -1,12 +1,13 @@
 /**
  * "My devices" in the member space: this member's devices, a way to link another one (the code to type on
- * the new device, then the check code it shows to type here), and revocation of a lost one; and, on a new
- * device, the form to link it with a code from a trusted one.
+ * the new device, and its QR code, then the check code it shows to type here), and revocation of a lost
+ * one. The other side, linking a new device, is part of the way in (`session-view.ts`).
  */
 import { html, nothing, type TemplateResult } from "lit";
-import { field } from "./forms.js";
-import { qrCode } from "./qr.js";
-import type { AppStrings } from "./strings.js";
+import { field } from "../../forms.js";
+import { linkUrl } from "../../links.js";
+import { qrCode } from "../../qr.js";
+import type { AppStrings } from "../../strings/index.js";
 
 /** One of the member's devices. */
 export interface DeviceRow {
@@ -53,68 +54,4 @@ export function devicesView(
             </form>`
         : html`<button @click=${() => act.start()}>${t.linkDevice}</button>`
     }`;
-}
-
-/** This member space with a link code in its fragment: what the QR code beside the code opens. */
-export function linkUrl(code: string): string {
-  return `${new URL(location.pathname, location.origin).href}#link=${encodeURIComponent(code)}`;
-}
-
-/** The link code in a member space fragment (`#link=<code>`), if any. */
-export function linkCodeIn(hash: string): string {
-  return new URLSearchParams(hash.replace(/^#/, "")).get("link") ?? "";
-}
-
-/**
- * On a device with no cell yet: type the code a trusted device shows (already filled in when the page
- * was opened from its QR code), then show the check code.
- */
-export function linkThisDeviceView(
-  t: AppStrings,
-  checkCode: string | undefined,
-  submit: (code: string) => void,
-): TemplateResult {
-  if (checkCode)
-    return html`<p>${t.typeCheckCode}</p>
-      <p class="code" aria-label=${t.checkCode}><strong>${checkCode}</strong></p>`;
-  const onSubmit = (e: SubmitEvent) => {
-    e.preventDefault();
-    const form = e.target as HTMLFormElement;
-    if (form.reportValidity()) submit(field(form, "code"));
-  };
-  return html`<section aria-labelledby="link-title">
-    <h2 id="link-title">${t.linkThisDevice}</h2>
-    <form @submit=${onSubmit}>
-      <label>${t.linkCode} <input name="code" required autocomplete="off" autocapitalize="characters" .value=${linkCodeIn(location.hash)} /></label>
-      <button type="submit">${t.link}</button>
-    </form>
-  </section>`;
-}
-
-/** The recovery phrase, shown once after joining. */
-export function recoveryView(t: AppStrings, phrase: string, done: () => void): TemplateResult {
-  return html`<section aria-labelledby="recovery-title" class="recovery">
-    <h2 id="recovery-title">${t.recoveryTitle}</h2>
-    <p>${t.recoveryIntro}</p>
-    <ol class="phrase">
-      ${phrase.split(" ").map((w) => html`<li>${w}</li>`)}
-    </ol>
-    <button @click=${done}>${t.recoveryDone}</button>
-  </section>`;
-}
-
-/** On a device with no cell: restore a membership from its recovery phrase. */
-export function restoreView(t: AppStrings, submit: (phrase: string) => void): TemplateResult {
-  const onSubmit = (e: SubmitEvent) => {
-    e.preventDefault();
-    const form = e.target as HTMLFormElement;
-    if (form.reportValidity()) submit(field(form, "phrase"));
-  };
-  return html`<section aria-labelledby="restore-title">
-    <h2 id="restore-title">${t.restoreTitle}</h2>
-    <form @submit=${onSubmit}>
-      <label>${t.phrase} <textarea name="phrase" required rows="3" autocomplete="off" spellcheck="false"></textarea></label>
-      <button type="submit">${t.restore}</button>
-    </form>
-  </section>`;
 }

@@ -16,9 +16,9 @@ import type {
   StampInput,
   Subscription,
   SubscriptionInput,
-} from "../../core/index.js";
-import { cents, field, onSubmit } from "./forms.js";
-import type { AppStrings } from "./strings.js";
+} from "../../../../core/index.js";
+import { cents, field, onSubmit } from "../../forms.js";
+import type { AppStrings } from "../../strings/index.js";
 
 /** What the treasury view shows. */
 export interface TreasuryData {

@@ -1,0 +1,107 @@
+/**
+ * The way in, as functions of their data: the join form (with an invitation, or a request to join), the
+ * welcome of a device with no cell yet (link it from a trusted device, or restore from the recovery
+ * phrase), and the recovery phrase shown once after joining. `MemberSession` (`session.ts`) says which.
+ * Everything shown is text.
+ */
+import { html, nothing, type TemplateResult } from "lit";
+import { field } from "./forms.js";
+import { linkCodeIn } from "./links.js";
+import type { AppStrings } from "./strings/index.js";
+
+/** The join form: a name, and for a request without invitation how to reach them and a word. */
+export function joinView(
+  t: AppStrings,
+  cellName: string,
+  withInvite: boolean,
+  submit: (form: { name: string; reach: string; message: string }) => void,
+): TemplateResult {
+  const onSubmit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    if (!form.reportValidity()) return;
+    submit({
+      name: field(form, "name"),
+      reach: withInvite ? "" : field(form, "reach"),
+      message: withInvite ? "" : field(form, "message"),
+    });
+  };
+  return html`<section aria-labelledby="join-title">
+    <h2 id="join-title">${t.joinTitle(cellName)}</h2>
+    <p>${t.joinIntro}</p>
+    <form @submit=${onSubmit}>
+      <label>${t.name} <input name="name" required maxlength="200" autocomplete="name" /></label>
+      ${
+        withInvite
+          ? nothing
+          : html`<label>${t.reach} <input name="reach" required maxlength="300" autocomplete="email" /></label>
+              <label>${t.message} <textarea name="message" rows="3" maxlength="5000"></textarea></label>`
+      }
+      <button type="submit">${withInvite ? t.redeem : t.send}</button>
+    </form>
+  </section>`;
+}
+
+/** A device with no cell: the welcome, then the two ways back in for a member. */
+export function welcomeView(
+  t: AppStrings,
+  checkCode: string | undefined,
+  act: { link(code: string): void; restore(phrase: string): void },
+): TemplateResult {
+  return html`<p>${t.welcome}</p>
+    ${linkThisDeviceView(t, checkCode, act.link)} ${checkCode ? nothing : restoreView(t, act.restore)}`;
+}
+
+/**
+ * On a device with no cell yet: type the code a trusted device shows (already filled in when the page
+ * was opened from its QR code), then show the check code.
+ */
+export function linkThisDeviceView(
+  t: AppStrings,
+  checkCode: string | undefined,
+  submit: (code: string) => void,
+): TemplateResult {
+  if (checkCode)
+    return html`<p>${t.typeCheckCode}</p>
+      <p class="code" aria-label=${t.checkCode}><strong>${checkCode}</strong></p>`;
+  const onSubmit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    if (form.reportValidity()) submit(field(form, "code"));
+  };
+  return html`<section aria-labelledby="link-title">
+    <h2 id="link-title">${t.linkThisDevice}</h2>
+    <form @submit=${onSubmit}>
+      <label>${t.linkCode} <input name="code" required autocomplete="off" autocapitalize="characters" .value=${linkCodeIn(location.hash)} /></label>
+      <button type="submit">${t.link}</button>
+    </form>
+  </section>`;
+}
+
+/** On a device with no cell: restore a membership from its recovery phrase. */
+export function restoreView(t: AppStrings, submit: (phrase: string) => void): TemplateResult {
+  const onSubmit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    if (form.reportValidity()) submit(field(form, "phrase"));
+  };
+  return html`<section aria-labelledby="restore-title">
+    <h2 id="restore-title">${t.restoreTitle}</h2>
+    <form @submit=${onSubmit}>
+      <label>${t.phrase} <textarea name="phrase" required rows="3" autocomplete="off" spellcheck="false"></textarea></label>
+      <button type="submit">${t.restore}</button>
+    </form>
+  </section>`;
+}
+
+/** The recovery phrase, shown once after joining. */
+export function recoveryView(t: AppStrings, phrase: string, done: () => void): TemplateResult {
+  return html`<section aria-labelledby="recovery-title" class="recovery">
+    <h2 id="recovery-title">${t.recoveryTitle}</h2>
+    <p>${t.recoveryIntro}</p>
+    <ol class="phrase">
+      ${phrase.split(" ").map((w) => html`<li>${w}</li>`)}
+    </ol>
+    <button @click=${done}>${t.recoveryDone}</button>
+  </section>`;
+}

@@ -1,0 +1,177 @@
+/**
+ * The shape of the member space's words, one file per language beside this one (`fr.ts`, `en.ts`). Words
+ * that count something are functions of the count, their plural forms chosen by `Intl.PluralRules`
+ * (`plural.ts`). Nothing here imports the rest of the project, so the table can move as it is.
+ */
+
+/** The languages the member space speaks. */
+export type Lang = "fr" | "en";
+
+/** The kinds of people in the booklet. */
+type Kinds = Record<"contact" | "member" | "held", string>;
+
+/** The member space's words in one language. */
+export interface AppStrings {
+  // The way in: opening, joining, waiting, linking or restoring a device.
+  title: string;
+  starting: string;
+  welcome: string;
+  joinTitle: (cell: string) => string;
+  joinIntro: string;
+  name: string;
+  reach: string;
+  message: string;
+  send: string;
+  redeem: string;
+  waiting: (cell: string) => string;
+  error: string;
+  removed: string;
+  declined: string;
+  recoveryTitle: string;
+  recoveryIntro: string;
+  recoveryDone: string;
+  restoreTitle: string;
+  phrase: string;
+  restore: string;
+  linkThisDevice: string;
+  link: string;
+  typeCheckCode: string;
+
+  // The tabs.
+  journal: string;
+  events: string;
+  officers: string;
+  booklet: string;
+  treasury: string;
+  devices: string;
+  settings: string;
+
+  // Journal and events.
+  membersOnly: string;
+  noPosts: string;
+  write: string;
+  postTitle: string;
+  postText: string;
+  forMembers: string;
+  publish: string;
+  noEvents: string;
+  yes: string;
+  maybe: string;
+  no: string;
+  counts: (yes: number, maybe: number, no: number) => string;
+
+  // Officers: requests, messages, invitations.
+  pending: string;
+  noPending: string;
+  admit: string;
+  decline: string;
+  inbox: string;
+  noInbox: string;
+  wantsToJoin: string;
+  addToBooklet: (name: string) => string;
+  inviteTitle: string;
+  inviteRole: string;
+  roleName: (role: string) => string;
+  inviteLasts: string;
+  days: (n: number) => string;
+  singleUse: string;
+  makeInvite: string;
+  inviteLink: string;
+  copyLink: string;
+  inviteQr: string;
+
+  // My devices.
+  thisDevice: string;
+  revoke: string;
+  linkDevice: string;
+  linkShowCode: string;
+  linkCode: string;
+  linkAnswers: (n: number) => string;
+  checkCode: string;
+  confirmLink: string;
+  linked: string;
+  wrongCheck: string;
+  expiredLink: string;
+  linkQr: string;
+
+  // Settings.
+  language: string;
+
+  // The booklet.
+  personName: string;
+  personReach: string;
+  search: string;
+  people: string;
+  kinds: Kinds;
+  kindsPlural: Kinds;
+  kind: string;
+  place: string;
+  noConsent: string;
+  consentGiven: string;
+  addPerson: string;
+  add: string;
+  exportCsv: string;
+  importCsv: string;
+  importPreview: (rows: number) => string;
+  line: (n: number) => string;
+  applyImport: string;
+  changePerson: (name: string) => string;
+  editPerson: (name: string) => string;
+  joined: string;
+  notes: string;
+  consent: string;
+  consentRecorded: string;
+  consentOn: string;
+  consentHow: string;
+  hows: Record<"oral" | "written" | "form" | "online", string>;
+  save: string;
+  claimedBy: string;
+  confirmClaim: (name: string) => string;
+  claimed: (on: string) => string;
+  removePerson: (name: string) => string;
+  removeSure: string;
+  printList: string;
+  showKind: string;
+  everyone: string;
+
+  // The treasury.
+  noRules: string;
+  rulesInForce: (period: "month" | "quarter" | "year", brackets: string) => string;
+  person: string;
+  period: string;
+  amount: string;
+  method: string;
+  methods: Record<"cash" | "transfer" | "other", string>;
+  recordStamp: string;
+  duesOf: (period: string) => string;
+  upToDate: string;
+  behind: (amount: string) => string;
+  editRules: string;
+  periods: Record<"month" | "quarter" | "year", string>;
+  currency: string;
+  brackets: string;
+  remittedShare: string;
+  saveRules: string;
+  totals: string;
+  totalLine: (collected: string, remitted: string, kept: string) => string;
+  subscriptions: string;
+  addSubscription: string;
+  publication: string;
+  from: string;
+  to: string;
+  paid: string;
+  duesHistory: (periods: number) => string;
+  missing: string;
+  unpaid: string;
+  paidPeriod: string;
+  latestStamps: string;
+  voided: string;
+  correction: string;
+  correctStamp: string;
+  correctSubscription: string;
+  saveCorrection: string;
+  note: string;
+  voidWhy: string;
+  voidStamp: string;
+  voidSubscription: string;
+}

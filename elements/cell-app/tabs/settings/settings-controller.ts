@@ -1,0 +1,37 @@
+/**
+ * The settings tab's state: the member space's language, kept on this device. An element's `lang`
+ * attribute wins; without one, the language chosen here last, else the page's.
+ */
+import type { ReactiveController, ReactiveControllerHost } from "lit";
+import type { Lang } from "../../strings/index.js";
+import type { TabContext, TabView } from "../tab.js";
+import { settingsView } from "./settings-view.js";
+
+/** Where the member space keeps the language chosen in its settings. */
+const LANG_KEY = "cellule-app-lang";
+
+/** The element whose language the settings choose (`<cell-app>`'s `lang` attribute). */
+export interface LocaleHost extends ReactiveControllerHost {
+  locale: string | null;
+}
+
+/** See the module comment. */
+export class SettingsController implements ReactiveController, TabView {
+  constructor(private readonly host: LocaleHost) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.host.locale ??= localStorage.getItem(LANG_KEY) ?? document.documentElement.lang;
+  }
+
+  view({ t, lang }: TabContext) {
+    return settingsView(t, lang, (chosen) => this.choose(chosen));
+  }
+
+  private choose(lang: Lang): void {
+    localStorage.setItem(LANG_KEY, lang);
+    this.host.locale = lang;
+    document.documentElement.lang = lang;
+  }
+}
