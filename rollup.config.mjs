@@ -2,11 +2,14 @@
 // `tsc` (see the `build` script). Dependencies stay external: consumers install them.
 // Member space build: `dist/app/`, the static files of `<cell-app>` (page, script with Automerge, its WASM
 // file, manifest, icon) that relays serve at `/app/` and any static host can serve.
-// Widget build: the kit a blog loads with one script tag, everything bundled (Lit included) and minified,
-// as a module (`dist/widgets/cellule.js`) and as a classic script with the WebCrypto shim for old engines
-// (`dist/widgets/cellule.iife.js`). Relays serve both (see adapters/relay/widget-routes.ts).
+// Widget build: the kit a blog loads with one script tag (elements/define-all.ts), everything bundled (Lit
+// included) and minified, as a module (`dist/widgets/cellule.js`) and as a classic script with the WebCrypto
+// shim for old engines (`dist/widgets/cellule.iife.js`). Relays serve both (adapters/relay/widget-routes.ts).
+// Every build writes package.json's version into `ELEMENTS_VERSION` (elements/define.ts).
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
 import commonjs from "@rollup/plugin-commonjs";
 import { nodeResolve } from "@rollup/plugin-node-resolve";
 import terser from "@rollup/plugin-terser";
@@ -19,12 +22,22 @@ const adapters = readdirSync("adapters", { withFileTypes: true })
 
 const input = {
   "core/index": "core/index.ts",
+  "core/testing/index": "core/testing/index.ts",
   "elements/index": "elements/index.ts",
+  "elements/define-all": "elements/define-all.ts",
   ...Object.fromEntries(adapters.map((name) => [`adapters/${name}/index`, `adapters/${name}/index.ts`])),
 };
 
 const external = (id) => !id.startsWith(".") && !id.startsWith("/") && !id.startsWith("\0");
-const plugins = [esbuild({ target: "es2022", tsconfig: "tsconfig.json" })];
+const { version } = JSON.parse(readFileSync("package.json", "utf8"));
+/** esbuild's options for every build: the project's tsconfig, and the version elements/define.ts records. */
+const compile = (options) =>
+  esbuild({
+    tsconfig: "tsconfig.json",
+    define: { __CELLULE_VERSION__: JSON.stringify(version) },
+    ...options,
+  });
+const plugins = [compile({ target: "es2022" })];
 // Dependencies' own import cycles (Automerge's, Lit's) are theirs; a cycle among the project's files is a
 // failure here as in `npm run lint` (.ci/layers.mjs).
 const quiet = (warning, warn) => {
@@ -78,16 +91,33 @@ function minifyTemplates() {
 }
 
 /**
+ * Leaves node:crypto's route (core/crypto/node-backend.ts) out of bundles that only browsers run: there it
+ * finds nothing anyway, and the widgets' size budget has no room for it (with this, the crypto suite's
+ * lazy choice of route costs the widgets no byte).
+ */
+function browserOnly() {
+  const nodeBackend = path.resolve("core/crypto/node-backend.ts");
+  return {
+    name: "cellule-browser-only",
+    load: (id) =>
+      id === nodeBackend
+        ? "export const nodeCryptoBackend = () => undefined, platformCryptoBackend = nodeCryptoBackend;"
+        : null,
+  };
+}
+
+/**
  * Rollup options of one widget bundle: `es` (modern, a module) or `iife` (legacy, a classic script).
  * `input` replaces the kit's entry (the widget-size benchmark bundles a subset of the elements).
  */
 export function widgetBundle(format, input) {
   const legacy = format === "iife";
   return {
-    input: input ?? (legacy ? "elements/legacy.ts" : "elements/index.ts"),
+    input: input ?? (legacy ? "elements/legacy.ts" : "elements/define-all.ts"),
     plugins: [
+      browserOnly(),
       nodeResolve({ browser: true, exportConditions: ["production"] }),
-      esbuild({ target: legacy ? "es2019" : "es2022", tsconfig: "tsconfig.json" }),
+      compile({ target: legacy ? "es2019" : "es2022" }),
       minifyTemplates(),
       terser({
         ecma: legacy ? 2019 : 2020,
@@ -110,35 +140,43 @@ export function widgetBundle(format, input) {
 }
 
 const APP_FILES = ["index.html", "app.css", "manifest.webmanifest", "icon.svg"];
+const readAppFile = (name) => readFileSync(`elements/cell-app/${name}`);
+const AUTOMERGE_WASM = createRequire(import.meta.url).resolve("@automerge/automerge/automerge.wasm");
 
-/** Rollup options of the member space: its script, and its other files as assets. */
-export function appBundle() {
+/**
+ * Rollup options of the member space: its script, and its other files as assets. A test may replace the
+ * script's entry (`input`) and `readFile`, which reads one of `elements/cell-app/`'s files by name.
+ * @param {{ input?: string, readFile?: (name: string) => Uint8Array }} [settings]
+ */
+export function appBundle({ input = "elements/cell-app/main.ts", readFile = readAppFile } = {}) {
   return {
-    input: "elements/cell-app/main.ts",
+    input,
     // Only Node loads Automerge's full build (core/kit/automerge.ts); the page passes its WASM file instead.
     external: (id) => id === "@automerge/automerge",
     plugins: [
+      browserOnly(),
       nodeResolve({ browser: true, exportConditions: ["production"] }),
       commonjs(),
-      esbuild({ target: "es2022", tsconfig: "tsconfig.json", minify: true, legalComments: "none" }),
+      compile({ target: "es2022", minify: true, legalComments: "none" }),
       {
         name: "cellule-app-files",
         generateBundle(_options, bundle) {
-          for (const name of APP_FILES)
-            this.emitFile({
-              type: "asset",
-              fileName: name,
-              source: readFileSync(`elements/cell-app/${name}`),
-            });
-          this.emitFile({
-            type: "asset",
-            fileName: "automerge.wasm",
-            source: readFileSync("node_modules/@automerge/automerge/dist/automerge.wasm"),
-          });
-          // The service worker's cache is named after the script it keeps.
-          const code = Object.values(bundle).find((o) => o.type === "chunk")?.code ?? "";
-          const version = `cellule-app-${createHash("sha256").update(code).digest("hex").slice(0, 16)}`;
-          const sw = readFileSync("elements/cell-app/sw.js", "utf8").replace("__VERSION__", version);
+          const files = new Map(
+            Object.values(bundle).map((o) => [o.fileName, o.type === "chunk" ? o.code : o.source]),
+          );
+          for (const name of APP_FILES) files.set(name, readFile(name));
+          files.set("automerge.wasm", readFileSync(AUTOMERGE_WASM));
+          for (const name of APP_FILES.concat("automerge.wasm"))
+            this.emitFile({ type: "asset", fileName: name, source: files.get(name) });
+          // The service worker's cache is named after every file it keeps and itself (each file's hash, by
+          // name): an installed app picks up a change to any of them, its stylesheet and icon included.
+          const template = Buffer.from(readFile("sw.js")).toString("utf8");
+          files.set("sw.js", template);
+          const all = createHash("sha256");
+          for (const [name, source] of [...files].sort(([a], [b]) => (a < b ? -1 : 1)))
+            all.update(`${name}\0${createHash("sha256").update(source).digest("hex")}\n`);
+          const version = `cellule-app-${all.digest("hex").slice(0, 16)}`;
+          const sw = template.replace("__VERSION__", version);
           this.emitFile({ type: "asset", fileName: "sw.js", source: sw });
         },
       },
@@ -151,9 +189,13 @@ export function appBundle() {
   };
 }
 
-/** Builds the member space in memory: file name → contents. */
-export async function buildApp() {
-  const options = appBundle();
+/**
+ * Builds the member space in memory: file name → contents.
+ * @param {Parameters<typeof appBundle>[0]} [settings] see `appBundle`
+ * @returns {Promise<Record<string, string | Uint8Array>>}
+ */
+export async function buildApp(settings) {
+  const options = appBundle(settings);
   const bundle = await rollup(options);
   try {
     const { output } = await bundle.generate(options.output);

@@ -1,14 +1,8 @@
 /**
  * Cellule core: the cell/federation model and its protocol. No DOM, no adapter: runs in browsers and Node.
+ * Importing it does nothing (in Node, the first signature or seal picks node:crypto's route, crypto/suite.ts).
  * @packageDocumentation
  */
-
-import { nodeCryptoBackend } from "./crypto/node-backend.js";
-import { useCryptoBackend } from "./crypto/suite.js";
-
-// In Node, signing and sealing go through node:crypto: the same suite on the same keys, without WebCrypto's
-// thread-pool round trips (see crypto/node-backend.ts). Browsers keep WebCrypto.
-useCryptoBackend(nodeCryptoBackend());
 
 export * from "./base/bytes.js";
 export * from "./base/errors.js";

@@ -4,8 +4,15 @@
  * different versions is reported once instead of throwing.
  */
 
-/** Version of this widget kit, recorded on each element class it registers. */
-export const ELEMENTS_VERSION = "0.1.0";
+/** package.json's version, written in by every build (rollup.config.mjs, web-test-runner.config.mjs). */
+declare const __CELLULE_VERSION__: string;
+
+/**
+ * Version of this widget kit (package.json's), recorded on each element class it registers; `"source"`
+ * when the file runs unbuilt (e.g. under vitest).
+ */
+export const ELEMENTS_VERSION: string =
+  typeof __CELLULE_VERSION__ === "string" ? __CELLULE_VERSION__ : "source";
 
 const VERSION = Symbol.for("cellule.elements.version");
 

@@ -3,4 +3,4 @@
  * the WebCrypto shim for old engines first (it changes nothing in current ones), then every widget.
  */
 import "webcrypto-shim";
-import "./index.js";
+import "./define-all.js";

@@ -3,7 +3,7 @@
  * English, fall back to the next relay, refuse a tampered edition (and say so), and keep hostile content
  * inert.
  */
-import "./index.js";
+import "./define-all.js";
 import type { CellEvent } from "../core/protocol/public-content.js";
 import { mount, post, publishTestEdition, rendered } from "./shared/edition.test-support.js";
 

@@ -1,7 +1,11 @@
 /**
- * Canonical JSON: object keys sorted, no whitespace, only strings, finite numbers, booleans, null, arrays
- * and plain objects. Two devices encoding the same value get the same bytes, so hashes and signatures over
- * governance ops agree everywhere.
+ * Canonical JSON, as RFC 8785 defines it (the JSON Canonicalization Scheme, JCS): no whitespace, object
+ * keys sorted by their UTF-16 code units, strings and numbers written as ECMAScript's `JSON.stringify`
+ * writes them (shortest round-trip numbers, `1e+21`, `-0` as `0`); only strings, finite numbers, booleans,
+ * null, arrays and plain objects. Two devices encoding the same value get the same bytes, so hashes and
+ * signatures over governance ops agree everywhere, and any JCS implementation can check them. One
+ * difference: JCS takes I-JSON, which has no lone surrogate; here one is written as `JSON.stringify` does
+ * (`"\ud800"`) rather than refused. canonical-json.test.ts runs the RFC's examples.
  */
 import { InvalidArgumentError } from "./errors.js";
 

@@ -12,15 +12,47 @@
  * Anything outside what the project uses (an IV other than 96 bits, a key of another algorithm or without
  * the usage) goes to WebCrypto, so that it fails or succeeds exactly as there. `node:crypto` is reached
  * through `process.getBuiltinModule` (Node ≥ 20.16), which bundlers leave alone: in a browser this module
- * finds nothing and returns undefined.
+ * finds nothing and returns undefined (the project's own browser bundles leave it out: rollup.config.mjs).
+ * suite.ts asks for it once, on its first call that could use it (`platformCryptoBackend`).
  */
-import type { CryptoBackend } from "./suite.js";
+
+/**
+ * The suite's per-envelope primitives made synchronously by the platform, on the same keys (suite.ts's
+ * route, `useCryptoBackend`). Each returns undefined for what it leaves to WebCrypto; a failure throws as
+ * WebCrypto would reject.
+ */
+export interface CryptoBackend {
+  sign(privateKey: CryptoKey, data: Uint8Array): Uint8Array | undefined;
+  verify(publicKey: CryptoKey, signature: Uint8Array, data: Uint8Array): boolean | undefined;
+  /** `verify` on worker threads, for many signatures at once (`verifyAll`). */
+  verifyPooled(publicKey: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> | undefined;
+  aesGcmEncrypt(
+    key: CryptoKey,
+    iv: Uint8Array,
+    plaintext: Uint8Array,
+    aad: Uint8Array,
+  ): Uint8Array | undefined;
+  aesGcmDecrypt(
+    key: CryptoKey,
+    iv: Uint8Array,
+    ciphertext: Uint8Array,
+    aad: Uint8Array,
+  ): Uint8Array | undefined;
+}
 
 type NodeCrypto = typeof import("node:crypto");
 type KeyObject = import("node:crypto").KeyObject;
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+
+let platform: { backend: CryptoBackend | undefined } | undefined;
+
+/** `nodeCryptoBackend()`, looked up once, by the first call (suite.ts's first signature or seal). */
+export function platformCryptoBackend(): CryptoBackend | undefined {
+  platform ??= { backend: nodeCryptoBackend() };
+  return platform.backend;
+}
 
 /** The backend, when this runs in Node (see the module comment); undefined elsewhere. */
 export function nodeCryptoBackend(): CryptoBackend | undefined {

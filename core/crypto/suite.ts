@@ -1,44 +1,35 @@
 /**
  * Crypto suite 1: ECDSA P-256 (raw r‖s signatures), ECDH P-256, HKDF-SHA-256, AES-256-GCM, SHA-256.
- * Thin wrappers over WebCrypto, the same in browsers and Node (where sign, verify and AES-GCM may take a
- * synchronous route to the same primitives, `useCryptoBackend`); failures of untrusted input become
- * `IntegrityError`. These wrappers are what the Wycheproof vectors test, on both routes.
+ * Thin wrappers over WebCrypto, the same in browsers and Node (where sign, verify and AES-GCM take a
+ * synchronous route to the same primitives, node-backend.ts; `useCryptoBackend` changes it); failures of
+ * untrusted input become `IntegrityError`. These wrappers are what the Wycheproof vectors test, on both
+ * routes.
+ *
+ * Importing this module does nothing: the route is chosen by the first call that may use it, then kept.
  */
 import { own } from "../base/bytes.js";
 import { IntegrityError, InvalidArgumentError } from "../base/errors.js";
+import { type CryptoBackend, platformCryptoBackend } from "./node-backend.js";
+
+export type { CryptoBackend };
 
 /** Suite byte carried in every envelope header. */
 export const SUITE_1 = 1;
 
-/**
- * The same primitives made synchronously by the platform (see node-backend.ts), on the same keys.
- * Each returns undefined for what it leaves to WebCrypto; a failure throws as WebCrypto would reject.
- */
-export interface CryptoBackend {
-  sign(privateKey: CryptoKey, data: Uint8Array): Uint8Array | undefined;
-  verify(publicKey: CryptoKey, signature: Uint8Array, data: Uint8Array): boolean | undefined;
-  /** `verify` on worker threads, for many signatures at once (`verifyAll`). */
-  verifyPooled(publicKey: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> | undefined;
-  aesGcmEncrypt(
-    key: CryptoKey,
-    iv: Uint8Array,
-    plaintext: Uint8Array,
-    aad: Uint8Array,
-  ): Uint8Array | undefined;
-  aesGcmDecrypt(
-    key: CryptoKey,
-    iv: Uint8Array,
-    ciphertext: Uint8Array,
-    aad: Uint8Array,
-  ): Uint8Array | undefined;
-}
-
 let backend: CryptoBackend | undefined;
+let chosen = false;
 
-/** Routes sign, verify and AES-GCM through `b` (undefined: WebCrypto only). */
+/**
+ * Routes sign, verify and AES-GCM through `b` (undefined: WebCrypto only), instead of the platform's choice
+ * (node:crypto in Node, WebCrypto elsewhere).
+ */
 export function useCryptoBackend(b: CryptoBackend | undefined): void {
   backend = b;
+  chosen = true;
 }
+
+/** The route in use: `useCryptoBackend`'s, or else the platform's, looked up by the first call that asks. */
+const route = (): CryptoBackend | undefined => (chosen ? backend : platformCryptoBackend());
 
 const subtle = (): SubtleCrypto => {
   const s = globalThis.crypto?.subtle;
@@ -110,7 +101,7 @@ export async function importAgreementPublicKey(raw: Uint8Array): Promise<CryptoK
 /** ECDSA P-256 / SHA-256 signature, raw r‖s (64 bytes). Malleable: never use a signature as an ID. */
 export async function sign(privateKey: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
   return (
-    backend?.sign(privateKey, data) ??
+    route()?.sign(privateKey, data) ??
     new Uint8Array(await subtle().sign(ECDSA_SHA256, privateKey, own(data)))
   );
 }
@@ -124,7 +115,7 @@ export async function verify(
   if (signature.length !== 64) return false;
   try {
     return (
-      backend?.verify(publicKey, signature, data) ??
+      route()?.verify(publicKey, signature, data) ??
       (await subtle().verify(ECDSA_SHA256, publicKey, own(signature), own(data)))
     );
   } catch {
@@ -145,7 +136,7 @@ export async function verifyAll(
       if (signature.length !== 64) return false;
       try {
         return (
-          (await backend?.verifyPooled(publicKey, signature, data)) ??
+          (await route()?.verifyPooled(publicKey, signature, data)) ??
           (await subtle().verify(ECDSA_SHA256, publicKey, own(signature), own(data)))
         );
       } catch {
@@ -197,7 +188,7 @@ export async function aesGcmEncrypt(
   aad: Uint8Array,
 ): Promise<Uint8Array> {
   try {
-    const fast = backend?.aesGcmEncrypt(key, iv, plaintext, aad);
+    const fast = route()?.aesGcmEncrypt(key, iv, plaintext, aad);
     if (fast) return fast;
     const ct = await subtle().encrypt(
       { name: "AES-GCM", iv: own(iv), additionalData: own(aad), tagLength: 128 },
@@ -218,7 +209,7 @@ export async function aesGcmDecrypt(
   aad: Uint8Array,
 ): Promise<Uint8Array> {
   try {
-    const fast = backend?.aesGcmDecrypt(key, iv, ciphertext, aad);
+    const fast = route()?.aesGcmDecrypt(key, iv, ciphertext, aad);
     if (fast) return fast;
     const pt = await subtle().decrypt(
       { name: "AES-GCM", iv: own(iv), additionalData: own(aad), tagLength: 128 },

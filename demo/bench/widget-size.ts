@@ -2,8 +2,8 @@
  * `widget-size`: the keyless widget bundle a blog loads — `<cell-card>`, `<cell-journal>` and
  * `<cell-events>` with Lit and the edition verifier — built as the kit is shipped (rollup.config.mjs's
  * widget bundle: one ES module, minified), gzipped at level 9: `bytes`, goal < 10 KB; and the whole kit a
- * blog loads with the contact form (`<cell-contact>` and `<cell-join>` too: `elements/index.ts`, the very
- * file relays serve): `bytes_with_contact`, goal < 14 KB. Baseline in the same run: Lit alone, built the
+ * blog loads with the contact form (`<cell-contact>` and `<cell-join>` too: `elements/define-all.ts`, the
+ * very file relays serve): `bytes_with_contact`, goal < 14 KB. Baseline in the same run: Lit alone, built the
  * same way (`lit_bytes`). Also `kit_br_bytes`: the whole kit as relays send it to browsers (Brotli, level
  * 11).
  */

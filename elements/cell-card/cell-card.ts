@@ -23,6 +23,10 @@ import { baseStyles } from "../shared/styles.js";
  * @cssprop --cellule-muted - colour of the place and messages
  * @cssprop --cellule-card-background - background of the card
  * @cssprop --cellule-card-border - border of the card
+ * @cssprop --cellule-radius - corner radius of the card (default: 0.25em)
+ * @cssprop --cellule-gap - padding of the card
+ * @cssprop --cellule-line-height - line height (default: 1.5)
+ * @cssprop --cellule-error - colour of error messages (default: #a40000)
  */
 export class CellCard extends EditionElement {
   static override styles = [

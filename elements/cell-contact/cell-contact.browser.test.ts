@@ -1,4 +1,4 @@
-import "../index.js";
+import "../define-all.js";
 import { contactTopic, openContact } from "../../core/public/contact.js";
 import { mount, publishTestEdition, rendered } from "../shared/edition.test-support.js";
 

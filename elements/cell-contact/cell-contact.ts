@@ -65,6 +65,11 @@ type Phase = "editing" | "sending" | "sent" | "failed" | "incomplete";
  * @cssprop --cellule-color - text colour
  * @cssprop --cellule-muted - colour of the note and messages
  * @cssprop --cellule-input-background - background of the inputs
+ * @cssprop --cellule-button-background - background of the buttons (default: transparent)
+ * @cssprop --cellule-radius - corner radius of the inputs and buttons (default: 0.25em)
+ * @cssprop --cellule-gap - space between the fields
+ * @cssprop --cellule-line-height - line height (default: 1.5)
+ * @cssprop --cellule-error - colour of error messages (default: #a40000)
  */
 export class CellContact extends EditionElement {
   static override properties = { phase: { state: true } };

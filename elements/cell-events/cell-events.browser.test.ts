@@ -1,4 +1,4 @@
-import "../index.js";
+import "../define-all.js";
 import type { CellEvent } from "../../core/protocol/public-content.js";
 import { mount, publishTestEdition, rendered } from "../shared/edition.test-support.js";
 

@@ -30,6 +30,8 @@ import { baseStyles, listStyles } from "../shared/styles.js";
  * @cssprop --cellule-accent - link colour
  * @cssprop --cellule-muted - colour of dates and messages
  * @cssprop --cellule-gap - space between events
+ * @cssprop --cellule-line-height - line height (default: 1.5)
+ * @cssprop --cellule-error - colour of error messages (default: #a40000)
  */
 export class CellEvents extends EditionElement {
   static override properties = {

@@ -24,6 +24,9 @@ const NOTE = {
  * @csspart status - the message shown when the address is missing or invalid
  * @cssprop --cellule-join-background - background of the button
  * @cssprop --cellule-join-color - text colour of the button
+ * @cssprop --cellule-radius - corner radius of the button (default: 0.25em)
+ * @cssprop --cellule-line-height - line height (default: 1.5)
+ * @cssprop --cellule-error - colour of the message for a missing address (default: #a40000)
  */
 export class CellJoin extends LitElement {
   static override properties = {

@@ -1,4 +1,4 @@
-import "../index.js";
+import "../define-all.js";
 import { mount, post, publishTestEdition, rendered } from "./edition.test-support.js";
 
 declare const describe: (name: string, fn: () => void) => void;
