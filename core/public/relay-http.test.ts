@@ -55,7 +55,7 @@ describe("the relays' HTTP client", () => {
     expect(relayUrl("https://r.example/cellule", "c/x/edition").href).toBe(
       "https://r.example/cellule/c/x/edition",
     );
-    expect(relayUrl("https://r.example/cellule/", "/c/x").href).toBe("https://r.example/cellule/c/x");
+    expect(relayUrl("https://r.example/cellule/", "c/x").href).toBe("https://r.example/cellule/c/x");
   });
 
   it("sends to every relay and says which accepted; a silent relay is given up after its time limit", async () => {

@@ -30,32 +30,23 @@ export class RelayFetchError extends CelluleError {
   }
 }
 
-/** The URL of `path` on a relay (the relay URL is a base, with or without its trailing slash). */
-export function relayUrl(relay: string, path: string): URL {
-  return new URL(path.replace(/^\/+/, ""), relay.endsWith("/") ? relay : `${relay}/`);
-}
+/**
+ * The URL of `path` (relative: `c/<cell>/edition.json`) on a relay; the relay URL is a base, with or
+ * without its trailing slash.
+ */
+export const relayUrl = (relay: string, path: string): URL => new URL(path, relay.replace(/\/?$/, "/"));
 
-/** One request with a time limit; the limit covers reading the body too. */
-async function request(
-  url: URL,
-  init: RequestInit,
-  timeoutMs: number,
-  fetcher: typeof fetch,
-): Promise<{ status: number; body: Uint8Array }> {
+/** Starts a request to a relay that gives up after `timeoutMs` (reading the body included). */
+function request(relay: string, path: string, init: RequestInit, timeoutMs: number, fetcher = fetch) {
   // Not AbortSignal.timeout (Safari 16+); aborting after the answer was read does nothing.
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  try {
-    const response = await fetcher(url, {
-      ...init,
-      signal: controller.signal,
-      credentials: "omit",
-      referrerPolicy: "no-referrer",
-    });
-    return { status: response.status, body: new Uint8Array(await response.arrayBuffer()) };
-  } finally {
-    clearTimeout(timer);
-  }
+  setTimeout(() => controller.abort(), timeoutMs);
+  return fetcher(relayUrl(relay, path), {
+    ...init,
+    signal: controller.signal,
+    credentials: "omit",
+    referrerPolicy: "no-referrer",
+  });
 }
 
 const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -66,8 +57,6 @@ export interface RelayFetchOptions<T> {
   timeoutMs?: number;
   /** Turns a response's bytes into the value, or throws when they are not acceptable (e.g. a bad signature). */
   check: (body: Uint8Array, relay: string) => Promise<T> | T;
-  /** @default globalThis.fetch */
-  fetcher?: typeof fetch;
 }
 
 /**
@@ -77,22 +66,24 @@ export interface RelayFetchOptions<T> {
 export async function fetchFromRelays<T>(
   relays: readonly string[],
   path: string,
-  { check, timeoutMs = 4000, fetcher = fetch }: RelayFetchOptions<T>,
+  { check, timeoutMs = 4000 }: RelayFetchOptions<T>,
 ): Promise<{ value: T; relay: string }> {
   const attempts: { relay: string; error: string }[] = [];
   let answered = false;
   for (const relay of relays) {
+    let error: string;
     try {
-      const { status, body } = await request(relayUrl(relay, path), {}, timeoutMs, fetcher);
-      if (status < 200 || status > 299) {
-        attempts.push({ relay, error: `HTTP ${status}` });
-        continue;
+      const response = await request(relay, path, {}, timeoutMs);
+      const body = new Uint8Array(await response.arrayBuffer());
+      if (response.ok) {
+        answered = true;
+        return { value: await check(body, relay), relay };
       }
-      answered = true;
-      return { value: await check(body, relay), relay };
-    } catch (error) {
-      attempts.push({ relay, error: reason(error) });
+      error = `HTTP ${response.status}`;
+    } catch (e) {
+      error = reason(e);
     }
+    attempts.push({ relay, error });
   }
   throw new RelayFetchError(answered ? "invalid" : "unreachable", attempts);
 }
@@ -135,9 +126,8 @@ export async function sendToRelays(
   const attempts = await Promise.all(
     relays.map(async (relay) => {
       try {
-        const { status } = await request(relayUrl(relay, path), init, timeoutMs, fetcher);
-        const ok = (status >= 200 && status <= 299) || alsoAccepted.includes(status);
-        return { relay, ok, answered: true, error: `HTTP ${status}` };
+        const { ok, status } = await request(relay, path, init, timeoutMs, fetcher);
+        return { relay, ok: ok || alsoAccepted.includes(status), answered: true, error: `HTTP ${status}` };
       } catch (error) {
         return { relay, ok: false, answered: false, error: reason(error) };
       }
