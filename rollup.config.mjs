@@ -22,6 +22,7 @@ const adapters = readdirSync("adapters", { withFileTypes: true })
 
 const input = {
   "core/index": "core/index.ts",
+  "core/internals": "core/internals.ts",
   "core/testing/index": "core/testing/index.ts",
   "elements/index": "elements/index.ts",
   "elements/define-all": "elements/define-all.ts",

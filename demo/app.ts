@@ -10,12 +10,11 @@ import {
   type CelluleDocument,
   createKit,
   type DocId,
-  fromHex,
   type Kit,
   newScopeSecret,
-  toHex,
   WriterSets,
 } from "../core/index.js";
+import { fromHex, toHex } from "../core/internals.js";
 
 interface Task {
   text: string;

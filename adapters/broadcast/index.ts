@@ -6,7 +6,7 @@
  * const kit = await createKit({ storage, keystore, transports: [relays, broadcastChannel()] });
  */
 import type { Topic, Transport, TransportContext, TransportStatus } from "../../core/index.js";
-import { readHeader } from "../../core/index.js";
+import { readHeader } from "../../core/internals.js";
 
 /** Options of {@link broadcastChannel}. */
 export interface BroadcastOptions {

@@ -4,14 +4,8 @@
  * connection then starts from zero and re-posts everything the device holds for its topics.
  */
 import type { StorageAdapterInterface } from "@automerge/automerge-repo/slim";
-import {
-  fromUtf8,
-  type Logger,
-  readHeader,
-  type Topic,
-  type TransportContext,
-  utf8,
-} from "../../core/index.js";
+import type { Logger, Topic, TransportContext } from "../../core/index.js";
+import { fromUtf8, readHeader, utf8 } from "../../core/internals.js";
 import { FrameType } from "../../core/protocol/relay.js";
 import {
   decodeAck,

@@ -10,7 +10,6 @@
 import type { StorageAdapterInterface } from "@automerge/automerge-repo/slim";
 import {
   createLogger,
-  envelopeHash,
   InvalidArgumentError,
   type Logger,
   type Topic,
@@ -18,6 +17,7 @@ import {
   type TransportContext,
   type TransportStatus,
 } from "../../core/index.js";
+import { envelopeHash } from "../../core/internals.js";
 import { type OutboxEntry, RelayConnection, type WebSocketConstructor } from "./connection.js";
 
 export type { WebSocketConstructor } from "./connection.js";

@@ -64,7 +64,8 @@ describe("relayClient", () => {
     });
     await client.start({ deliver: async () => {}, backlog: async () => [] });
     const { envelopeOf, looseIdentity } = await import("../../test/support/devices.js");
-    const { sealedEpoch, newScopeSecret } = await import("../../core/index.js");
+    const { newScopeSecret } = await import("../../core/index.js");
+    const { sealedEpoch } = await import("../../core/internals.js");
     const env = await envelopeOf(
       await looseIdentity(),
       await sealedEpoch("s" as never, 1, newScopeSecret()),

@@ -5,7 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { memoryKit } from "../../test/support/devices.js";
 import { ExpiredInviteError, ForbiddenError, InvalidArgumentError, NotAMemberError } from "../base/errors.js";
+import { parseCellId, parseDocId, parseMemberId } from "../base/ids.js";
 import { invitationFrom, invitationToText } from "../governance/invitation-text.js";
+import type { OpHash } from "../governance/types.js";
 import { Cell } from "./cell.js";
 
 async function founded() {
@@ -29,17 +31,17 @@ describe("Cell input", () => {
   it("refuses ops the log would refuse, leaving the log as it was", async () => {
     const { cell, me } = await founded();
     const heads = cell.heads.join();
-    const stranger = "x".repeat(43);
+    const stranger = parseMemberId("x".repeat(43));
     await expect(cell.invite({ role: "roi" })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(cell.admit(stranger)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(cell.decline(stranger)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(cell.remove(stranger)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(cell.grant(me, "member")).rejects.toBeInstanceOf(ForbiddenError);
     await expect(cell.grant(me, "roi")).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(cell.setPolicy("doc", { scope: "nulle-part", writers: ["member"] })).rejects.toBeInstanceOf(
-      ForbiddenError,
-    );
-    await expect(cell.approveRules("0".repeat(64))).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      cell.setPolicy(parseDocId("2xQzPq7hWvYbX4fTt1pGq8dKmNs"), { scope: "nulle-part", writers: ["member"] }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(cell.approveRules("0".repeat(64) as OpHash)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(cell.setRelays(["ftp://relais.example.org"])).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(cell.openPair(me)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(cell.openPair(stranger)).rejects.toBeInstanceOf(InvalidArgumentError);
@@ -69,6 +71,6 @@ describe("Cell input", () => {
 
   it("says plainly when this device knows no such cell", async () => {
     const kit = await memoryKit();
-    await expect(Cell.open(kit, "0".repeat(64))).rejects.toBeInstanceOf(NotAMemberError);
+    await expect(Cell.open(kit, parseCellId("0".repeat(64)))).rejects.toBeInstanceOf(NotAMemberError);
   });
 });

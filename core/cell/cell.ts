@@ -101,8 +101,8 @@ export class Cell extends Emitter<CellEvents> {
    * (its ops were verified when they arrived, see `readStoredOp`) and the scope keys re-opened from its
    * lockboxes. `NotAMemberError` if the device knows no such cell.
    */
-  static async open(kit: Kit, id: CellId | string): Promise<Cell> {
-    const cell = new Cell(kit, id as CellId);
+  static async open(kit: Kit, id: CellId): Promise<Cell> {
+    const cell = new Cell(kit, id);
     await openStored(cell.ctx, cell.sync);
     return cell;
   }
@@ -249,7 +249,7 @@ export class Cell extends Emitter<CellEvents> {
   }
 
   /** Opens a document of the cell. */
-  open<T>(docId: DocId | string): Promise<CelluleDocument<T>> {
+  open<T>(docId: DocId): Promise<CelluleDocument<T>> {
     return this.kit.open<T>(docId);
   }
 
@@ -277,36 +277,36 @@ export class Cell extends Emitter<CellEvents> {
   }
 
   /** Admits a pending member: the op, the keys of the scopes their role reads, and their welcome. */
-  admit(member: MemberId | string): Promise<void> {
-    return this.membership.admit(member as MemberId);
+  admit(member: MemberId): Promise<void> {
+    return this.membership.admit(member);
   }
 
   /** Declines a pending member. */
-  decline(member: MemberId | string): Promise<void> {
-    return this.membership.decline(member as MemberId);
+  decline(member: MemberId): Promise<void> {
+    return this.membership.decline(member);
   }
 
   /**
    * Removes a member. Every scope they could read rotates: at once when this device may rotate keys,
    * otherwise on the first device of an officer who may.
    */
-  remove(member: MemberId | string): Promise<void> {
-    return this.membership.remove(member as MemberId);
+  remove(member: MemberId): Promise<void> {
+    return this.membership.remove(member);
   }
 
   /** Grants a role (and the keys of the scopes it reads). */
-  grant(member: MemberId | string, role: Role): Promise<void> {
-    return this.membership.grant(member as MemberId, role);
+  grant(member: MemberId, role: Role): Promise<void> {
+    return this.membership.grant(member, role);
   }
 
   /** Revokes a role; the scopes only that role let them read rotate, as for a removal. */
-  revoke(member: MemberId | string, role: Role): Promise<void> {
-    return this.membership.revoke(member as MemberId, role);
+  revoke(member: MemberId, role: Role): Promise<void> {
+    return this.membership.revoke(member, role);
   }
 
   /** Revokes one device (lost or stolen phone): the scopes it could read rotate, as for a removal. */
-  removeDevice(device: DeviceId | string): Promise<void> {
-    return this.membership.removeDevice(device as DeviceId);
+  removeDevice(device: DeviceId): Promise<void> {
+    return this.membership.removeDevice(device);
   }
 
   /**
@@ -355,14 +355,9 @@ export class Cell extends Emitter<CellEvents> {
    * Sets a document's read scope and the roles that write it (officers with `set-policy`); with `name`, it
    * becomes the cell's document of that name for every device (see `named`).
    */
-  async setPolicy(
-    doc: DocId | string,
-    policy: { scope: string; writers: Role[]; name?: string },
-  ): Promise<void> {
+  async setPolicy(doc: DocId, policy: { scope: string; writers: Role[]; name?: string }): Promise<void> {
     const { scope, writers, name } = policy;
-    await this.ctx.commit(
-      await setPolicy(this.kit.device, this.ctx.log(), doc as DocId, scope, writers, name),
-    );
+    await this.ctx.commit(await setPolicy(this.kit.device, this.ctx.log(), doc, scope, writers, name));
   }
 
   /** Replaces the cell's relay list (http(s) URLs). */
@@ -385,16 +380,16 @@ export class Cell extends Emitter<CellEvents> {
   }
 
   /** Approves a rules proposal. */
-  async approveRules(proposal: OpHash | string): Promise<void> {
-    await this.ctx.commit(await approveRules(this.kit.device, this.ctx.log(), proposal as OpHash));
+  async approveRules(proposal: OpHash): Promise<void> {
+    await this.ctx.commit(await approveRules(this.kit.device, this.ctx.log(), proposal));
   }
 
   /**
    * Opens a two-person scope with another member, for messages; returns its name, to use with `create`.
    * Only the two of them hold its key. Other members see that the pair exists, never what it holds.
    */
-  openPair(member: MemberId | string): Promise<string> {
-    return openPair(this.ctx, member as MemberId);
+  openPair(member: MemberId): Promise<string> {
+    return openPair(this.ctx, member);
   }
 
   /** The two-person scopes this device's member is in, with whom, and whether they are still open. */

@@ -1,7 +1,7 @@
 /** Test helpers for governance: devices, and a summary of a state that two devices can compare. */
 
 import { canonicalJson } from "../base/canonical-json.js";
-import { crypto as c, DeviceIdentity } from "../index.js";
+import { crypto as c, DeviceIdentity } from "../internals.js";
 import type { GovernanceLog } from "./log.js";
 import type { SignedOp } from "./types.js";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { writersOf } from "../../test/support/devices.js";
-import { BUCKET_LIMIT, Collection, InvalidArgumentError, monthOf, newScopeSecret } from "../index.js";
+import { Collection, InvalidArgumentError, newScopeSecret } from "../index.js";
+import { BUCKET_LIMIT, monthOf } from "../internals.js";
 
 interface Post {
   id: string;

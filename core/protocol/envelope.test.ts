@@ -4,20 +4,19 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import type { DocId, ScopeId } from "../index.js";
 import {
   crypto,
   DeviceIdentity,
-  type DocId,
   EnvelopeKind,
   fromHex,
   HEADER_LENGTH,
   openEnvelope,
   publicEpoch,
-  type ScopeId,
   sealEnvelope,
   sealedEpoch,
   toHex,
-} from "../index.js";
+} from "../internals.js";
 
 const v = JSON.parse(readFileSync(new URL("../test-vectors/envelope-v1.json", import.meta.url), "utf8"));
 

@@ -32,21 +32,17 @@ import {
   type Cell,
   Collection,
   type CollectionRecord,
-  crypto as c,
   checkRules,
   checkStamp,
-  DeviceIdentity,
   type DuesRules,
   entryIdOf,
   type Kit,
-  monthOf,
   openSite,
-  randomBytes,
   TREASURY_KINDS,
   Treasury,
   type TreasuryItem,
-  toBase64Url,
 } from "../../core/index.js";
+import { crypto as c, DeviceIdentity, monthOf, randomBytes, toBase64Url } from "../../core/internals.js";
 import { EnvelopeKind, sealEnvelope } from "../../core/protocol/envelope.js";
 
 /** Members written per governance envelope (4 ops each, about 150 kB in all: well under the 1 MB frame limit). */

@@ -24,15 +24,8 @@ import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websoc
 import WebSocket from "ws";
 import { memoryKeystore, memoryStorage } from "../../adapters/memory/index.js";
 import { relayClient } from "../../adapters/relay-client/index.js";
-import {
-  createKit,
-  type DeviceId,
-  ensureAutomerge,
-  fromHex,
-  newScopeSecret,
-  toHex,
-  WriterSets,
-} from "../../core/index.js";
+import { createKit, type DeviceId, newScopeSecret, WriterSets } from "../../core/index.js";
+import { ensureAutomerge, fromHex, toHex } from "../../core/internals.js";
 import {
   type BenchResult,
   baselineClient,

@@ -17,16 +17,14 @@ import {
   createKit,
   type DeviceId,
   type DocId,
-  EnvelopeKind,
-  HEADER_LENGTH,
   type Kit,
   newScopeSecret,
   type ScopeId,
   type Transport,
   type TransportStatus,
-  utf8,
   WriterSets,
 } from "../../core/index.js";
+import { EnvelopeKind, HEADER_LENGTH, utf8 } from "../../core/internals.js";
 import { type BenchResult, ownCpuSeconds, progress, round } from "./support.js";
 
 const NAME = "crypto-overhead";

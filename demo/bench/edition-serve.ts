@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { join } from "node:path";
-import { buildEdition, signEdition } from "../../core/index.js";
+import { buildEdition, signEdition } from "../../core/internals.js";
 import { NOW, publishingCell, sampleContent } from "../../core/site/test-support.js";
 import {
   type BenchResult,

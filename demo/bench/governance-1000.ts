@@ -16,7 +16,7 @@ import {
   type SignedOp,
   writeOp,
 } from "../../core/governance/index.js";
-import { crypto as c, DeviceIdentity, toBase64Url } from "../../core/index.js";
+import { crypto as c, DeviceIdentity, toBase64Url } from "../../core/internals.js";
 
 const CACHE = join(".bench", "governance-1000-v1.json");
 const MEMBERS = 1000;

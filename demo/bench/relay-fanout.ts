@@ -15,15 +15,8 @@
 import * as A from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
 import WebSocket from "ws";
-import {
-  type DocId,
-  EnvelopeKind,
-  FrameType,
-  newScopeSecret,
-  type ScopeEpoch,
-  sealEnvelope,
-  sealedEpoch,
-} from "../../core/index.js";
+import { type DocId, newScopeSecret } from "../../core/index.js";
+import { EnvelopeKind, FrameType, type ScopeEpoch, sealEnvelope, sealedEpoch } from "../../core/internals.js";
 import { decodeAck, encodePut, encodeSub } from "../../core/protocol/relay-frames.js";
 import { looseIdentity } from "../../test/support/devices.js";
 import {

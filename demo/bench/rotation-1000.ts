@@ -8,7 +8,8 @@
  * seals a secret to each reader's public key.
  */
 import { openLockbox, sealLockboxes, wrapPrevious } from "../../core/governance/index.js";
-import { crypto as c, DeviceIdentity, newScopeSecret, toBase64Url } from "../../core/index.js";
+import { newScopeSecret } from "../../core/index.js";
+import { crypto as c, DeviceIdentity, toBase64Url } from "../../core/internals.js";
 import { type BenchResult, median, progress, round } from "./support.js";
 
 const NAME = "rotation-1000";

@@ -20,7 +20,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { silentLogger, startRelay } from "../../adapters/relay/index.js";
-import { buildEdition, signEdition } from "../../core/index.js";
+import { buildEdition, signEdition } from "../../core/internals.js";
 import { DAY, publishingCell, sampleContent } from "../../core/site/test-support.js";
 import { buildWidgets } from "../../rollup.config.mjs";
 import { launchChromium } from "../../test/support/browser.js";

@@ -5,9 +5,9 @@
  * widget of one cell on a page shares one load.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
+import { fetchFromRelays, RelayFetchError } from "../../core/public/relay-http.js";
 import { type VerifiedEdition, verifyEdition } from "../../core/public/verify.js";
 import { parseCellAddress } from "./cell-address.js";
-import { fetchFromRelays, RelayFetchError } from "../../core/public/relay-http.js";
 
 /** What a widget shows. */
 export type EditionState =

@@ -7,7 +7,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
-import { FrameType } from "../../core/index.js";
+import { FrameType } from "../../core/internals.js";
 import { decodeDeliver, decodePut, encodeAck, encodeDeliver } from "../../core/protocol/relay-frames.js";
 
 /** How often each misbehaviour happens (0 to 1), and the longest delay. */

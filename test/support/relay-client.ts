@@ -4,13 +4,19 @@
  */
 
 import { WebSocket } from "ws";
+import {
+  decodeRelayFrame,
+  encodePut,
+  encodeSub,
+  encodeSubAll,
+  type RelayFrame,
+} from "../../adapters/relay/frames.js";
 import { randomBytes, utf8 } from "../../core/base/bytes.js";
 import type { DocId, ScopeId, Topic } from "../../core/base/ids.js";
 import type { DeviceIdentity } from "../../core/crypto/identity.js";
 import { EnvelopeKind, sealEnvelope } from "../../core/protocol/envelope.js";
 import { FrameType } from "../../core/protocol/relay.js";
 import { publicEpoch, type ScopeEpoch, sealedEpoch } from "../../core/protocol/scope-keys.js";
-import { decodeRelayFrame, encodePut, encodeSub, encodeSubAll, type RelayFrame } from "../../adapters/relay/frames.js";
 import { until } from "./devices.js";
 
 /** A relay frame of one type. */

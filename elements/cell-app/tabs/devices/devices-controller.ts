@@ -4,6 +4,7 @@
  * confirmation said; revoking a lost device.
  */
 import { html, type ReactiveController, type ReactiveControllerHost } from "lit";
+import { parseDeviceId } from "../../../../core/base/ids.js";
 import { type Cell, CheckCodeError, ExpiredLinkError, type LinkOffer } from "../../../../core/index.js";
 import type { Run } from "../../actions.js";
 import type { MemberSession } from "../../session.js";
@@ -48,7 +49,7 @@ export class DevicesController implements ReactiveController, TabView {
     return html`${devicesView(t, devices, this.offer && { code: this.offer.code, answers: this.answers }, {
       start: () => this.run(() => this.start(cell)),
       confirm: (code) => this.run(() => this.confirm(code)),
-      revoke: (id) => this.run(() => cell.removeDevice(id)),
+      revoke: (id) => this.run(() => cell.removeDevice(parseDeviceId(id))),
     })}
     ${said ? html`<p role=${said.ok ? "status" : "alert"}>${t[said.text]}</p>` : ""}`;
   }
