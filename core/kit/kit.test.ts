@@ -1,17 +1,19 @@
 import * as A from "@automerge/automerge";
+import type { StorageKey } from "@automerge/automerge-repo/slim";
 import { describe, expect, it } from "vitest";
-import { changesAs, envelopeOf, looseIdentity, writersOf } from "../../test/support/devices.js";
+import { memoryStorage } from "../../adapters/memory/index.js";
+import { changesAs, envelopeOf, holdingSaves, looseIdentity, writersOf } from "../../test/support/devices.js";
 import {
   ActorMismatchError,
   type DocId,
-  deriveActor,
   ForbiddenError,
-  fromHex,
   IntegrityError,
   newScopeSecret,
   UnknownDocumentError,
   UnknownScopeError,
 } from "../index.js";
+import { deriveActor, envelopeHash, fromHex } from "../internals.js";
+import type { Transport } from "../ports/transport.js";
 
 type Note = { title: string; items?: string[] };
 
@@ -219,7 +221,7 @@ describe("Kit: snapshots", () => {
       await new Promise((r) => setImmediate(r));
     }
     await a.flush();
-    const { openEnvelope } = await import("../index.js");
+    const { openEnvelope } = await import("../internals.js");
     const envelopes = (await (a as any).options.storage.loadRange(["cellule-env", scope.topic])).map(
       (c: { data: Uint8Array }) => c.data,
     );
@@ -235,5 +237,47 @@ describe("Kit: snapshots", () => {
     for (const e of envelopes) await b.receive(e);
     expect(copy.value()).toEqual(doc.value());
     expect(b.stats.rejected).toEqual({});
+  });
+});
+
+describe("Kit: sending", () => {
+  it("hands envelopes to the transports in the order it made them, however long each one's save takes", async () => {
+    const sent: Uint8Array[] = [];
+    const transport: Transport = {
+      name: "outbox",
+      start: async () => {},
+      publish: (e) => void sent.push(e),
+      subscribe: () => {},
+      unsubscribe: () => {},
+      status: () => ({ name: "outbox", endpoints: [], pending: 0 }),
+      close: async () => {},
+    };
+    const held = holdingSaves(memoryStorage());
+    const { kits } = await writersOf("members", 1, { storage: held.storage, transports: [transport] });
+    const a = kits[0]!;
+    await a.addScope("members", newScopeSecret());
+    const isEnvelope = (key: StorageKey) => key[0] === "cellule-env";
+    // The first envelope's save waits; the second one's completes first.
+    let first: StorageKey | undefined;
+    const window = held.hold((key) => {
+      if (isEnvelope(key)) first ??= key;
+      return key === first;
+    });
+    const doc = await a.create<Note>("members", { title: "Réunion" });
+    expect(await window.reached).toBe(first);
+    const secondSaved = held.saved((key) => isEnvelope(key) && key !== first);
+    doc.change((d) => {
+      d.items = ["tract"];
+    });
+    await secondSaved;
+    // Saved in memory, the second envelope would be handed over by now (microtasks only, all run before
+    // `setImmediate`): a receiver given the change before the creation it builds on shows an empty document.
+    await new Promise((r) => setImmediate(r));
+    expect(sent).toEqual([]);
+    window.release();
+    await a.flush();
+    expect(sent).toHaveLength(2);
+    expect(await envelopeHash(sent[0]!)).toBe(first![2]);
+    await a.close(0);
   });
 });

@@ -11,6 +11,7 @@ import {
   parseAutomergeUrl,
   Repo,
   type StorageAdapterInterface,
+  type StorageKey,
 } from "@automerge/automerge-repo/slim";
 import { fromUtf8, randomBytes, utf8 } from "../base/bytes.js";
 import { Emitter } from "../base/emitter.js";
@@ -44,7 +45,7 @@ import {
 } from "./automerge.js";
 import { CelluleDocument, type DocumentHost } from "./document.js";
 import { type GovernanceHandler, Ingest, type IngestOutcome } from "./ingest.js";
-import { mergePending, storePending } from "./unopened.js";
+import { Arrivals, mergePending, storePending } from "./unopened.js";
 
 /** Options of {@link createKit}. */
 export interface KitOptions {
@@ -112,8 +113,8 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   private readonly currentEpoch = new Map<ScopeId, ScopeEpoch>();
   private readonly docScopes = new Map<DocId, ScopeId>();
   private readonly handles = new Map<DocId, Promise<DocHandle<unknown>>>();
-  /** Received content of a document being written to storage, so that opening it waits for it. */
-  private readonly savingPending = new Map<DocId, Promise<void>>();
+  /** Received content of documents that are not open, while it is being saved (see unopened.ts). */
+  private readonly arrivals = new Arrivals();
   private readonly actors = new Map<DocId, ActorId>();
   private readonly outboxes = new Map<DocId, Outbox>();
   private readonly localChanges = new Map<DocId, number>();
@@ -121,6 +122,8 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   private readonly scopeAuthorities = new Map<ScopeId, Authority>();
   private readonly governanceHandlers = new Map<string, GovernanceHandler>();
   private readonly watchers = new Map<Topic, (envelope: Uint8Array) => Promise<void>>();
+  /** The latest envelope handed to the transports, or being: the next one waits for it (see `handOff`). */
+  private handOffs: Promise<void> = Promise.resolve();
   /** Random per Kit session: part of every actor ID, so a device that lost its documents never reuses one. */
   private readonly session = randomBytes(16);
   private readonly ingestion: Ingest;
@@ -266,9 +269,12 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
    */
   async post(envelope: Uint8Array): Promise<void> {
     this.assertOpen();
-    const hash = await this.ingestion.remember(envelope);
-    await this.storeEnvelope(readHeader(envelope).topic, hash, envelope);
-    for (const t of this.options.transports) t.publish(envelope);
+    const stored = (async () => {
+      const hash = await this.ingestion.remember(envelope);
+      await this.storeEnvelope(readHeader(envelope).topic, hash, envelope);
+      return envelope;
+    })();
+    await this.handOff(stored);
   }
 
   /**
@@ -412,8 +418,8 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
       if (!handle.isReady()) handle.doneLoading();
     }
     await this.register(docId, scope);
-    await this.savingPending.get(docId)?.catch(() => {});
-    const merged = await mergePending(this.options.storage, docId, handle, (error) =>
+    // `handles` holds this load by now, so deliveries go to the handle: what is kept is all there is.
+    const merged = await mergePending(this.options.storage, this.arrivals, docId, handle, (error) =>
       this.refuse(error, "storage"),
     );
     if (merged.length > 0) {
@@ -443,17 +449,7 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     items: Uint8Array[],
   ): Promise<void> {
     const open = this.handles.get(docId);
-    if (!open) {
-      // Kept as they came until the document is opened: checked whole now, so that what is kept opens.
-      if (kind === EnvelopeKind.changes) checkChanges(items);
-      await this.register(docId, scope);
-      const saving = storePending(this.options.storage, docId, items);
-      this.savingPending.set(docId, saving);
-      await saving.finally(() => {
-        if (this.savingPending.get(docId) === saving) this.savingPending.delete(docId);
-      });
-      return;
-    }
+    if (!open) return this.keep(docId, scope, kind, items);
     const handle = await open;
     try {
       if (kind === EnvelopeKind.snapshot) applySnapshot(handle, items[0]!);
@@ -463,6 +459,35 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
         ? cause
         : new IntegrityError("Automerge refused the changes", { cause });
     }
+  }
+
+  /**
+   * Keeps content of a document no handle holds until it is opened. The document is listed from the first
+   * line on, well before its registration and its content are saved (files, IndexedDB): meanwhile the
+   * content is held in memory, where an open takes it (see unopened.ts). The saved copy of what an open
+   * took is then redundant: removed once the Repo has saved the document, as the open does for what it
+   * merged from storage.
+   */
+  private async keep(docId: DocId, scope: ScopeId, kind: EnvelopeKind, items: Uint8Array[]): Promise<void> {
+    // Kept as they came: checked whole now, so that what is kept opens.
+    if (kind === EnvelopeKind.changes) checkChanges(items);
+    const arrival = this.arrivals.add(docId, items);
+    let key: StorageKey | undefined;
+    try {
+      await this.register(docId, scope);
+      key = await storePending(this.options.storage, docId, arrival);
+    } catch (error) {
+      // Taken by an open, the content is in the document, which the Repo saves: delivered all the same.
+      if (!arrival.taken) throw error;
+    } finally {
+      this.arrivals.done(docId, arrival);
+    }
+    if (!arrival.taken || !key) return;
+    const handle = await this.handles.get(docId)?.catch(() => undefined);
+    // A failed open leaves the saved copy for the next one.
+    if (!handle) return;
+    await this.repo.flush([docId as never]);
+    await this.options.storage.remove(key);
   }
 
   private enqueue(docId: DocId, changes: Uint8Array[]): void {
@@ -510,18 +535,39 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     kind: EnvelopeKind,
     items: Uint8Array[],
   ): Promise<void> {
-    const envelope = await sealEnvelope(this.device, scope, {
-      kind,
-      docId,
-      session: this.session,
-      heads: this.authorityFor(scope.scope).heads(),
-      items,
-    });
-    const hash = await this.ingestion.remember(envelope);
-    await this.storeEnvelope(scope.topic, hash, envelope);
+    const stored = (async () => {
+      const envelope = await sealEnvelope(this.device, scope, {
+        kind,
+        docId,
+        session: this.session,
+        heads: this.authorityFor(scope.scope).heads(),
+        items,
+      });
+      const hash = await this.ingestion.remember(envelope);
+      await this.storeEnvelope(scope.topic, hash, envelope);
+      return envelope;
+    })();
+    await this.handOff(stored);
     this.stats.published++;
-    for (const t of this.options.transports) t.publish(envelope);
     if (kind !== EnvelopeKind.governance) this.emit("written", docId, scope.scope);
+  }
+
+  /**
+   * Hands an envelope to every transport once it is sealed and stored, but never before those this device
+   * made earlier. Their seals and saves run side by side and finish in any order (on files or IndexedDB
+   * above all), and relays pass envelopes on in the order they get them: out of order, a receiver would get
+   * a change before the one it builds on (a document's content before its creation, an index naming a
+   * document before that document) and show a document without it. Call it in the order envelopes are made.
+   */
+  private handOff(stored: Promise<Uint8Array>): Promise<void> {
+    const turn = this.handOffs;
+    const done = (async () => {
+      const envelope = await stored;
+      await turn;
+      for (const t of this.options.transports) t.publish(envelope);
+    })();
+    this.handOffs = done.catch(() => {});
+    return done;
   }
 
   private track(p: Promise<unknown>): void {

@@ -1,51 +1,73 @@
 /**
  * Test support for cells (Node tests): devices connected to relays, in-process relays for a test file,
- * and a founded cell whose members are all admitted.
+ * and a founded cell whose members are all admitted. Devices keep their data in files (adapters/fs), as
+ * Node devices do: memory storage answers at once and hid a race between saving and opening a document.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, onTestFinished } from "vitest";
 import WebSocket from "ws";
-import { Cell, type Kit, type KitOptions, type Role } from "../../core/index.js";
-import { memoryKeystore, memoryStorage } from "../../adapters/memory/index.js";
 import { type RelayServer, silentLogger, startRelay } from "../../adapters/relay/index.js";
 import { relayClient } from "../../adapters/relay-client/index.js";
-import { memoryKit, until } from "./devices.js";
+import { Cell, createKit, type Kit, type KitOptions, type Role } from "../../core/index.js";
+import { type DeviceStore, fileStore, until } from "./devices.js";
 
-/** What a test device keeps: pass it again to start the same device after a restart. */
-export interface DeviceStore {
-  storage: ReturnType<typeof memoryStorage>;
-  keystore: ReturnType<typeof memoryKeystore>;
-}
+export type { DeviceStore } from "./devices.js";
 
 const stores = new WeakMap<Kit, DeviceStore>();
+/** The Kits started on each store `deviceStore` made, closed before its directory is removed. */
+const kitsOn = new WeakMap<DeviceStore, Kit[]>();
+
+/**
+ * A new device's storage and keys, in files in a temporary directory of its own. Call it inside a test:
+ * when the test ends, the devices on it are closed (a no-op for those the test closed) and the directory
+ * removed, so a restart within the test (`storeOf`) finds its files and nothing outlives the test.
+ */
+export async function deviceStore(): Promise<DeviceStore> {
+  const store = await fileStore();
+  const kits: Kit[] = [];
+  kitsOn.set(store, kits);
+  onTestFinished(async () => {
+    // The directory goes even when a device fails to close; the failure is still reported.
+    const closed = await Promise.allSettled(kits.map((k) => k.close(0)));
+    await store.remove();
+    for (const c of closed) if (c.status === "rejected") throw c.reason;
+  });
+  return store;
+}
 
 /** The storage and keys of a device made by `relayDevice`. */
 export function storeOf(kit: Kit): DeviceStore {
   return stores.get(kit)!;
 }
 
-/** A device on memory storage whose transport is the relay client for `urls`. */
+/**
+ * A device whose transport is the relay client for `urls`, on `store` (by default a new `deviceStore()`);
+ * `storage` replaces the store's for the Kit and its relay client (e.g. one whose saves the test holds).
+ */
 export async function relayDevice(
   urls: readonly string[],
   options: Partial<KitOptions> & { store?: DeviceStore } = {},
 ): Promise<Kit> {
-  const { store = { storage: memoryStorage(), keystore: memoryKeystore() }, ...kitOptions } = options;
-  const kit = await memoryKit({
+  const { store = await deviceStore(), ...kitOptions } = options;
+  const storage = kitOptions.storage ?? store.storage;
+  const kit = await createKit({
     ...store,
     ...kitOptions,
+    storage,
     transports: [
       relayClient({
         relays: [...urls],
         WebSocket: WebSocket as never,
-        storage: store.storage,
+        storage,
         minBackoffMs: 50,
         maxBackoffMs: 400,
       }),
     ],
   });
   stores.set(kit, store);
+  kitsOn.get(store)?.push(kit);
   return kit;
 }
 
@@ -68,10 +90,10 @@ export function relayFixture(count = 2) {
     /** Where each relay keeps its data. */
     dataDirs: () => dirs,
     /** A new device (or, with `store`, the same device again) connected to every relay. */
-    async device(store?: DeviceStore): Promise<Kit> {
+    async device(store?: DeviceStore, options: Partial<KitOptions> = {}): Promise<Kit> {
       const kit = await relayDevice(
         relays.map((r) => r.url),
-        store ? { store } : {},
+        store ? { ...options, store } : options,
       );
       kits.push(kit);
       return kit;
