@@ -9,6 +9,7 @@
 import { asRecords, asText, asTime } from "../../core/base/field.js";
 import { icsCalendar } from "../../core/public/ical.js";
 import { safeLink } from "../../core/public/links.js";
+import { pageStrings } from "../../core/public/strings/index.js";
 import { plainText } from "../../core/public/text.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 
@@ -82,29 +83,6 @@ export function hasEvent(e: VerifiedEdition, id: string): boolean {
   return events(e).some((x) => x.id === id);
 }
 
-const STRINGS = {
-  fr: {
-    journal: "Journal",
-    events: "Événements",
-    about: "Qui sommes-nous",
-    contact: "Nous contacter",
-    whyJoin: "Pourquoi adhérer",
-    by: "par",
-    place: "Lieu",
-    empty: "Rien pour l’instant.",
-  },
-  en: {
-    journal: "Journal",
-    events: "Events",
-    about: "About us",
-    contact: "Contact",
-    whyJoin: "Why join",
-    by: "by",
-    place: "Place",
-    empty: "Nothing yet.",
-  },
-} as const;
-
 /** The language asked in `?lang=`: `fr` unless `en`. */
 export function pageLang(value: string | null): "fr" | "en" {
   return value === "en" ? "en" : "fr";
@@ -123,7 +101,7 @@ const para = (text: string): string =>
 
 /** The edition as a plain HTML page: no script, no style from the content, isolated bidirectional text. */
 export function renderHtml(e: VerifiedEdition, lang: "fr" | "en"): string {
-  const t = STRINGS[lang];
+  const t = pageStrings(lang);
   const name = asText(e.profile.name);
   const when = (ms: number): string =>
     new Date(ms).toLocaleString(lang === "fr" ? "fr-FR" : "en-GB", {

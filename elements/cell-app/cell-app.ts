@@ -1,9 +1,9 @@
 import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from "lit";
+import { type AppStrings, appStrings, type Lang, langOf } from "../../core/public/strings/index.js";
 import { runner } from "./actions.js";
 import { appStyles } from "./cell-app.styles.js";
 import { MemberSession, type SessionState } from "./session.js";
 import { joinView, recoveryView, welcomeView } from "./session-view.js";
-import { type AppStrings, appStrings, type Lang, langOf } from "./strings/index.js";
 import { BookletController } from "./tabs/booklet/booklet-controller.js";
 import { DevicesController } from "./tabs/devices/devices-controller.js";
 import { EventsController } from "./tabs/events/events-controller.js";

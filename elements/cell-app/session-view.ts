@@ -5,9 +5,9 @@
  * Everything shown is text.
  */
 import { html, nothing, type TemplateResult } from "lit";
+import type { AppStrings } from "../../core/public/strings/index.js";
 import { field } from "./forms.js";
 import { linkCodeIn } from "./links.js";
-import type { AppStrings } from "./strings/index.js";
 
 /** The join form: a name, and for a request without invitation how to reach them and a word. */
 export function joinView(

@@ -1,8 +1,8 @@
 import { css, html, nothing } from "lit";
+import type { WidgetStrings } from "../../core/public/strings/index.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 import { EditionElement } from "../shared/edition-element.js";
 import { clip } from "../shared/safe.js";
-import type { WidgetStrings } from "../shared/strings.js";
 import { baseStyles } from "../shared/styles.js";
 
 /**

@@ -1,39 +1,10 @@
 import { css, html, nothing } from "lit";
 import { CONTACT_LIMITS, type ContactRequest, contactTopic, sealContact } from "../../core/public/contact.js";
+import { contactStrings, type Lang } from "../../core/public/strings/index.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 import { parseCellAddress } from "../shared/cell-address.js";
 import { EditionElement } from "../shared/edition-element.js";
-import type { Lang } from "../shared/strings.js";
 import { baseStyles } from "../shared/styles.js";
-
-const STRINGS = {
-  fr: {
-    name: "Votre nom",
-    reach: "Comment vous joindre (courriel, téléphone)",
-    message: "Votre message",
-    consent: "J'accepte que la cellule conserve ces informations pour me recontacter.",
-    send: "Envoyer",
-    sending: "Envoi…",
-    sealed: "Chiffré dans votre navigateur : seuls les responsables de la cellule pourront le lire.",
-    sent: "Merci ! Votre message est parti. La cellule vous recontactera.",
-    failed: "L'envoi a échoué : les relais ne répondent pas. Votre message est toujours là, réessayez.",
-    required: "Merci de remplir les champs obligatoires et d'accepter la conservation de vos informations.",
-    another: "Écrire un autre message",
-  },
-  en: {
-    name: "Your name",
-    reach: "How to reach you (email, phone)",
-    message: "Your message",
-    consent: "I agree that the cell keeps these details to get back to me.",
-    send: "Send",
-    sending: "Sending…",
-    sealed: "Encrypted in your browser: only the cell's officers will be able to read it.",
-    sent: "Thank you! Your message is on its way. The cell will get back to you.",
-    failed: "Sending failed: the relays are not answering. Your message is still here, please try again.",
-    required: "Please fill in the required fields and agree that your details are kept.",
-    another: "Write another message",
-  },
-};
 
 /** Fired when a visitor's request has reached at least one of the cell's relays (it carries nothing). */
 export class ContactSentEvent extends Event {
@@ -113,7 +84,7 @@ export class CellContact extends EditionElement {
   private phase: Phase = "editing";
 
   protected renderEdition(edition: VerifiedEdition, { lang }: { lang: Lang }) {
-    const s = STRINGS[lang];
+    const s = contactStrings(lang);
     if (this.phase === "sent")
       return html`<p part="status" class="status" role="status">${s.sent}</p>
         <button @click=${() => (this.phase = "editing")}>${s.another}</button>`;

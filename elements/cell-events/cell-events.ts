@@ -1,10 +1,10 @@
 import { html, nothing } from "lit";
 import type { CellEvent } from "../../core/protocol/public-content.js";
+import type { Lang, WidgetStrings } from "../../core/public/strings/index.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 import { formatRange, isTime } from "../shared/dates.js";
 import { EditionElement } from "../shared/edition-element.js";
 import { clip } from "../shared/safe.js";
-import type { Lang, WidgetStrings } from "../shared/strings.js";
 import { baseStyles, listStyles } from "../shared/styles.js";
 
 /**

@@ -1,13 +1,7 @@
 import { css, html, LitElement } from "lit";
+import { joinStrings, langOf, widgetStrings } from "../../core/public/strings/index.js";
 import { parseCellAddress } from "../shared/cell-address.js";
-import { stringsFor } from "../shared/strings.js";
 import { baseStyles } from "../shared/styles.js";
-
-const LABELS = { fr: "Adhérer à la cellule", en: "Join the cell" };
-const NOTE = {
-  fr: "S'ouvre dans un nouvel onglet, sur l'espace des membres de la cellule.",
-  en: "Opens in a new tab, in the cell's member space.",
-};
 
 /**
  * The "join" button of a blog: opens the join page of the cell's member space in a new tab, on the member
@@ -77,11 +71,13 @@ export class CellJoin extends LitElement {
   }
 
   override render() {
-    const { lang, t } = stringsFor(this.locale);
+    const lang = langOf(this.locale);
     const href = this.href;
-    if (!href) return html`<p part="status" class="status error" role="alert">${t.noAddress}</p>`;
-    return html`<a part="button" href=${href} target="_blank" rel="noopener" title=${NOTE[lang]}
-      ><slot>${LABELS[lang]}</slot></a
+    if (!href)
+      return html`<p part="status" class="status error" role="alert">${widgetStrings(lang).noAddress}</p>`;
+    const s = joinStrings(lang);
+    return html`<a part="button" href=${href} target="_blank" rel="noopener" title=${s.note}
+      ><slot>${s.label}</slot></a
     >`;
   }
 }

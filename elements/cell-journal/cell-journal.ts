@@ -1,11 +1,11 @@
 import { html, nothing } from "lit";
 import type { JournalPost } from "../../core/protocol/public-content.js";
 import { safeLink } from "../../core/public/links.js";
+import type { Lang, WidgetStrings } from "../../core/public/strings/index.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 import { formatDate } from "../shared/dates.js";
 import { EditionElement } from "../shared/edition-element.js";
 import { clip } from "../shared/safe.js";
-import type { Lang, WidgetStrings } from "../shared/strings.js";
 import { baseStyles, listStyles } from "../shared/styles.js";
 
 /**

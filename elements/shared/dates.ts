@@ -4,7 +4,7 @@
  * a page costs ~15 ms in Chromium here while locale data loads (starting it while the edition is in flight
  * made first render slower: it delays the response's handling); formats are made once per language.
  */
-import type { Lang } from "./strings.js";
+import type { Lang } from "../../core/public/strings/index.js";
 
 const OPTIONS = { date: { dateStyle: "long" }, when: { dateStyle: "full", timeStyle: "short" } } as const;
 const formats = new Map<string, Intl.DateTimeFormat>();

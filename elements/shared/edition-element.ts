@@ -4,10 +4,10 @@
  * A widget renders only `renderEdition`, once its edition is verified.
  */
 import { LitElement, type PropertyDeclarations, type TemplateResult } from "lit";
+import { type Lang, langOf, type WidgetStrings, widgetStrings } from "../../core/public/strings/index.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 import { EditionController } from "./edition-controller.js";
 import { statusLine } from "./status.js";
-import { type Lang, stringsFor, type WidgetStrings } from "./strings.js";
 
 /** See the module comment. */
 export abstract class EditionElement extends LitElement {
@@ -22,7 +22,8 @@ export abstract class EditionElement extends LitElement {
   protected readonly edition = new EditionController(this);
 
   override render(): unknown {
-    const { lang, t } = stringsFor(this.locale);
+    const lang = langOf(this.locale);
+    const t = widgetStrings(lang);
     const state = this.edition.state;
     return state.status === "ready"
       ? this.renderEdition(state.edition, { lang, t, relay: state.relay })

@@ -1,7 +1,7 @@
 /** The status line every widget shows while loading, or instead of content it cannot show. */
 import { html, type TemplateResult } from "lit";
+import type { WidgetStrings } from "../../core/public/strings/index.js";
 import type { EditionState } from "./edition-controller.js";
-import type { WidgetStrings } from "./strings.js";
 
 /** The status message for a state other than `ready` (announced politely to screen readers). */
 export function statusLine(

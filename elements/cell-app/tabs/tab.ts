@@ -4,7 +4,7 @@
  */
 import type { TemplateResult } from "lit";
 import type { Cell, Kit } from "../../../core/index.js";
-import type { AppStrings, Lang } from "../strings/index.js";
+import type { AppStrings, Lang } from "../../../core/public/strings/index.js";
 
 /** What this device's member may see: their roles, whether one is an officer's, the scopes they read. */
 export interface Access {

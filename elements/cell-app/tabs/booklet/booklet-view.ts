@@ -14,8 +14,8 @@ import type {
   PersonInput,
   PersonKind,
 } from "../../../../core/index.js";
+import type { AppStrings } from "../../../../core/public/strings/index.js";
 import { field, onSubmit, today } from "../../forms.js";
-import type { AppStrings } from "../../strings/index.js";
 
 /** What the booklet view can do. */
 export interface BookletActions {

@@ -4,10 +4,10 @@
  * one. The other side, linking a new device, is part of the way in (`session-view.ts`).
  */
 import { html, nothing, type TemplateResult } from "lit";
+import type { AppStrings } from "../../../../core/public/strings/index.js";
 import { field } from "../../forms.js";
 import { linkUrl } from "../../links.js";
 import { qrCode } from "../../qr.js";
-import type { AppStrings } from "../../strings/index.js";
 
 /** One of the member's devices. */
 export interface DeviceRow {

@@ -4,8 +4,8 @@
  */
 import { html, nothing, type TemplateResult } from "lit";
 import type { CellEvent, RsvpAnswer, RsvpSummary } from "../../../../core/index.js";
+import type { AppStrings, Lang } from "../../../../core/public/strings/index.js";
 import { formatRange } from "../../../shared/dates.js";
-import type { AppStrings, Lang } from "../../strings/index.js";
 
 /** Upcoming events, each with the answer buttons and who comes. */
 export function eventsView(

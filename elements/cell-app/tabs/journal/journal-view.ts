@@ -4,9 +4,9 @@
  */
 import { html, nothing, type TemplateResult } from "lit";
 import type { JournalPost } from "../../../../core/index.js";
+import type { AppStrings, Lang } from "../../../../core/public/strings/index.js";
 import { formatDate } from "../../../shared/dates.js";
 import { field } from "../../forms.js";
-import type { AppStrings, Lang } from "../../strings/index.js";
 
 /** Posts, newest first, members-only ones marked; editors get a form. */
 export function journalView(

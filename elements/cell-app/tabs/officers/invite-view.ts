@@ -3,9 +3,9 @@
  * then the link to the member space that redeems it — to copy, or as a QR code to scan at a meeting.
  */
 import { html, nothing, type TemplateResult } from "lit";
+import type { AppStrings } from "../../../../core/public/strings/index.js";
 import { field, onSubmit } from "../../forms.js";
 import { qrCode } from "../../qr.js";
-import type { AppStrings } from "../../strings/index.js";
 
 const DAY_MS = 86_400_000;
 /** How long an invitation may last, in days. */

@@ -5,8 +5,8 @@
  */
 import { html, nothing, type TemplateResult } from "lit";
 import type { MemberState, ReceivedContact } from "../../../../core/index.js";
+import type { AppStrings, Lang } from "../../../../core/public/strings/index.js";
 import { formatDate } from "../../../shared/dates.js";
-import type { AppStrings, Lang } from "../../strings/index.js";
 
 /** Pending members to admit or decline, requests to join to accept, and messages. */
 export function officersView(

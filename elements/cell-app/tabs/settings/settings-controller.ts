@@ -3,7 +3,7 @@
  * attribute wins; without one, the language chosen here last, else the page's.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { Lang } from "../../strings/index.js";
+import type { Lang } from "../../../../core/public/strings/index.js";
 import type { TabContext, TabView } from "../tab.js";
 import { settingsView } from "./settings-view.js";
 

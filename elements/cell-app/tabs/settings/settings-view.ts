@@ -1,6 +1,6 @@
 /** The settings tab, as a function of the language in use: the language to choose. */
 import { html, type TemplateResult } from "lit";
-import type { AppStrings, Lang } from "../../strings/index.js";
+import type { AppStrings, Lang } from "../../../../core/public/strings/index.js";
 
 /** The languages offered, each named in itself. */
 const LANGUAGES: readonly [Lang, string][] = [

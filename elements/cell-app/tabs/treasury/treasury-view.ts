@@ -17,8 +17,8 @@ import type {
   Subscription,
   SubscriptionInput,
 } from "../../../../core/index.js";
+import type { AppStrings } from "../../../../core/public/strings/index.js";
 import { cents, field, onSubmit } from "../../forms.js";
-import type { AppStrings } from "../../strings/index.js";
 
 /** What the treasury view shows. */
 export interface TreasuryData {

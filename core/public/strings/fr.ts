@@ -1,11 +1,60 @@
-/** The member space's words in French (the language it opens in). */
+/** Cellule's words in French (the language it opens in). */
 import { type PluralForms, plural } from "./plural.js";
-import type { AppStrings } from "./types.js";
+import type { AppStrings, ContactStrings, JoinStrings, PageStrings, WidgetStrings } from "./types.js";
 
 const count = (n: number, forms: PluralForms): string => plural("fr", n, forms);
 
-/** See the module comment. */
-export const fr: AppStrings = {
+/** The widgets' words. */
+export const widgets: WidgetStrings = {
+  loading: "Chargement…",
+  noAddress: "Adresse de cellule manquante ou invalide.",
+  unreachable: "Les relais de cette cellule ne répondent pas pour le moment.",
+  invalid: "Contenu non affiché : impossible de vérifier qu'il est signé par cette cellule.",
+  noPosts: "Aucun article pour le moment.",
+  more: "Plus d'articles",
+  by: (author) => `par ${author}`,
+  pinned: "Épinglé",
+  contact: "Contact",
+  noEvents: "Aucun événement à venir.",
+  addToCalendar: "Ajouter à mon agenda",
+  subscribe: "S'abonner au calendrier de la cellule",
+};
+
+/** The contact form's words. */
+export const contact: ContactStrings = {
+  name: "Votre nom",
+  reach: "Comment vous joindre (courriel, téléphone)",
+  message: "Votre message",
+  consent: "J'accepte que la cellule conserve ces informations pour me recontacter.",
+  send: "Envoyer",
+  sending: "Envoi…",
+  sealed: "Chiffré dans votre navigateur : seuls les responsables de la cellule pourront le lire.",
+  sent: "Merci ! Votre message est parti. La cellule vous recontactera.",
+  failed: "L'envoi a échoué : les relais ne répondent pas. Votre message est toujours là, réessayez.",
+  required: "Merci de remplir les champs obligatoires et d'accepter la conservation de vos informations.",
+  another: "Écrire un autre message",
+};
+
+/** The join button's words. */
+export const join: JoinStrings = {
+  label: "Adhérer à la cellule",
+  note: "S'ouvre dans un nouvel onglet, sur l'espace des membres de la cellule.",
+};
+
+/** The words of the cell's page on a relay. */
+export const page: PageStrings = {
+  journal: "Journal",
+  events: "Événements",
+  about: "Qui sommes-nous",
+  contact: "Nous contacter",
+  whyJoin: "Pourquoi adhérer",
+  by: "par",
+  place: "Lieu",
+  empty: "Rien pour l’instant.",
+};
+
+/** The member space's words. */
+export const app: AppStrings = {
   title: "Espace des membres",
   starting: "Ouverture…",
   welcome:

@@ -1,11 +1,60 @@
-/** The member space's words in English. */
+/** Cellule's words in English. */
 import { type PluralForms, plural } from "./plural.js";
-import type { AppStrings } from "./types.js";
+import type { AppStrings, ContactStrings, JoinStrings, PageStrings, WidgetStrings } from "./types.js";
 
 const count = (n: number, forms: PluralForms): string => plural("en", n, forms);
 
-/** See the module comment. */
-export const en: AppStrings = {
+/** The widgets' words. */
+export const widgets: WidgetStrings = {
+  loading: "Loading…",
+  noAddress: "Missing or invalid cell address.",
+  unreachable: "This cell's relays are not answering right now.",
+  invalid: "Not shown: this content could not be verified as signed by the cell.",
+  noPosts: "No posts yet.",
+  more: "More posts",
+  by: (author) => `by ${author}`,
+  pinned: "Pinned",
+  contact: "Contact",
+  noEvents: "No upcoming events.",
+  addToCalendar: "Add to my calendar",
+  subscribe: "Subscribe to the cell's calendar",
+};
+
+/** The contact form's words. */
+export const contact: ContactStrings = {
+  name: "Your name",
+  reach: "How to reach you (email, phone)",
+  message: "Your message",
+  consent: "I agree that the cell keeps these details to get back to me.",
+  send: "Send",
+  sending: "Sending…",
+  sealed: "Encrypted in your browser: only the cell's officers will be able to read it.",
+  sent: "Thank you! Your message is on its way. The cell will get back to you.",
+  failed: "Sending failed: the relays are not answering. Your message is still here, please try again.",
+  required: "Please fill in the required fields and agree that your details are kept.",
+  another: "Write another message",
+};
+
+/** The join button's words. */
+export const join: JoinStrings = {
+  label: "Join the cell",
+  note: "Opens in a new tab, in the cell's member space.",
+};
+
+/** The words of the cell's page on a relay. */
+export const page: PageStrings = {
+  journal: "Journal",
+  events: "Events",
+  about: "About us",
+  contact: "Contact",
+  whyJoin: "Why join",
+  by: "by",
+  place: "Place",
+  empty: "Nothing yet.",
+};
+
+/** The member space's words. */
+export const app: AppStrings = {
   title: "Member space",
   starting: "Opening…",
   welcome:

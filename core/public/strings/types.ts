@@ -1,10 +1,11 @@
 /**
- * The shape of the member space's words, one file per language beside this one (`fr.ts`, `en.ts`). Words
- * that count something are functions of the count, their plural forms chosen by `Intl.PluralRules`
- * (`plural.ts`). Nothing here imports the rest of the project, so the table can move as it is.
+ * The shape of Cellule's words, one file per language beside this one (`fr.ts`, `en.ts`), one table per
+ * surface: the keyless widgets, the contact form, the join button, the relay's HTML page, the member
+ * space. Words that count something are functions of the count, their plural forms chosen by
+ * `Intl.PluralRules` (`plural.ts`). Each table is its own export, so a widget bundle carries only its own.
  */
 
-/** The languages the member space speaks. */
+/** The languages Cellule speaks. */
 export type Lang = "fr" | "en";
 
 /** The kinds of people in the booklet. */
@@ -174,4 +175,54 @@ export interface AppStrings {
   voidWhy: string;
   voidStamp: string;
   voidSubscription: string;
+}
+
+/** The widgets' words (card, journal, events). */
+export interface WidgetStrings {
+  loading: string;
+  noAddress: string;
+  unreachable: string;
+  invalid: string;
+  noPosts: string;
+  more: string;
+  by: (author: string) => string;
+  pinned: string;
+  contact: string;
+  noEvents: string;
+  addToCalendar: string;
+  subscribe: string;
+}
+
+/** The contact form's words (`<cell-contact>`). */
+export interface ContactStrings {
+  name: string;
+  reach: string;
+  message: string;
+  consent: string;
+  send: string;
+  sending: string;
+  sealed: string;
+  sent: string;
+  failed: string;
+  required: string;
+  another: string;
+}
+
+/** The join button's words (`<cell-join>`). */
+export interface JoinStrings {
+  label: string;
+  /** The button's title: where it leads. */
+  note: string;
+}
+
+/** The words of the cell's page a relay serves (`/c/<cellId>`). */
+export interface PageStrings {
+  journal: string;
+  events: string;
+  about: string;
+  contact: string;
+  whyJoin: string;
+  by: string;
+  place: string;
+  empty: string;
 }
