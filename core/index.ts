@@ -29,6 +29,7 @@ export { Collection, type CollectionRecord } from "./kit/collection.js";
 export { CelluleDocument } from "./kit/document.js";
 export { createKit, Kit, type KitEvents, type KitOptions, type KitStats } from "./kit/kit.js";
 export { type Authority, type WriteRequest, WriterSets } from "./ports/authority.js";
+export { type Clock, systemClock } from "./ports/clock.js";
 export type { StorageAdapterInterface, StorageKey } from "./ports/storage.js";
 export type { Transport, TransportContext, TransportStatus } from "./ports/transport.js";
 export type * from "./protocol/public-content.js";

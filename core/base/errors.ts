@@ -135,3 +135,10 @@ export class TimeoutError extends CelluleError {
     super("timeout", message);
   }
 }
+
+/** This device has no keys where it looks for them, and was not allowed to make new ones (no silent new identity). */
+export class NoIdentityError extends CelluleError {
+  constructor(message: string) {
+    super("no-identity", message);
+  }
+}

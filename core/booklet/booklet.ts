@@ -57,7 +57,7 @@ export class Booklet {
 
   /** Adds someone; `InvalidArgumentError` (nothing written) for bad input or an unknown member or holder. */
   async add(input: PersonInput, source = ""): Promise<Person> {
-    const now = Date.now();
+    const now = this.cell.kit.clock.now();
     const person: Person = {
       ...this.check(input),
       id: `p-${toBase64Url(randomBytes(9))}`,
@@ -73,7 +73,11 @@ export class Booklet {
   /** Changes some of a person's fields (the whole record is checked again). */
   async update(id: string, changes: Partial<PersonInput>): Promise<Person> {
     const old = await this.get(id);
-    const person: Person = { ...old, ...this.check({ ...old, ...changes }), updated: Date.now() };
+    const person: Person = {
+      ...old,
+      ...this.check({ ...old, ...changes }),
+      updated: this.cell.kit.clock.now(),
+    };
     await this.records.put(person);
     return person;
   }
@@ -117,7 +121,7 @@ export class Booklet {
     const person: Person = {
       ...old,
       ...this.check({ ...old, kind: "member", holder: "", member }),
-      updated: Date.now(),
+      updated: this.cell.kit.clock.now(),
       claimed: { on: today(), by: me.id },
     };
     await this.records.put(person);
@@ -127,7 +131,7 @@ export class Booklet {
   /** Applies an import preview (see `previewImport`); `InvalidArgumentError` and nothing written unless ok. */
   async import(preview: ImportPreview): Promise<Person[]> {
     assertImportable(preview);
-    const now = Date.now();
+    const now = this.cell.kit.clock.now();
     const existing = new Map((await this.records.all()).map((p) => [p.id, p]));
     const people = preview.rows.map((row): Person => {
       const checked = this.check(row.person!);

@@ -73,4 +73,18 @@ describe("Cell input", () => {
     const kit = await memoryKit();
     await expect(Cell.open(kit, parseCellId("0".repeat(64)))).rejects.toBeInstanceOf(NotAMemberError);
   });
+
+  it("dates invitations, their expiry and records by the Kit's clock", async () => {
+    let now = Date.UTC(2026, 0, 15, 9);
+    const clock = { now: () => now };
+    const kit = await memoryKit({ clock });
+    const cell = await Cell.create(kit, { name: "Cellule du 11e", founderName: "Fatima" });
+    const invitation = await cell.invite({ expiresInMs: 60_000 });
+    expect(invitation.expires).toBe(Date.UTC(2026, 0, 15, 9, 1));
+    expect((await cell.signRecord("note", { n: 1 })).at).toBe(now);
+    // A device whose clock says the invitation has expired refuses to redeem it.
+    now += 120_000;
+    const late = await memoryKit({ clock });
+    await expect(Cell.join(late, invitation, { name: "Ali" })).rejects.toBeInstanceOf(ExpiredInviteError);
+  });
 });

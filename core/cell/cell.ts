@@ -260,7 +260,7 @@ export class Cell extends Emitter<CellEvents> {
 
   /** Signs a record that matters (a stamp, a vote) for a document; see `checkRecords`. */
   signRecord<T extends Canonical>(kind: string, data: T): Promise<SignedRecord<T>> {
-    return signRecord(this.kit.device, this.ctx.log(), kind, data);
+    return signRecord(this.kit.device, this.ctx.log(), kind, data, this.kit.clock.now());
   }
 
   /**

@@ -127,7 +127,10 @@ export class CellContext {
     await this.kit.publishGovernance(docId, scope, batch);
   }
 
-  /** Waits at least `ms`, then until no op has come from another device for `ms` (at most `maxMs`). */
+  /**
+   * Waits at least `ms`, then until no op has come from another device for `ms` (at most `maxMs`). Elapsed
+   * time on the platform's timers, not the Kit's clock: this waits, it does not date anything.
+   */
   async quiet(ms: number, maxMs: number): Promise<void> {
     const end = Date.now() + maxMs;
     this.lastOp = Date.now();

@@ -65,7 +65,7 @@ export class JoinRequest {
       },
     };
     const sealed = await sealContact(input.cell, input.admission, input.keyIndex, request);
-    const stored: Stored = { cell: input.cell, name: input.name.trim(), at: Date.now() };
+    const stored: Stored = { cell: input.cell, name: input.name.trim(), at: kit.clock.now() };
     await kit.storage.save([STORE_KEY, input.cell], utf8(JSON.stringify(stored)));
     await kit.post(sealed);
     return new JoinRequest(kit, stored.cell, stored.name);

@@ -105,7 +105,7 @@ export class CellKeys {
     }
     if (me) {
       for (const invite of state.invites.values()) {
-        if (!awaited(state, invite, hasRight(state.rules, member!.roles, "admit"))) continue;
+        if (!awaited(state, invite, hasRight(state.rules, member!.roles, "admit"), kit.clock.now())) continue;
         await this.once(`invite#${invite.key}`, () =>
           kit.addScope(this.ctx.inboxScope(invite.key), fromBase64(invite.inbox)),
         );
@@ -224,8 +224,8 @@ export class CellKeys {
  * single-use invitation until it expires (refused, but seen). The others are not listened to: each costs
  * a key derivation and a subscription at every start.
  */
-function awaited(state: CellState, invite: InviteState, admits: boolean): boolean {
-  const open = invite.expires > Date.now();
+function awaited(state: CellState, invite: InviteState, admits: boolean, now: number): boolean {
+  const open = invite.expires > now;
   const usable = open && (!invite.single || invite.redeemedBy.length === 0);
   return (
     usable || (admits && open) || invite.redeemedBy.some((m) => state.members.get(m)?.status === "pending")

@@ -55,7 +55,13 @@ export async function found(
 
 /** Redeems an invitation: the redeem goes to the invitation's inbox, where the cell's officers pick it up. */
 export async function redeem(ctx: CellContext, invitation: Invitation, name: string): Promise<void> {
-  const op = await redeemInvite(ctx.kit.device, invitation, name, [invitation.op as SignedOp["hash"]]);
+  const op = await redeemInvite(
+    ctx.kit.device,
+    invitation,
+    name,
+    [invitation.op as SignedOp["hash"]],
+    ctx.kit.clock.now(),
+  );
   await ctx.store.saveRecord({ invitation });
   await ctx.store.saveOps([op]);
   const inbox = await ctx.kit.addScope(ctx.inboxScope(invitation.id), fromBase64(invitation.inbox));

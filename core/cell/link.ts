@@ -147,7 +147,7 @@ export class LinkOffer extends Emitter<{ request: (request: LinkRequest) => void
    * `CheckCodeError` when no answering device shows that code; nothing is linked then.
    */
   async confirm(typed: string): Promise<DeviceId> {
-    if (this.done || Date.now() > this.expires)
+    if (this.done || this.host.kit.clock.now() > this.expires)
       throw new ExpiredLinkError("this link code has expired: start again");
     const digits = typed.replace(/\s/g, "");
     const request = this.requests().find((r) => r.checkCode === digits);
@@ -169,7 +169,7 @@ export class LinkOffer extends Emitter<{ request: (request: LinkRequest) => void
   }
 
   private async receive(opened: OpenedEnvelope): Promise<void> {
-    if (this.done || Date.now() > this.expires)
+    if (this.done || this.host.kit.clock.now() > this.expires)
       throw new ExpiredLinkError("a link answer after the code expired");
     for (const item of opened.body.items) {
       const m = decode(item);
@@ -198,7 +198,7 @@ export async function offerLink(host: LinkHost, ttlMs = LINK_TTL_MS): Promise<Li
   const code = newLinkCode();
   const channel = await linkChannel(code);
   await host.kit.addScope(channel.scope, channel.secret);
-  return new LinkOffer(host, code, Date.now() + ttlMs, channel);
+  return new LinkOffer(host, code, host.kit.clock.now() + ttlMs, channel);
 }
 
 /**

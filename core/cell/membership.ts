@@ -50,7 +50,7 @@ export class Membership {
   async invite(options: InviteOptions = {}): Promise<Invitation> {
     const { op, invitation } = await createInvite(this.ctx.kit.device, this.ctx.log(), {
       ...options,
-      expires: Date.now() + (options.expiresInMs ?? 7 * 86_400_000),
+      expires: this.ctx.kit.clock.now() + (options.expiresInMs ?? 7 * 86_400_000),
     });
     await this.ctx.commit(op);
     return invitation;

@@ -20,6 +20,7 @@ import {
   ClosedError,
   IntegrityError,
   InvalidArgumentError,
+  NoIdentityError,
   NotAMemberError,
   UnknownDocumentError,
   UnknownScopeError,
@@ -28,6 +29,7 @@ import type { ActorId, DocId, EnvelopeHash, ScopeId, Topic } from "../base/ids.j
 import { createLogger, type Logger } from "../base/logger.js";
 import { DeviceIdentity, type Keystore } from "../crypto/identity.js";
 import { type Authority, WriterSets } from "../ports/authority.js";
+import { type Clock, systemClock } from "../ports/clock.js";
 import type { Transport, TransportStatus } from "../ports/transport.js";
 import { EnvelopeKind, MAX_ENVELOPE_BYTES, readHeader, sealEnvelope } from "../protocol/envelope.js";
 import { publicEpoch, type ScopeEpoch, sealedEpoch } from "../protocol/scope-keys.js";
@@ -69,6 +71,8 @@ export interface KitOptions {
   snapshotEvery?: number;
   /** @default a console logger for `cellule:kit` */
   logger?: Logger;
+  /** What time it is, for expiry and the times records carry (see ports/clock.ts). @default the system clock */
+  clock?: Clock;
 }
 
 /** Counters of what the Kit did with envelopes. */
@@ -133,7 +137,12 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   constructor(
     /** This device. */
     readonly device: DeviceIdentity,
-    private readonly options: KitOptions & { authority: Authority; transports: Transport[]; logger: Logger },
+    private readonly options: KitOptions & {
+      authority: Authority;
+      transports: Transport[];
+      logger: Logger;
+      clock: Clock;
+    },
   ) {
     super();
     this.repo = new Repo({
@@ -192,6 +201,11 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   /** The device's local storage (also holds what a cell keeps of its governance log). */
   get storage(): StorageAdapterInterface {
     return this.options.storage;
+  }
+
+  /** What time it is on this device (the `clock` option). */
+  get clock(): Clock {
+    return this.options.clock;
   }
 
   /** The authority for a scope: the one set for it (a cell's governance), else the Kit's default. */
@@ -631,12 +645,13 @@ export async function createKit(options: KitOptions): Promise<Kit> {
     options.deviceName ?? "device",
     options.createIdentity ?? true,
   );
-  if (!device) throw new NotAMemberError("no device keys are stored here, and creating them was not allowed");
+  if (!device) throw new NoIdentityError("no device keys are stored here, and creating them was not allowed");
   const kit = new Kit(device, {
     ...options,
     authority: options.authority ?? new WriterSets(),
     transports: options.transports ?? [],
     logger: options.logger ?? createLogger("cellule:kit"),
+    clock: options.clock ?? systemClock,
   });
   await kit.start();
   return kit;
