@@ -96,10 +96,16 @@ describe("relay WebSocket protocol", () => {
 
     late.send(encodeUnsub([pub.topic]));
     const [more] = await makeEnvelopes(author, pub, 1);
-    await new Promise((res) => setTimeout(res, 50));
+    // An UNSUB gets no answer, but a relay handles one connection's frames in order: once it acknowledged
+    // a PUT that `late` sent after it (on a topic nobody reads), the UNSUB is in force. (A fixed delay
+    // stood for this; under load the writer's PUT could overtake the UNSUB.)
+    const marks = await makeEnvelopes(author, sealed, 2);
+    await late.put(marks[0]!);
     await writer.put(more!);
     await reader.waitForCount((f) => f.type === FrameType.deliver, 6);
-    await new Promise((res) => setTimeout(res, 100));
+    // `more` went out to its subscribers before its PUT was acknowledged, so before the relay handles a
+    // PUT `late` sends now: once that is acknowledged, `late` has received whatever it was sent.
+    await late.put(marks[1]!);
     expect(late.ofType(FrameType.deliver)).toHaveLength(3);
   });
 
@@ -113,7 +119,11 @@ describe("relay WebSocket protocol", () => {
     await reader.sub([{ topic: pub.topic, since: 0 }]);
     await Promise.all(puts);
     await reader.waitForCount((f) => f.type === FrameType.deliver, 600);
-    await new Promise((res) => setTimeout(res, 50));
+    // Every put is acknowledged, so delivered to the reader already: a duplicate would have been sent before
+    // the relay handles a PUT the reader sends now (on a topic it does not read). Its ACK closes the window
+    // a fixed delay stood for.
+    const [mark] = await makeEnvelopes(author, sealed, 1);
+    await reader.put(mark!);
     const seqs = reader.ofType(FrameType.deliver).map((d) => d.seq);
     expect(seqs).toEqual(envelopes.map((_, i) => i + 1));
   });

@@ -33,7 +33,9 @@ export class CellKeys {
    * wait for the same opening, so none returns before the scope is usable.
    */
   private readonly opened = new Map<string, Promise<unknown>>();
-  private rotating = false;
+  /** The run of `rotateStale` in progress, and whether a call made during it asked for another pass. */
+  private rotation: Promise<void> | undefined;
+  private again: { mine: boolean } | undefined;
   /** What each lockbox list opened to for this device (undefined: nothing), so each is tried once. */
   private tried = new WeakMap<Lockboxes, Uint8Array | undefined>();
   private recoveryDevice: DeviceIdentity | undefined;
@@ -194,25 +196,46 @@ export class CellKeys {
    * Rotates every scope whose key a departed device may hold. To keep concurrent rotations rare, one
    * device does it: the one whose op made the key stale (`mine`), if it may rotate; otherwise the first
    * designated member's (see `designatedRotators`), as soon as it learns of it.
+   *
+   * One run at a time. A call made while one runs asks it for another pass (with `mine` if it says so):
+   * refreshes set off by the run's own ops return at once (they are inside it: waiting would wait for
+   * themselves), while this device's own op (`mine`, never inside a run) waits for that pass, so that
+   * `remove`, `revoke` and `removeDevice` resolve once the keys they made stale are rotated.
    */
   async rotateStale(mine = false): Promise<void> {
-    const me = this.ctx.me();
-    if (this.rotating || me?.status !== "member") return;
-    this.rotating = true;
+    if (this.rotation) {
+      this.again = { mine: mine || (this.again?.mine ?? false) };
+      if (mine) await this.rotation;
+      return;
+    }
+    this.rotation = this.rotateStaleRuns(mine);
     try {
-      for (const scope of [...this.ctx.log().state().scopes.keys()]) {
-        const state = this.ctx.log().state();
-        const epoch = state.scopes.get(scope)!.at(-1)!.epoch;
-        if (
-          !this.secrets.get(scope)?.has(epoch) ||
-          !stale(state, scope, (heads) => this.ctx.log().stateAt(heads))
-        )
-          continue;
-        const rotators = designatedRotators(state, scope);
-        if (rotators[0] === me.id || (mine && rotators.includes(me.id))) await this.rotate(scope);
-      }
+      await this.rotation;
     } finally {
-      this.rotating = false;
+      this.rotation = undefined;
+    }
+  }
+
+  private async rotateStaleRuns(mine: boolean): Promise<void> {
+    for (let pass: { mine: boolean } | undefined = { mine }; pass; pass = this.again) {
+      this.again = undefined;
+      await this.rotateStaleOnce(pass.mine);
+    }
+  }
+
+  private async rotateStaleOnce(mine: boolean): Promise<void> {
+    const me = this.ctx.me();
+    if (me?.status !== "member") return;
+    for (const scope of [...this.ctx.log().state().scopes.keys()]) {
+      const state = this.ctx.log().state();
+      const epoch = state.scopes.get(scope)!.at(-1)!.epoch;
+      if (
+        !this.secrets.get(scope)?.has(epoch) ||
+        !stale(state, scope, (heads) => this.ctx.log().stateAt(heads))
+      )
+        continue;
+      const rotators = designatedRotators(state, scope);
+      if (rotators[0] === me.id || (mine && rotators.includes(me.id))) await this.rotate(scope);
     }
   }
 }

@@ -13,6 +13,7 @@ import {
   cellPublisher,
   contactTopic,
   ForbiddenError,
+  IntegrityError,
   type Kit,
   type ReceivedContact,
   sealContact,
@@ -77,13 +78,20 @@ describe("publication keys and contact requests", () => {
     expect((await cell.contacts())[0]!.id).toBe(heard[0]!.id);
     expect(await marc.contacts()).toEqual([]);
 
-    // A forged request on the inbox topic is refused and changes nothing.
+    // A forged request on the inbox topic is refused and changes nothing. The check waits for Élise's
+    // device to refuse it rather than for a fixed time: under load the request could still be on its
+    // way after any delay, and the check would then prove nothing.
     const forged = await sealContact(cell.id, keys.chain[0]!.admission, 7, visitor);
+    let refused = 0;
+    const stopCounting = e.on("rejected", (error) => {
+      if (error instanceof IntegrityError) refused++;
+    });
     await fetch(`${relays[0]!.url}/t/${await contactTopic(cell.id)}`, {
       method: "POST",
       body: forged as never,
     });
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => refused > 0, "Élise's device to refuse the forged request");
+    stopCounting();
     expect(await elise.contacts()).toHaveLength(1);
 
     // No relay file holds the visitor's details.

@@ -9,18 +9,15 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { silentLogger, startRelay } from "../../adapters/relay/index.js";
+import { type Cell, ForbiddenError, type Kit, type MemberId, type ScopeId } from "../../core/index.js";
 import {
-  type Cell,
   EnvelopeKind,
-  ForbiddenError,
   governance,
-  type Kit,
-  type MemberId,
   type ScopeEpoch,
-  type ScopeId,
   sealEnvelope,
   sealedEpoch,
-} from "../../core/index.js";
+} from "../../core/internals.js";
+import { FrameType } from "../../core/protocol/relay.js";
 import { encodePut } from "../../core/protocol/relay-frames.js";
 import { admittedCell, membership, relayDevice } from "../support/cells.js";
 import { looseIdentity, until } from "../support/devices.js";
@@ -132,10 +129,16 @@ describe("a misbehaving relay", () => {
       );
 
       // Then the honest relay gives the grab to everyone: the devices end up holding the same ops.
+      // (Waiting for the PUT's answer, not for the first frame: that is the relay's HELLO.)
       const ws = new WebSocket(honest.wsUrl);
+      const answered = new Promise<void>((ok) =>
+        ws.on("message", (data: Buffer) => {
+          if (data[0] === FrameType.ack || data[0] === FrameType.error) ok();
+        }),
+      );
       await new Promise((ok) => ws.once("open", ok));
       ws.send(encodePut(1, grabEnvelope));
-      await new Promise((ok) => ws.once("message", ok));
+      await answered;
       ws.close();
 
       try {

@@ -87,9 +87,12 @@ describe("the cell's site", () => {
         author: "Élise",
         date: Date.now() + 1,
       });
+      // Every relay, not one: the sink PUTs to the relays side by side, so one can serve the new edition
+      // while the other is still receiving it.
       await until(
-        async () => (await served(relays[1]!, cell.id))?.posts.length === 2,
-        "an edition with Élise's post",
+        async () =>
+          (await Promise.all(relays.map((r) => served(r, cell.id)))).every((e) => e?.posts.length === 2),
+        "an edition with Élise's post on every relay",
       );
       expect((await served(relays[0]!, cell.id))?.posts.map((p) => p.title)).toEqual([
         "Tractage samedi",
@@ -103,6 +106,8 @@ describe("the cell's site", () => {
         async () => (await his.membersJournal.newest(5)).length === 1,
         "Marc to read the members' post",
       );
+      // Élise's post reaches his device on its own way, not with the edition: wait for it too.
+      await until(async () => (await his.journal.newest(5)).length === 2, "Marc to get Élise's post");
       await expect(marc.publicationKeys()).rejects.toBeInstanceOf(ForbiddenError);
       await expect(
         his.journal.put({ id: "p3", title: "Post de Marc", text: "…", author: "Marc", date: Date.now() }),

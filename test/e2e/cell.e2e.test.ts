@@ -6,19 +6,23 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { parseCellId } from "../../core/base/ids.js";
 import {
   Cell,
   type DocId,
-  deriveActor,
-  EnvelopeKind,
   ForbiddenError,
-  governance,
   type Kit,
   type MemberId,
   NotAMemberError,
+} from "../../core/index.js";
+import {
+  deriveActor,
+  EnvelopeKind,
+  governance,
   type ScopeEpoch,
   sealEnvelope,
-} from "../../core/index.js";
+} from "../../core/internals.js";
+import { FrameType } from "../../core/protocol/relay.js";
 import { encodePut } from "../../core/protocol/relay-frames.js";
 import { admittedCell, membership, relayDevice, storeOf } from "../support/cells.js";
 import { changesAs, until } from "../support/devices.js";
@@ -64,12 +68,21 @@ async function cellOfThree() {
   return { relays, f, a, b, cell, ali, bea };
 }
 
-/** Posts an envelope straight to a relay, as any client (or a removed member's tampered app) could. */
+/**
+ * Posts an envelope straight to a relay, as any client (or a removed member's tampered app) could, and
+ * resolves once the relay answered the PUT: the first frame a relay sends is its HELLO, which says nothing
+ * of the envelope.
+ */
 async function postRaw(relay: RelayProcess, envelope: Uint8Array): Promise<void> {
   const ws = new WebSocket(relay.wsUrl);
+  const answered = new Promise<void>((ok) =>
+    ws.on("message", (data: Buffer) => {
+      if (data[0] === FrameType.ack || data[0] === FrameType.error) ok();
+    }),
+  );
   await new Promise((ok) => ws.once("open", ok));
   ws.send(encodePut(1, envelope));
-  await new Promise((ok) => ws.once("message", ok));
+  await answered;
   ws.close();
 }
 
@@ -262,7 +275,7 @@ describe("a cell through relays", () => {
     // Still a working member: a new document reaches the others.
     const later = await again.create<{ note: string }>("members", { note: "après redémarrage" });
     await until(() => a.documents(cell.scopeId("members")).includes(later.id), "A to get the new document");
-    await expect(Cell.open(restarted, "0".repeat(64))).rejects.toBeInstanceOf(NotAMemberError);
+    await expect(Cell.open(restarted, parseCellId("0".repeat(64)))).rejects.toBeInstanceOf(NotAMemberError);
 
     // Invitation inboxes after a restart: an unused invitation's is listened to by every member; a used
     // single-use one's only by those who admit (a second redeem is refused, and seen), until it expires.
