@@ -2,9 +2,11 @@
  * What the member space's tabs share: what each view is given, who may see what, and two helpers of their
  * controllers (reload after writes, open a document that is still on its way).
  */
-import type { TemplateResult } from "lit";
+import type { ReactiveController, ReactiveControllerHost, TemplateResult } from "lit";
 import type { Cell, Kit } from "../../../core/index.js";
 import type { AppStrings, Lang } from "../../../core/public/strings/index.js";
+import type { Run } from "../actions.js";
+import type { MemberSession, OpenCell } from "../session.js";
 
 /** What this device's member may see: their roles, whether one is an officer's, the scopes they read. */
 export interface Access {
@@ -35,6 +37,49 @@ export interface TabContext {
 /** A tab's controller, as `<cell-app>`'s table of tabs calls it. */
 export interface TabView {
   view(context: TabContext): TemplateResult;
+}
+
+/**
+ * A tab controller that follows the session's open cell while its element is in the page: it subscribes in
+ * `hostConnected` and unsubscribes in `hostDisconnected`; `follow` starts what the tab watches when a cell
+ * opens and returns how to stop, `forget` drops what it showed when the cell closes (a cell opened again,
+ * the element back in the page, has its own documents).
+ */
+export abstract class CellTabController implements ReactiveController, TabView {
+  /** The open cell, while there is one. */
+  protected current: OpenCell | undefined;
+  private unbind: (() => void) | undefined;
+
+  constructor(
+    protected readonly host: ReactiveControllerHost,
+    protected readonly session: MemberSession,
+    protected readonly run: Run,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.unbind = this.session.whileOpen((open) => {
+      this.current = open;
+      const stop = this.follow(open);
+      return () => {
+        stop();
+        this.current = undefined;
+        this.forget();
+      };
+    });
+  }
+
+  hostDisconnected(): void {
+    this.unbind?.();
+    this.unbind = undefined;
+  }
+
+  abstract view(context: TabContext): TemplateResult;
+  /** Starts what the tab watches in an open cell; returns how to stop. */
+  protected abstract follow(open: OpenCell): () => void;
+  /** Forgets what the tab showed, when the cell closes. */
+  protected abstract forget(): void;
 }
 
 /**

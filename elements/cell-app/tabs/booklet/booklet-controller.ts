@@ -4,7 +4,7 @@
  * preview; read again after writes while the element is in the page. A CSV file is read in UTF-8 or
  * Windows-1252, whichever it is (`decodeCsvBytes`).
  */
-import { html, type ReactiveController, type ReactiveControllerHost } from "lit";
+import { html } from "lit";
 import {
   Booklet,
   type Cell,
@@ -15,47 +15,30 @@ import {
   type Person,
   type ReceivedContact,
 } from "../../../../core/index.js";
-import type { Run } from "../../actions.js";
-import type { MemberSession } from "../../session.js";
-import { afterWrites, openPatiently, type TabContext, type TabView } from "../tab.js";
+import type { OpenCell } from "../../session.js";
+import { afterWrites, CellTabController, openPatiently, type TabContext } from "../tab.js";
 import { bookletView } from "./booklet-view.js";
 
 /** See the module comment. */
-export class BookletController implements ReactiveController, TabView {
+export class BookletController extends CellTabController {
   private booklet: Booklet | undefined;
   private opening: Promise<void> | undefined;
   private filter: PeopleFilter = {};
   private people: Person[] = [];
   private everyone: Person[] = [];
   private importing: ImportPreview | undefined;
-  private unbind: (() => void) | undefined;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly session: MemberSession,
-    private readonly run: Run,
-  ) {
-    host.addController(this);
+  protected follow(open: OpenCell): () => void {
+    return afterWrites(open.kit, () => void this.reload());
   }
 
-  hostConnected(): void {
-    this.unbind = this.session.whileOpen((open) => {
-      const stop = afterWrites(open.kit, () => void this.reload());
-      return () => {
-        stop();
-        // A cell opened again (the element back in the page) has its own booklet.
-        this.booklet = undefined;
-        this.opening = undefined;
-        this.people = [];
-        this.everyone = [];
-        this.importing = undefined;
-      };
-    });
-  }
-
-  hostDisconnected(): void {
-    this.unbind?.();
-    this.unbind = undefined;
+  protected forget(): void {
+    // A cell opened again (the element back in the page) has its own booklet.
+    this.booklet = undefined;
+    this.opening = undefined;
+    this.people = [];
+    this.everyone = [];
+    this.importing = undefined;
   }
 
   view({ t, cell }: TabContext) {

@@ -1,46 +1,21 @@
-/**
- * The events tab's state: the upcoming public and members-only events and their answers, read when the
- * cell opens and again after writes while the element is in the page; this member's answers.
- */
-import type { ReactiveController, ReactiveControllerHost } from "lit";
 import type { CellEvent, RsvpAnswer, RsvpSummary } from "../../../../core/index.js";
-import type { Run } from "../../actions.js";
-import type { MemberSession, OpenCell } from "../../session.js";
-import { afterWrites, type TabContext, type TabView } from "../tab.js";
+import type { OpenCell } from "../../session.js";
+import { afterWrites, CellTabController, type TabContext } from "../tab.js";
 import { eventsView } from "./events-view.js";
 
 /** See the module comment. */
-export class EventsController implements ReactiveController, TabView {
+export class EventsController extends CellTabController {
   private events: CellEvent[] = [];
   private answers = new Map<string, RsvpSummary>();
-  private open: OpenCell | undefined;
-  private unbind: (() => void) | undefined;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly session: MemberSession,
-    private readonly run: Run,
-  ) {
-    host.addController(this);
+  protected follow(open: OpenCell): () => void {
+    void this.reload(open);
+    return afterWrites(open.kit, () => void this.reload(open));
   }
 
-  hostConnected(): void {
-    this.unbind = this.session.whileOpen((open) => {
-      this.open = open;
-      void this.reload(open);
-      const stop = afterWrites(open.kit, () => void this.reload(open));
-      return () => {
-        stop();
-        this.open = undefined;
-        this.events = [];
-        this.answers = new Map();
-      };
-    });
-  }
-
-  hostDisconnected(): void {
-    this.unbind?.();
-    this.unbind = undefined;
+  protected forget(): void {
+    this.events = [];
+    this.answers = new Map();
   }
 
   view({ t, lang, cell }: TabContext) {
@@ -59,14 +34,14 @@ export class EventsController implements ReactiveController, TabView {
     const answers = new Map(
       await Promise.all(events.map(async (e) => [e.id, await open.rsvps.summary(e)] as const)),
     );
-    if (this.open !== open) return;
+    if (this.current !== open) return;
     this.events = events;
     this.answers = answers;
     this.host.requestUpdate();
   }
 
   private answer(event: CellEvent, answer: RsvpAnswer): void {
-    const rsvps = this.open?.rsvps;
+    const rsvps = this.current?.rsvps;
     if (rsvps) this.run(() => rsvps.answer(event, answer));
   }
 }

@@ -3,7 +3,7 @@
  * opens and again on each new one while the element is in the page), and the link of the last invitation
  * made here; admitting, declining, accepting, inviting, and recording a message's sender in the booklet.
  */
-import { html, nothing, type ReactiveController, type ReactiveControllerHost } from "lit";
+import { html, nothing, type ReactiveControllerHost } from "lit";
 import {
   type Cell,
   hasRight,
@@ -15,45 +15,34 @@ import type { Run } from "../../actions.js";
 import { inviteUrl } from "../../links.js";
 import type { MemberSession, OpenCell } from "../../session.js";
 import type { BookletController } from "../booklet/booklet-controller.js";
-import type { TabContext, TabView } from "../tab.js";
+import { CellTabController, type TabContext } from "../tab.js";
 import { type InviteOptions, inviteView } from "./invite-view.js";
 import { officersView } from "./officers-view.js";
 
 /** See the module comment. */
-export class OfficersController implements ReactiveController, TabView {
+export class OfficersController extends CellTabController {
   /** Requests to join and messages, as officers see them. */
   private contacts: ReceivedContact[] = [];
   /** The link of the last invitation made here. */
   private inviteLink: string | undefined;
-  private open: OpenCell | undefined;
-  private unbind: (() => void) | undefined;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly session: MemberSession,
-    private readonly run: Run,
+    host: ReactiveControllerHost,
+    session: MemberSession,
+    run: Run,
     private readonly booklet: BookletController,
   ) {
-    host.addController(this);
+    super(host, session, run);
   }
 
-  hostConnected(): void {
-    this.unbind = this.session.whileOpen((open) => {
-      this.open = open;
-      void this.refresh(open);
-      const off = open.cell.on("contact", () => void this.refresh(open));
-      return () => {
-        off();
-        this.open = undefined;
-        this.contacts = [];
-        this.inviteLink = undefined;
-      };
-    });
+  protected follow(open: OpenCell): () => void {
+    void this.refresh(open);
+    return open.cell.on("contact", () => void this.refresh(open));
   }
 
-  hostDisconnected(): void {
-    this.unbind?.();
-    this.unbind = undefined;
+  protected forget(): void {
+    this.contacts = [];
+    this.inviteLink = undefined;
   }
 
   view({ t, lang, cell, access }: TabContext) {
@@ -75,7 +64,7 @@ export class OfficersController implements ReactiveController, TabView {
   /** Reads the contacts again (the cell says when one arrives). */
   private async refresh(open: OpenCell): Promise<void> {
     const contacts = await open.cell.contacts().catch(() => []);
-    if (this.open !== open) return;
+    if (this.current !== open) return;
     this.contacts = contacts;
     this.host.requestUpdate();
   }

@@ -4,7 +4,7 @@
  * the last ones, the latest stamps, totals, subscriptions); read again after writes while the element is
  * in the page.
  */
-import { html, type ReactiveController, type ReactiveControllerHost } from "lit";
+import { html, type ReactiveControllerHost } from "lit";
 import {
   type Cell,
   duesStatus,
@@ -15,9 +15,9 @@ import {
   Treasury,
 } from "../../../../core/index.js";
 import type { Run } from "../../actions.js";
-import type { MemberSession } from "../../session.js";
+import type { MemberSession, OpenCell } from "../../session.js";
 import type { BookletController } from "../booklet/booklet-controller.js";
-import { afterWrites, openPatiently, type TabContext, type TabView } from "../tab.js";
+import { afterWrites, CellTabController, openPatiently, type TabContext } from "../tab.js";
 import { type TreasuryData, treasuryView } from "./treasury-view.js";
 
 /** How many periods the dues table shows: half a year of months, a year of quarters, three years. */
@@ -36,39 +36,31 @@ const EMPTY: TreasuryData = {
 };
 
 /** See the module comment. */
-export class TreasuryController implements ReactiveController, TabView {
+export class TreasuryController extends CellTabController {
   private treasury: Treasury | undefined;
   private cell: Cell | undefined;
   private opening: Promise<void> | undefined;
   private ledger = EMPTY;
-  private unbind: (() => void) | undefined;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly session: MemberSession,
-    private readonly run: Run,
+    host: ReactiveControllerHost,
+    session: MemberSession,
+    run: Run,
     private readonly booklet: BookletController,
   ) {
-    host.addController(this);
+    super(host, session, run);
   }
 
-  hostConnected(): void {
-    this.unbind = this.session.whileOpen((open) => {
-      const stop = afterWrites(open.kit, () => void this.reload());
-      return () => {
-        stop();
-        // A cell opened again (the element back in the page) has its own treasury.
-        this.treasury = undefined;
-        this.cell = undefined;
-        this.opening = undefined;
-        this.ledger = EMPTY;
-      };
-    });
+  protected follow(open: OpenCell): () => void {
+    return afterWrites(open.kit, () => void this.reload());
   }
 
-  hostDisconnected(): void {
-    this.unbind?.();
-    this.unbind = undefined;
+  protected forget(): void {
+    // A cell opened again (the element back in the page) has its own treasury.
+    this.treasury = undefined;
+    this.cell = undefined;
+    this.opening = undefined;
+    this.ledger = EMPTY;
   }
 
   view({ t, cell }: TabContext) {
