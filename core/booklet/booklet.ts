@@ -7,9 +7,9 @@ import { randomBytes, toBase64Url } from "../base/bytes.js";
 import { InvalidArgumentError, UnknownDocumentError } from "../base/errors.js";
 import type { MemberId } from "../base/ids.js";
 import type { Cell } from "../cell/cell.js";
-import { namedDocument } from "../cell/named-document.js";
+import { namedCollection } from "../cell/named-document.js";
 import type { ReceivedContact } from "../cell/publication.js";
-import { Collection } from "../kit/collection.js";
+import type { Collection } from "../kit/collection.js";
 import { assertImportable, exportCsv, type ImportPreview, previewImport } from "./exchange.js";
 import { checkPerson, type Person, type PersonInput } from "./person.js";
 import { PeopleIndex } from "./search.js";
@@ -31,11 +31,7 @@ export class Booklet {
    * are not officers hold no key to it: `NotAMemberError`/`UnknownDocumentError`.
    */
   static async open(cell: Cell): Promise<Booklet> {
-    const { kit } = cell;
-    const id = await namedDocument(cell, BOOKLET.name, BOOKLET.scope, () =>
-      Collection.create(kit, cell.scopeId(BOOKLET.scope), BOOKLET.name),
-    );
-    return new Booklet(cell, await Collection.open<Person>(kit, id));
+    return new Booklet(cell, await namedCollection<Person>(cell, BOOKLET.name, BOOKLET.scope));
   }
 
   /** Everyone in the booklet, sorted by name. */

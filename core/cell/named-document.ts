@@ -5,6 +5,7 @@
 import { UnknownDocumentError } from "../base/errors.js";
 import type { DocId } from "../base/ids.js";
 import { hasRight } from "../governance/rules.js";
+import { Collection, type CollectionRecord } from "../kit/collection.js";
 import type { Cell } from "./cell.js";
 
 /**
@@ -26,4 +27,19 @@ export async function namedDocument(
   const doc = await create();
   await cell.setPolicy(doc.id, { scope, writers: rules.scopes[scope]?.writers ?? [], name });
   return doc.id;
+}
+
+/**
+ * The cell's collection named `name` in `scope` (see `Collection`), created and named the first time by an
+ * officer who may set policies; `UnknownDocumentError` as for `namedDocument`.
+ */
+export async function namedCollection<T extends CollectionRecord>(
+  cell: Cell,
+  name: string,
+  scope: string,
+): Promise<Collection<T>> {
+  const id = await namedDocument(cell, name, scope, () =>
+    Collection.create(cell.kit, cell.scopeId(scope), name),
+  );
+  return Collection.open<T>(cell.kit, id);
 }

@@ -12,9 +12,9 @@
 import { InvalidArgumentError } from "../base/errors.js";
 import type { MemberId } from "../base/ids.js";
 import type { Cell } from "../cell/cell.js";
-import { namedDocument } from "../cell/named-document.js";
+import { namedCollection } from "../cell/named-document.js";
 import type { SignedRecord } from "../governance/records.js";
-import { Collection } from "../kit/collection.js";
+import type { Collection } from "../kit/collection.js";
 
 /** A member's answer. */
 export type RsvpAnswer = "yes" | "no" | "maybe";
@@ -53,11 +53,7 @@ export class Rsvps {
 
   /** Opens the answers collection (an officer who may set policies creates it the first time). */
   static async open(cell: Cell): Promise<Rsvps> {
-    const { kit } = cell;
-    const id = await namedDocument(cell, "rsvps", "members", () =>
-      Collection.create(kit, cell.scopeId("members"), "rsvps"),
-    );
-    return new Rsvps(cell, await Collection.open<Stored>(kit, id));
+    return new Rsvps(cell, await namedCollection<Stored>(cell, "rsvps", "members"));
   }
 
   /**

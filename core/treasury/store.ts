@@ -9,9 +9,9 @@
 import { ForbiddenError, NotAMemberError, UnknownDocumentError } from "../base/errors.js";
 import type { DocId, ScopeId } from "../base/ids.js";
 import type { Cell } from "../cell/cell.js";
-import { namedDocument } from "../cell/named-document.js";
+import { namedCollection } from "../cell/named-document.js";
 import type { SignedRecord } from "../governance/records.js";
-import { Collection, type CollectionRecord } from "../kit/collection.js";
+import type { Collection, CollectionRecord } from "../kit/collection.js";
 import type { Kit } from "../kit/kit.js";
 import { entryIdOf } from "./ledger.js";
 
@@ -51,10 +51,7 @@ export class TreasuryStore {
         `this device holds no key to the treasury: only ${readers.join(", ") || "nobody"} read it`,
       );
     }
-    const id = await namedDocument(cell, TREASURY_NAME, TREASURY_SCOPE, () =>
-      Collection.create(kit, cell.scopeId(TREASURY_SCOPE), TREASURY_NAME),
-    );
-    return new TreasuryStore(kit, await Collection.open<TreasuryItem>(kit, id));
+    return new TreasuryStore(kit, await namedCollection<TreasuryItem>(cell, TREASURY_NAME, TREASURY_SCOPE));
   }
 
   /** The index document's ID. */
