@@ -3,7 +3,7 @@
  * author do it at this state (`authorize`), and what it changes (`applyOp`). No I/O, no clock.
  */
 import { IntegrityError } from "../base/errors.js";
-import { type CellId, cellIdOf, type DeviceId, type MemberId, memberIdOf } from "../base/ids.js";
+import { cellIdOf, type DeviceId, type MemberId, memberIdOf } from "../base/ids.js";
 import { reads } from "./readers.js";
 import { hasRight, type Right } from "./rules.js";
 import type { CellState, MemberState, OpHash, SignedOp } from "./types.js";
