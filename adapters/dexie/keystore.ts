@@ -6,8 +6,9 @@
  */
 
 import { StorageError } from "../../core/base/errors.js";
-import type { DeviceKeys, Keystore } from "../../core/crypto/identity.js";
+import type { DeviceKeys } from "../../core/crypto/identity.js";
 import { generateAgreementKeyPair, generateSigningKeyPair } from "../../core/crypto/suite.js";
+import type { Keystore } from "../../core/ports/keystore.js";
 import { type DexieInit, guard, openDatabase } from "./database.js";
 
 /** Options of `dexieKeystore`. */
@@ -54,7 +55,7 @@ const isPair = (pair: unknown): pair is CryptoKeyPair =>
  *
  * @example
  * ```ts
- * const identity = await DeviceIdentity.open(dexieKeystore(), "device", true);
+ * const identity = await loadIdentity(dexieKeystore(), "device", true);
  * ```
  */
 export function dexieKeystore(dbName = "cellule-keystore", init: DexieKeystoreInit = {}): DexieKeystore {

@@ -10,7 +10,7 @@ import { open, unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { equalBytes } from "../../core/base/bytes.js";
 import { StorageError } from "../../core/base/errors.js";
-import type { DeviceKeys, Keystore } from "../../core/crypto/identity.js";
+import type { DeviceKeys } from "../../core/crypto/identity.js";
 import {
   ecdh,
   generateAgreementKeyPair,
@@ -18,6 +18,7 @@ import {
   sign,
   verify,
 } from "../../core/crypto/suite.js";
+import type { Keystore } from "../../core/ports/keystore.js";
 import { fsyncDirectory, makeDirectory, writeFileAtomic } from "./atomic.js";
 import { encodePart, NAME_MAX } from "./key-path.js";
 
@@ -147,7 +148,7 @@ async function checkPairs(keys: DeviceKeys, path: string): Promise<void> {
  *
  * @example
  * ```ts
- * const identity = await DeviceIdentity.open(fileKeystore(".cellule-data/keys"), "relay", true);
+ * const identity = await loadIdentity(fileKeystore(".cellule-data/keys"), "relay", true);
  * ```
  */
 export function fileKeystore(directory: string, init: FileKeystoreInit = {}): Keystore {

@@ -1,8 +1,9 @@
 /** In-memory keystore: for tests and throwaway devices. Keys are lost when the process ends. */
 
 import { StorageError } from "../../core/base/errors.js";
-import type { DeviceKeys, Keystore } from "../../core/crypto/identity.js";
+import type { DeviceKeys } from "../../core/crypto/identity.js";
 import { generateAgreementKeyPair, generateSigningKeyPair } from "../../core/crypto/suite.js";
+import type { Keystore } from "../../core/ports/keystore.js";
 
 /** A keystore holding non-extractable `CryptoKey`s in a `Map`. */
 export function memoryKeystore(): Keystore {

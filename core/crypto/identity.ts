@@ -16,19 +16,6 @@ export interface DeviceKeys {
   agreement: CryptoKeyPair;
 }
 
-/**
- * Where a device keeps its keys. Implementations live in `adapters/` (memory, filesystem with mode 0600,
- * IndexedDB through Dexie) and all pass `runKeystoreAcceptance` (core/testing).
- */
-export interface Keystore {
-  /** The keys stored under `name`, or `undefined` when there are none. `StorageError` if unreadable. */
-  load(name: string): Promise<DeviceKeys | undefined>;
-  /** Generates new keys the way this store keeps them best, stores them under `name` and returns them. */
-  create(name: string): Promise<DeviceKeys>;
-  /** Forgets the keys under `name`. */
-  delete(name: string): Promise<void>;
-}
-
 const ids = new Map<string, Promise<DeviceId>>();
 
 /** The device ID of a raw signing public key (cached: the same devices come back all the time). */
@@ -60,12 +47,6 @@ export class DeviceIdentity {
     const signingPublicKey = await exportPublicKey(keys.signing.publicKey);
     const agreementPublicKey = await exportPublicKey(keys.agreement.publicKey);
     return new DeviceIdentity(await deviceIdOf(signingPublicKey), signingPublicKey, agreementPublicKey, keys);
-  }
-
-  /** Loads the identity under `name`, creating it only when `create` is true. */
-  static async open(keystore: Keystore, name: string, create: boolean): Promise<DeviceIdentity | undefined> {
-    const keys = (await keystore.load(name)) ?? (create ? await keystore.create(name) : undefined);
-    return keys && DeviceIdentity.fromKeys(keys);
   }
 
   /** Signs bytes with the device key (raw r‖s). */

@@ -27,9 +27,10 @@ import {
 } from "../base/errors.js";
 import type { ActorId, DocId, EnvelopeHash, ScopeId, Topic } from "../base/ids.js";
 import { createLogger, type Logger } from "../base/logger.js";
-import { DeviceIdentity, type Keystore } from "../crypto/identity.js";
-import { type Authority, WriterSets } from "../ports/authority.js";
+import type { DeviceIdentity } from "../crypto/identity.js";
+import type { Authority } from "../ports/authority.js";
 import { type Clock, systemClock } from "../ports/clock.js";
+import { type Keystore, loadIdentity } from "../ports/keystore.js";
 import type { Transport, TransportStatus } from "../ports/transport.js";
 import { EnvelopeKind, MAX_ENVELOPE_BYTES, readHeader, sealEnvelope } from "../protocol/envelope.js";
 import { publicEpoch, type ScopeEpoch, sealedEpoch } from "../protocol/scope-keys.js";
@@ -48,6 +49,7 @@ import {
 import { CelluleDocument, type DocumentHost } from "./document.js";
 import { type GovernanceHandler, Ingest, type IngestOutcome } from "./ingest.js";
 import { Arrivals, mergePending, storePending } from "./unopened.js";
+import { WriterSets } from "./writer-sets.js";
 
 /** Options of {@link createKit}. */
 export interface KitOptions {
@@ -640,7 +642,7 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
  */
 export async function createKit(options: KitOptions): Promise<Kit> {
   await ensureAutomerge(options.automergeWasm);
-  const device = await DeviceIdentity.open(
+  const device = await loadIdentity(
     options.keystore,
     options.deviceName ?? "device",
     options.createIdentity ?? true,

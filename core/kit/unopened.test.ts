@@ -15,10 +15,10 @@ import {
   holdingSaves,
   memoryKit,
 } from "../../test/support/devices.js";
-import { WriterSets } from "../ports/authority.js";
 import { newScopeSecret } from "../protocol/scope-keys.js";
 import type { CelluleDocument } from "./document.js";
 import { createKit, type Kit } from "./kit.js";
+import { WriterSets } from "./writer-sets.js";
 
 type Note = { title: string; items?: string[] };
 

@@ -6,7 +6,7 @@
  */
 import { equalBytes } from "../base/bytes.js";
 import { StorageError } from "../base/errors.js";
-import type { DeviceKeys, Keystore } from "../crypto/identity.js";
+import type { DeviceKeys } from "../crypto/identity.js";
 import {
   ecdh,
   exportPublicKey,
@@ -15,6 +15,7 @@ import {
   sign,
   verify,
 } from "../crypto/suite.js";
+import type { Keystore } from "../ports/keystore.js";
 import { assert, bytesEqual, equal, isUndefined, rejects } from "./assert.js";
 import { type TestFramework, withFixture } from "./framework.js";
 
