@@ -25,8 +25,10 @@ export { DEFAULT_RULES, hasRight, type Right, type Role, type Rules } from "./go
 export type { CellState, MemberState, OpHash, PairState } from "./governance/types.js";
 export type { AutomergeWasmSource } from "./kit/automerge.js";
 export { Collection, type CollectionRecord } from "./kit/collection.js";
+export { createKit } from "./kit/create-kit.js";
 export { CelluleDocument } from "./kit/document.js";
-export { createKit, Kit, type KitEvents, type KitOptions, type KitStats } from "./kit/kit.js";
+export { Kit } from "./kit/kit.js";
+export type { KitEvents, KitOptions, KitStats } from "./kit/kit-types.js";
 export { WriterSets } from "./kit/writer-sets.js";
 export type { Authority, WriteRequest } from "./ports/authority.js";
 export { type Clock, systemClock } from "./ports/clock.js";

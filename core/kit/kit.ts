@@ -2,108 +2,57 @@
  * The Kit: one device's view of the cells it belongs to. It owns the local automerge-repo `Repo` (storage,
  * and at most a channel between the device's own tabs; never a network adapter reaching another device),
  * turns local changes into signed envelopes, and checks every envelope it receives before applying it.
+ *
+ * Over 400 lines, on purpose: the handles, the outboxes, the scope registry and the send order share one
+ * state whose invariants (a document opened in the window of its delivery, envelopes leaving in the order
+ * they were made) are easiest to keep in one place. What stands apart is apart: the checks of received
+ * envelopes (ingest.ts), content not opened yet (unopened.ts), the storage key layout
+ * (envelope-store.ts), Automerge's internals (automerge.ts), the options and the factory (kit-types.ts,
+ * create-kit.ts).
  */
 import type * as A from "@automerge/automerge/slim";
 import {
   type DocHandle,
   generateAutomergeUrl,
-  type NetworkAdapterInterface,
   parseAutomergeUrl,
   Repo,
   type StorageAdapterInterface,
   type StorageKey,
 } from "@automerge/automerge-repo/slim";
-import { fromUtf8, randomBytes, utf8 } from "../base/bytes.js";
+import { randomBytes } from "../base/bytes.js";
 import { Emitter } from "../base/emitter.js";
 import {
   type CelluleError,
   ClosedError,
   IntegrityError,
   InvalidArgumentError,
-  NoIdentityError,
   NotAMemberError,
   UnknownDocumentError,
   UnknownScopeError,
 } from "../base/errors.js";
-import type { ActorId, DocId, EnvelopeHash, ScopeId, Topic } from "../base/ids.js";
-import { createLogger, type Logger } from "../base/logger.js";
+import type { ActorId, DocId, ScopeId, Topic } from "../base/ids.js";
+import type { Logger } from "../base/logger.js";
 import type { DeviceIdentity } from "../crypto/identity.js";
 import type { Authority } from "../ports/authority.js";
-import { type Clock, systemClock } from "../ports/clock.js";
-import { type Keystore, loadIdentity } from "../ports/keystore.js";
+import type { Clock } from "../ports/clock.js";
 import type { Transport, TransportStatus } from "../ports/transport.js";
 import { EnvelopeKind, MAX_ENVELOPE_BYTES, readHeader, sealEnvelope } from "../protocol/envelope.js";
 import { publicEpoch, type ScopeEpoch, sealedEpoch } from "../protocol/scope-keys.js";
 import {
-  type AutomergeWasmSource,
   applyChanges,
   applySnapshot,
   changeAndCapture,
   checkChanges,
   deriveActor,
   emptyDocBytes,
-  ensureAutomerge,
   saveDoc,
   useActor,
 } from "./automerge.js";
 import { CelluleDocument, type DocumentHost } from "./document.js";
+import { EnvelopeStore } from "./envelope-store.js";
 import { type GovernanceHandler, Ingest, type IngestOutcome } from "./ingest.js";
+import type { KitEvents, KitOptions, KitStats } from "./kit-types.js";
 import { Arrivals, mergePending, storePending } from "./unopened.js";
-import { WriterSets } from "./writer-sets.js";
-
-/** Options of {@link createKit}. */
-export interface KitOptions {
-  /** Local storage of documents and envelopes (Dexie in browsers, filesystem in Node, memory in tests). */
-  storage: StorageAdapterInterface;
-  /** Where the device keys live. */
-  keystore: Keystore;
-  /** How envelopes reach other devices (relay client, BroadcastChannel). @default [] */
-  transports?: Transport[];
-  /** Who may write what. @default a new `WriterSets` (nobody but what you allow) */
-  authority?: Authority;
-  /** Name of the device keys in the keystore. @default "device" */
-  deviceName?: string;
-  /** Create device keys when none are stored. Never silently: pass false where a missing key means data loss. @default true */
-  createIdentity?: boolean;
-  /** Automerge WASM for browsers (URL of `automerge.wasm` or its bytes). Not needed in Node. */
-  automergeWasm?: AutomergeWasmSource;
-  /** automerge-repo network adapters between this device's own tabs only (e.g. BroadcastChannel). @default [] */
-  localNetwork?: NetworkAdapterInterface[];
-  /** After this many local changes to a document, also publish a compacted snapshot of it. @default 500 */
-  snapshotEvery?: number;
-  /** @default a console logger for `cellule:kit` */
-  logger?: Logger;
-  /** What time it is, for expiry and the times records carry (see ports/clock.ts). @default the system clock */
-  clock?: Clock;
-}
-
-/** Counters of what the Kit did with envelopes. */
-export interface KitStats {
-  accepted: number;
-  duplicates: number;
-  published: number;
-  /** Envelopes received before the governance ops they cite (judged again when the log grows). */
-  held: number;
-  /** Rejections by error code (`integrity`, `forbidden`, `actor-mismatch`, `unknown-scope`, …). */
-  rejected: Record<string, number>;
-}
-
-/** Events of the Kit. */
-export interface KitEvents {
-  /** An envelope was refused; nothing was applied. */
-  rejected: (error: CelluleError, source: string) => void;
-  /** An envelope was verified and applied. */
-  accepted: (docId: DocId, hash: EnvelopeHash, source: string) => void;
-  /** A document was seen for the first time on this device. */
-  document: (docId: DocId, scope: ScopeId) => void;
-  /** A document changed: a change made here was sent, or one from another device was applied. */
-  written: (docId: DocId, scope: ScopeId) => void;
-}
-
-const DOC_KEY = "cellule-doc";
-const ENVELOPE_KEY = "cellule-env";
-/** Envelopes waiting for governance ops (see Ingest), kept across restarts. */
-const HELD_KEY = "cellule-held";
 
 interface Outbox {
   items: Uint8Array[];
@@ -133,6 +82,8 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   /** Random per Kit session: part of every actor ID, so a device that lost its documents never reuses one. */
   private readonly session = randomBytes(16);
   private readonly ingestion: Ingest;
+  /** The scopes of held documents, kept envelopes, held envelopes (see envelope-store.ts). */
+  private readonly kept: EnvelopeStore;
   private closed = false;
 
   /** @internal use {@link createKit} */
@@ -147,6 +98,7 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     },
   ) {
     super();
+    this.kept = new EnvelopeStore(options.storage);
     this.repo = new Repo({
       storage: options.storage,
       network: options.localNetwork ?? [],
@@ -167,30 +119,23 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
       },
       docScope: (docId) => this.docScopes.get(docId),
       deliver: (docId, scope, kind, items) => this.deliver(docId, scope, kind, items),
-      isKnown: (topic, hash) => this.hasEnvelope(topic, hash),
-      store: (topic, hash, bytes) => this.storeEnvelope(topic, hash, bytes),
+      isKnown: (topic, hash) => this.kept.has(topic, hash),
+      store: (topic, hash, bytes) => this.kept.save(topic, hash, bytes),
       onOutcome: (outcome, source) => this.record(outcome, source),
       watcher: (topic) => this.watchers.get(topic),
-      keepHeld: (hash, bytes) =>
-        bytes
-          ? this.options.storage.save([HELD_KEY, hash], bytes)
-          : this.options.storage.remove([HELD_KEY, hash]),
+      keepHeld: (hash, bytes) => this.kept.keepHeld(hash, bytes),
     });
   }
 
   /** @internal */
   async start(): Promise<void> {
-    for (const { key, data } of await this.options.storage.loadRange([DOC_KEY])) {
-      const docId = key[1] as DocId;
-      if (data) this.docScopes.set(docId, fromUtf8(data) as ScopeId);
-    }
+    for (const [docId, scope] of await this.kept.documents()) this.docScopes.set(docId, scope);
     // Envelopes held before a restart wait again for their governance ops (judged at `retryHeld`).
-    for (const { key, data } of await this.options.storage.loadRange([HELD_KEY]))
-      if (data) this.ingestion.restoreHeld(key[1] as EnvelopeHash, data);
+    for (const [hash, bytes] of await this.kept.held()) this.ingestion.restoreHeld(hash, bytes);
     for (const transport of this.options.transports) {
       await transport.start({
         deliver: (envelope, source) => this.ingestion.push(envelope, source),
-        backlog: (topics) => this.backlog(topics),
+        backlog: (topics) => this.kept.backlog(topics),
       });
     }
   }
@@ -287,7 +232,7 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     this.assertOpen();
     const stored = (async () => {
       const hash = await this.ingestion.remember(envelope);
-      await this.storeEnvelope(readHeader(envelope).topic, hash, envelope);
+      await this.kept.save(readHeader(envelope).topic, hash, envelope);
       return envelope;
     })();
     await this.handOff(stored);
@@ -303,7 +248,7 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
 
   /** The envelopes this device stored under a topic, in no particular order. */
   envelopes(topic: Topic | string): Promise<Uint8Array[]> {
-    return this.backlog([topic as Topic]);
+    return this.kept.backlog([topic as Topic]);
   }
 
   /** Creates a document in a scope, with an optional initial value. */
@@ -450,7 +395,7 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   private async register(docId: DocId, scope: ScopeId): Promise<void> {
     if (this.docScopes.has(docId)) return;
     this.docScopes.set(docId, scope);
-    await this.options.storage.save([DOC_KEY, docId], utf8(scope));
+    await this.kept.saveDocument(docId, scope);
     this.emit("document", docId, scope);
   }
 
@@ -560,7 +505,7 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
         items,
       });
       const hash = await this.ingestion.remember(envelope);
-      await this.storeEnvelope(scope.topic, hash, envelope);
+      await this.kept.save(scope.topic, hash, envelope);
       return envelope;
     })();
     await this.handOff(stored);
@@ -613,48 +558,4 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
       this.emit("rejected", outcome.error, source);
     }
   }
-
-  private async hasEnvelope(topic: Topic, hash: EnvelopeHash): Promise<boolean> {
-    return (await this.options.storage.load([ENVELOPE_KEY, topic, hash])) !== undefined;
-  }
-
-  private async storeEnvelope(topic: Topic, hash: EnvelopeHash, bytes: Uint8Array): Promise<void> {
-    await this.options.storage.save([ENVELOPE_KEY, topic, hash], bytes);
-  }
-
-  private async backlog(topics: Topic[]): Promise<Uint8Array[]> {
-    const out: Uint8Array[] = [];
-    for (const topic of topics) {
-      for (const { data } of await this.options.storage.loadRange([ENVELOPE_KEY, topic]))
-        if (data) out.push(data);
-    }
-    return out;
-  }
-}
-
-/**
- * Opens (or, the first time, creates) this device's identity and documents.
- *
- * @example
- * const kit = await createKit({ storage: memoryStorage(), keystore: memoryKeystore(), transports: [relays] });
- * await kit.addScope("demo", secret);
- * const doc = await kit.create<{ title: string }>("demo", { title: "Réunion" });
- */
-export async function createKit(options: KitOptions): Promise<Kit> {
-  await ensureAutomerge(options.automergeWasm);
-  const device = await loadIdentity(
-    options.keystore,
-    options.deviceName ?? "device",
-    options.createIdentity ?? true,
-  );
-  if (!device) throw new NoIdentityError("no device keys are stored here, and creating them was not allowed");
-  const kit = new Kit(device, {
-    ...options,
-    authority: options.authority ?? new WriterSets(),
-    transports: options.transports ?? [],
-    logger: options.logger ?? createLogger("cellule:kit"),
-    clock: options.clock ?? systemClock,
-  });
-  await kit.start();
-  return kit;
 }

@@ -16,8 +16,9 @@ import {
   memoryKit,
 } from "../../test/support/devices.js";
 import { newScopeSecret } from "../protocol/scope-keys.js";
+import { createKit } from "./create-kit.js";
 import type { CelluleDocument } from "./document.js";
-import { createKit, type Kit } from "./kit.js";
+import type { Kit } from "./kit.js";
 import { WriterSets } from "./writer-sets.js";
 
 type Note = { title: string; items?: string[] };
