@@ -16,11 +16,14 @@ export const ELEMENTS_VERSION: string =
 
 const VERSION = Symbol.for("cellule.elements.version");
 
+/** An element class with the version of the kit that registered it. */
+type Versioned = CustomElementConstructor & { [VERSION]?: string };
+
 /** Registers `ctor` as `name` unless an element of that name exists; returns the registered class. */
 export function defineElement(name: string, ctor: CustomElementConstructor): CustomElementConstructor {
   const existing = customElements.get(name);
   if (existing) {
-    const theirs = (existing as unknown as Record<symbol, string>)[VERSION];
+    const theirs = (existing as Versioned)[VERSION];
     if (theirs !== ELEMENTS_VERSION) {
       console.warn(
         `cellule: <${name}> is already defined (version ${theirs ?? "unknown"}); keeping it, not ${ELEMENTS_VERSION}`,
@@ -28,7 +31,7 @@ export function defineElement(name: string, ctor: CustomElementConstructor): Cus
     }
     return existing;
   }
-  (ctor as unknown as Record<symbol, string>)[VERSION] = ELEMENTS_VERSION;
+  (ctor as Versioned)[VERSION] = ELEMENTS_VERSION;
   customElements.define(name, ctor);
   return ctor;
 }

@@ -31,7 +31,7 @@ export interface DexieStorage extends StorageAdapterInterface {
  * with more strings, and below any key whose next part differs.
  */
 function prefixRange(prefix: StorageKey): [IndexableType, IndexableType] {
-  return [prefix, [...prefix, []] as unknown as IndexableType];
+  return [prefix, [...prefix, []] as IndexableType];
 }
 
 /**

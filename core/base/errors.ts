@@ -142,3 +142,13 @@ export class NoIdentityError extends CelluleError {
     super("no-identity", message);
   }
 }
+
+/**
+ * Something Cellule needs is not available where it runs: WebCrypto (browsers give it to secure pages
+ * only: https or localhost), or the Automerge WASM file.
+ */
+export class UnavailableError extends CelluleError {
+  constructor(message: string) {
+    super("unavailable", message);
+  }
+}

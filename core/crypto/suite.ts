@@ -8,7 +8,7 @@
  * Importing this module does nothing: the route is chosen by the first call that may use it, then kept.
  */
 import { own } from "../base/bytes.js";
-import { IntegrityError, InvalidArgumentError } from "../base/errors.js";
+import { IntegrityError, InvalidArgumentError, UnavailableError } from "../base/errors.js";
 import { type CryptoBackend, platformCryptoBackend } from "./node-backend.js";
 
 export type { CryptoBackend };
@@ -34,7 +34,9 @@ const route = (): CryptoBackend | undefined => (chosen ? backend : platformCrypt
 const subtle = (): SubtleCrypto => {
   const s = globalThis.crypto?.subtle;
   if (!s)
-    throw new Error("WebCrypto (crypto.subtle) is not available: use a secure context (https or localhost)");
+    throw new UnavailableError(
+      "WebCrypto (crypto.subtle) is not available: use a secure context (https or localhost)",
+    );
   return s;
 };
 

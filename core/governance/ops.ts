@@ -8,7 +8,7 @@
  * governance envelope (kind 3).
  */
 import { concat, fromBase64, fromUtf8, toBase64Url, toHex, utf8 } from "../base/bytes.js";
-import { type Canonical, canonicalJson } from "../base/canonical-json.js";
+import { canonicalJson } from "../base/canonical-json.js";
 import { IntegrityError } from "../base/errors.js";
 import type { CellId } from "../base/ids.js";
 import { sha256Quick } from "../crypto/hash.js";
@@ -43,7 +43,7 @@ async function finish(body: OpBody, encoded: Uint8Array, bytes: Uint8Array): Pro
 }
 
 function bodyBytes(body: OpBody): Uint8Array {
-  return utf8(canonicalJson(body as unknown as Canonical));
+  return utf8(canonicalJson(body));
 }
 
 /** Signs an op by `author`. */
@@ -64,7 +64,7 @@ export async function signOp(
   };
   const encoded = bodyBytes(body);
   const sig = await author.sign(concat(DOMAIN, encoded));
-  const bytes = utf8(canonicalJson({ body: body as unknown as Canonical, sig: toBase64Url(sig) }));
+  const bytes = utf8(canonicalJson({ body, sig: toBase64Url(sig) }));
   return finish(body, encoded, bytes);
 }
 
@@ -195,6 +195,6 @@ function parseOp(bytes: Uint8Array): { body: OpBody; encoded: Uint8Array; signat
   ) {
     throw new IntegrityError("governance op is malformed");
   }
-  checkOpShape(body.op as unknown as Parameters<typeof checkOpShape>[0]);
+  checkOpShape(body.op as Op & Record<string, unknown>);
   return { body, encoded, signature: signature[1]! };
 }

@@ -5,7 +5,7 @@
 import * as A from "@automerge/automerge/slim";
 import type { DocHandle } from "@automerge/automerge-repo/slim";
 import { concat, toHex, utf8 } from "../base/bytes.js";
-import { IntegrityError } from "../base/errors.js";
+import { IntegrityError, InvalidArgumentError, UnavailableError } from "../base/errors.js";
 import type { ActorId, DocId } from "../base/ids.js";
 import { sha256Sync } from "../crypto/hash.js";
 
@@ -29,13 +29,13 @@ export async function ensureAutomerge(wasm?: AutomergeWasmSource): Promise<void>
     await import(/* @vite-ignore */ full);
     return;
   }
-  throw new Error(
+  throw new InvalidArgumentError(
     "Automerge WASM is not initialised: pass `automergeWasm` (the URL of automerge.wasm) to createKit",
   );
 }
 
 async function bytesOf(response: Response): Promise<Uint8Array> {
-  if (!response.ok) throw new Error(`could not load automerge.wasm: HTTP ${response.status}`);
+  if (!response.ok) throw new UnavailableError(`could not load automerge.wasm: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }
 
@@ -79,18 +79,19 @@ const HASH_BYTES = 32;
 
 /** The actor of an uncompressed change chunk; undefined for a compressed one; throws for anything else. */
 function headerActor(bytes: Uint8Array): ActorId | undefined {
-  if (MAGIC.some((b, i) => bytes[i] !== b)) throw new Error("no Automerge magic bytes");
+  if (MAGIC.some((b, i) => bytes[i] !== b)) throw new IntegrityError("no Automerge magic bytes");
   const type = bytes[8];
   if (type === COMPRESSED_CHANGE_CHUNK) return undefined;
-  if (type !== CHANGE_CHUNK) throw new Error(`chunk type ${type} is not a change`);
+  if (type !== CHANGE_CHUNK) throw new IntegrityError(`chunk type ${type} is not a change`);
   const at = { offset: 9 };
   const length = uleb(bytes, at);
-  if (at.offset + length !== bytes.length) throw new Error("the chunk's length does not match its bytes");
+  if (at.offset + length !== bytes.length)
+    throw new IntegrityError("the chunk's length does not match its bytes");
   const deps = uleb(bytes, at);
   at.offset += deps * HASH_BYTES;
   const actorLength = uleb(bytes, at);
   const end = at.offset + actorLength;
-  if (actorLength === 0 || end > bytes.length) throw new Error("no actor in the change");
+  if (actorLength === 0 || end > bytes.length) throw new IntegrityError("no actor in the change");
   return toHex(bytes.subarray(at.offset, end)) as ActorId;
 }
 
@@ -99,11 +100,11 @@ function uleb(bytes: Uint8Array, at: { offset: number }): number {
   let value = 0;
   for (let shift = 0; shift < 35; shift += 7) {
     const byte = bytes[at.offset++];
-    if (byte === undefined) throw new Error("truncated LEB128");
+    if (byte === undefined) throw new IntegrityError("truncated LEB128");
     value += (byte & 0x7f) * 2 ** shift;
     if (byte < 0x80) return value;
   }
-  throw new Error("LEB128 too long");
+  throw new IntegrityError("LEB128 too long");
 }
 
 /** Checks that changes parse whole (for changes stored before any handle applies them). */

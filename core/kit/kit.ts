@@ -258,7 +258,7 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     if (!this.currentEpoch.has(scopeId))
       throw new NotAMemberError(`scope ${scope} is not open on this device`);
     const { documentId } = parseAutomergeUrl(generateAutomergeUrl());
-    const docId = documentId as unknown as DocId;
+    const docId = documentId as string as DocId;
     const authority = this.authorityFor(scopeId);
     authority.checkWrite({ docId, scope: scopeId, device: this.device.id, heads: authority.heads() });
     const doc = new CelluleDocument<T>(

@@ -32,7 +32,7 @@ function split(text: string, field: string): { text: string; sig: string } {
   return { text: text.slice(prefix.length, -m[0].length), sig: m[1]! };
 }
 
-function parse(text: string, what: string): Record<string, unknown> {
+function parse<T = Record<string, unknown>>(text: string, what: string): T {
   try {
     const v = JSON.parse(text);
     if (typeof v === "object" && v !== null && !Array.isArray(v)) return v;
@@ -77,7 +77,7 @@ export async function verifyEdition(bytes: Uint8Array, cell?: string): Promise<V
     throw new IntegrityError("edition is not UTF-8");
   }
   const outer = split(text, "edition");
-  const body = parse(outer.text, "edition") as unknown as EditionBody;
+  const body = parse<EditionBody>(outer.text, "edition");
   const object = (v: unknown) => typeof v === "object" && v !== null;
   if (body.v !== 1 || !/^[0-9a-f]{64}$/.test(body.cell)) throw new IntegrityError("edition is malformed");
   if (cell !== undefined && body.cell !== cell)

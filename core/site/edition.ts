@@ -4,7 +4,7 @@
  * of the publication chain (the first by the founder device, each rotation by the previous key).
  */
 import { concat, fromUtf8, toBase64Url, utf8 } from "../base/bytes.js";
-import { type Canonical, canonicalJson } from "../base/canonical-json.js";
+import { canonicalJson } from "../base/canonical-json.js";
 import { InvalidArgumentError } from "../base/errors.js";
 import { sign } from "../crypto/suite.js";
 import type { SignedOp } from "../governance/types.js";
@@ -63,7 +63,7 @@ export function buildEdition(
 
 /** Encodes and signs an edition body: the wire bytes relays store and widgets verify. */
 export async function signEdition(body: EditionBody, signing: CryptoKey): Promise<Uint8Array> {
-  const encoded = utf8(canonicalJson(body as unknown as Canonical));
+  const encoded = utf8(canonicalJson(body));
   const sig = await sign(signing, concat(utf8(EDITION_DOMAIN), encoded));
   return concat(utf8('{"edition":'), encoded, utf8(`,"sig":"${toBase64Url(sig)}"}`));
 }

@@ -154,7 +154,7 @@ export class Treasury {
   /** Signs `data` as a record of `kind` (after checking this device may), stores it, returns the entry. */
   private async add<E>(kind: string, data: object, extra: object): Promise<E> {
     const by = this.treasurer();
-    const record = await this.cell.signRecord(kind, defined(data) as unknown as Canonical);
+    const record = await this.cell.signRecord(kind, defined(data) as Record<string, Canonical>);
     const id = await this.store.add(record);
     return { ...(record.data as object), ...extra, id, at: record.at, by } as E;
   }

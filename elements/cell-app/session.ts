@@ -19,9 +19,11 @@ import {
   type Kit,
   openSite,
   Rsvps,
+  UnknownDocumentError,
   type VerifiedEdition,
   verifyEdition,
 } from "../../core/index.js";
+import { fetchFromRelays } from "../../core/public/relay-http.js";
 import { parseLink } from "./links.js";
 
 /** What the member space shows. */
@@ -138,7 +140,7 @@ export class MemberSession implements ReactiveController {
       const cell = await Cell.join(kit, state.invite, { name: form.name });
       return this.wait(kit, Promise.resolve(cell), state.edition?.profile.name ?? "");
     }
-    if (!state.edition) throw new Error("the cell's edition is not loaded");
+    if (!state.edition) throw new UnknownDocumentError("the cell's edition has not reached this device yet");
     const chain = state.edition.chain;
     const request = await JoinRequest.send(kit, {
       cell: state.cellId,
@@ -257,15 +259,10 @@ export class MemberSession implements ReactiveController {
   }
 
   private async edition(cellId: string): Promise<VerifiedEdition> {
-    for (const relay of this.relays) {
-      try {
-        const res = await fetch(`${relay}/c/${cellId}/edition.json`);
-        if (res.ok) return await verifyEdition(new Uint8Array(await res.arrayBuffer()), cellId);
-      } catch {
-        // The next relay.
-      }
-    }
-    throw new Error("the cell's relays do not answer");
+    const { value } = await fetchFromRelays(this.relays, `c/${cellId}/edition.json`, {
+      check: (bytes) => verifyEdition(bytes, cellId),
+    });
+    return value;
   }
 
   /** Unbinds the tabs from the cell that was open, and binds them to `open`. */

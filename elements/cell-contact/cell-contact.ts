@@ -1,5 +1,6 @@
 import { css, html, nothing } from "lit";
 import { CONTACT_LIMITS, type ContactRequest, contactTopic, sealContact } from "../../core/public/contact.js";
+import { sendToRelays } from "../../core/public/relay-http.js";
 import { contactStrings, type Lang } from "../../core/public/strings/index.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 import { parseCellAddress } from "../shared/cell-address.js";
@@ -130,23 +131,8 @@ export class CellContact extends EditionElement {
     const address = parseCellAddress(this.cell)!;
     try {
       const sealed = await sealContact(edition.cell, edition.admissionKey, edition.chain.length - 1, request);
-      const topic = await contactTopic(edition.cell);
-      let delivered = false;
-      for (const relay of address.relays) {
-        try {
-          const response = await fetch(new URL(`t/${topic}`, relay), {
-            method: "POST",
-            body: sealed as Uint8Array<ArrayBuffer>,
-            headers: { "Content-Type": "application/octet-stream" },
-            credentials: "omit",
-            referrerPolicy: "no-referrer",
-          });
-          delivered ||= response.ok;
-        } catch {
-          // Another relay may take it.
-        }
-      }
-      if (!delivered) throw new Error("no relay took the request");
+      // To every relay at once; one that took it is enough (relays copy each other).
+      await sendToRelays(address.relays, `t/${await contactTopic(edition.cell)}`, sealed);
       form.reset();
       this.phase = "sent";
       this.dispatchEvent(new ContactSentEvent());
