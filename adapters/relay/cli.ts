@@ -14,7 +14,7 @@ import { InvalidArgumentError } from "../../core/base/errors.js";
 import { RELAY_DEFAULTS } from "../../core/protocol/relay.js";
 import { loadAppFiles, loadWidgetFiles, type RelayServer, startRelay } from "./index.js";
 import { describeError, type Logger, type LogLevel, stderrLogger, writeUnlessBroken } from "./log.js";
-import { peerWsUrl } from "./peer.js";
+import { peerWsUrl } from "./peering/peer.js";
 
 const USAGE = `Usage: cellule relay [options]
 

@@ -15,26 +15,31 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { WebSocketServer } from "ws";
 import { RELAY_DEFAULTS } from "../../core/protocol/relay.js";
-import { type AppFiles, appRoutes } from "./app-routes.js";
-import { RelayHub } from "./connection.js";
-import { editionForwarder } from "./edition-peers.js";
-import { editionRoutes } from "./edition-routes.js";
-import { EditionStore } from "./edition-store.js";
-import { FRAME_SLACK } from "./frames.js";
+import { editionForwarder } from "./editions/edition-peers.js";
+import { editionRoutes } from "./editions/edition-routes.js";
+import { EditionStore } from "./editions/edition-store.js";
+import { createHttpHandler, type Route } from "./http/router.js";
 import { describeError, type Logger, stderrLogger } from "./log.js";
-import { PeerCursors, PeerLink, type PeerStatus, peerWsUrl } from "./peer.js";
-import { createHttpHandler, type Route } from "./server.js";
-import { RelayStore } from "./store.js";
-import { type WidgetFiles, widgetRoutes } from "./widget-routes.js";
+import { PeerCursors, PeerLink, type PeerStatus, peerWsUrl } from "./peering/peer.js";
+import { type AppFiles, appRoutes } from "./static/app-routes.js";
+import { type WidgetFiles, widgetRoutes } from "./static/widget-routes.js";
+import { RelayStore } from "./store/store.js";
+import { FRAME_SLACK } from "./ws/frames.js";
+import { RelayHub } from "./ws/hub.js";
 
-export { type AppFiles, appCsp, appRoutes, loadAppFiles } from "./app-routes.js";
+export type { Route, RouteContext } from "./http/router.js";
+export { sendJson } from "./http/router.js";
 export type { RelayLogger } from "./log.js";
 export { silentLogger, stderrLogger } from "./log.js";
-export type { PeerStatus } from "./peer.js";
-export type { Route, RouteContext } from "./server.js";
-export { sendJson } from "./server.js";
-export { RelayStore } from "./store.js";
-export { loadWidgetFiles, WIDGETS_MAX_AGE_S, type WidgetFiles, widgetRoutes } from "./widget-routes.js";
+export type { PeerStatus } from "./peering/peer.js";
+export { type AppFiles, appCsp, appRoutes, loadAppFiles } from "./static/app-routes.js";
+export {
+  loadWidgetFiles,
+  WIDGETS_MAX_AGE_S,
+  type WidgetFiles,
+  widgetRoutes,
+} from "./static/widget-routes.js";
+export { RelayStore } from "./store/store.js";
 
 /** How to start a relay. */
 export interface RelayOptions {

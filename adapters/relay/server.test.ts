@@ -14,8 +14,8 @@ import {
   testPublicScope,
   testSealedScope,
 } from "../../test/support/relay-client.js";
-import { ALL_TOPICS, encodeSub, encodeUnsub } from "./frames.js";
 import { type RelayOptions, type RelayServer, silentLogger, startRelay } from "./index.js";
+import { ALL_TOPICS, encodeSub, encodeUnsub } from "./ws/frames.js";
 
 let author: DeviceIdentity;
 let pub: ScopeEpoch;

@@ -6,12 +6,12 @@
  * edition and shared by every client (here and in caches), so it depends on nothing a client sends but the
  * URL (and `Accept-Encoding`, which has its `Vary`): not on `Host` nor on `X-Forwarded-Proto`.
  */
-import { MAX_EDITION_BYTES } from "../../core/protocol/edition-format.js";
-import { RelayErrorCode } from "../../core/protocol/relay.js";
-import { sendCacheable } from "./cacheable.js";
-import { hasEvent, pageLang, renderAtom, renderHtml, renderIcs } from "./edition-render.js";
+import { MAX_EDITION_BYTES } from "../../../core/protocol/edition-format.js";
+import { RelayErrorCode } from "../../../core/protocol/relay.js";
+import { sendCacheable } from "../http/cacheable.js";
+import { HttpError, type Route, type RouteContext, readBody, sendJson } from "../http/router.js";
 import type { EditionStore, StoredEdition } from "./edition-store.js";
-import { HttpError, type Route, type RouteContext, readBody, sendJson } from "./server.js";
+import { hasEvent, pageLang, renderAtom, renderHtml, renderIcs } from "./render.js";
 
 const CELL = "([0-9a-f]{64})";
 

@@ -3,9 +3,9 @@
  * WebSocket message into a typed frame (or a `MalformedFrameError` carrying the request ID when it could be
  * read, so the ERROR answer can name it). Used by the server, its `--peer` links and the tests.
  */
-import { CelluleError, IntegrityError } from "../../core/base/errors.js";
-import type { Topic } from "../../core/base/ids.js";
-import { FrameType } from "../../core/protocol/relay.js";
+import { CelluleError, IntegrityError } from "../../../core/base/errors.js";
+import type { Topic } from "../../../core/base/ids.js";
+import { FrameType } from "../../../core/protocol/relay.js";
 import {
   decodeAck,
   decodeCaughtUp,
@@ -16,7 +16,7 @@ import {
   decodeSub,
   decodeSubAll,
   decodeUnsub,
-} from "../../core/protocol/relay-frames.js";
+} from "../../../core/protocol/relay-frames.js";
 
 export {
   encodeAck,
@@ -28,7 +28,7 @@ export {
   encodeSub,
   encodeSubAll,
   encodeUnsub,
-} from "../../core/protocol/relay-frames.js";
+} from "../../../core/protocol/relay-frames.js";
 
 /**
  * Bytes a frame adds around an envelope at most. `maxFrame` bounds the envelope a relay accepts; the

@@ -6,8 +6,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { type FileHandle, mkdir, open, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { StorageError } from "../../core/base/errors.js";
-import type { RelayLogger } from "./log.js";
+import { StorageError } from "../../../core/base/errors.js";
+import type { RelayLogger } from "../log.js";
 import { rewriteLog, type ScanResult, scanLog } from "./log-file.js";
 
 const STORE_ID_FILE = "store-id";

@@ -18,7 +18,7 @@
 
 import { createHash } from "node:crypto";
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from "node:fs";
-import { HEADER_LENGTH, readHeader } from "../../core/protocol/envelope.js";
+import { HEADER_LENGTH, readHeader } from "../../../core/protocol/envelope.js";
 
 /** Bytes before the envelope in a record. */
 export const RECORD_HEADER_BYTES = 24;

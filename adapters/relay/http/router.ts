@@ -12,12 +12,12 @@ import {
   QuotaError,
   StorageError,
   WrongCellError,
-} from "../../core/base/errors.js";
-import { readHeader } from "../../core/protocol/envelope.js";
-import { RelayErrorCode } from "../../core/protocol/relay.js";
-import { TokenBucket } from "./connection.js";
-import { describeError, type RelayLogger } from "./log.js";
-import type { RelayStore } from "./store.js";
+} from "../../../core/base/errors.js";
+import { readHeader } from "../../../core/protocol/envelope.js";
+import { RelayErrorCode } from "../../../core/protocol/relay.js";
+import { describeError, type RelayLogger } from "../log.js";
+import type { RelayStore } from "../store/store.js";
+import { TokenBucket } from "../ws/hub.js";
 
 /** What a route handler gets. */
 export interface RouteContext {

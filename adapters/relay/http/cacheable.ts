@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from "node:http";
 import { brotliCompress, constants, gzip } from "node:zlib";
-import type { RouteContext } from "./server.js";
+import type { RouteContext } from "./router.js";
 
 /** A cacheable public answer. */
 export interface Cacheable {

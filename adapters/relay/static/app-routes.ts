@@ -10,8 +10,8 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import { extname, join } from "node:path";
-import { sendCacheable } from "./cacheable.js";
-import { HttpError, type Route, sendJson } from "./server.js";
+import { sendCacheable } from "../http/cacheable.js";
+import { HttpError, type Route, sendJson } from "../http/router.js";
 
 /** The member space's files, by name (`index.html`, `cellule-app.js`, `automerge.wasm`…). */
 export type AppFiles = Record<string, string | Uint8Array>;

@@ -10,10 +10,10 @@
  */
 import { createHash } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
-import { ClosedError, QuotaError, StorageError } from "../../core/base/errors.js";
-import { readHeader } from "../../core/protocol/envelope.js";
+import { ClosedError, QuotaError, StorageError } from "../../../core/base/errors.js";
+import { readHeader } from "../../../core/protocol/envelope.js";
+import { describeError, type RelayLogger, silentLogger } from "../log.js";
 import { openDataDir, releaseLock } from "./data-dir.js";
-import { describeError, type RelayLogger, silentLogger } from "./log.js";
 import { MAX_RECORD_BYTES, RECORD_HEADER_BYTES, writeRecord } from "./log-file.js";
 
 const LOG_FILE = "envelopes.log";

@@ -6,9 +6,9 @@
 import { createHash } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
-import { MAX_EDITION_BYTES } from "../../core/protocol/edition-format.js";
-import { type VerifiedEdition, verifyEdition } from "../../core/public/verify.js";
-import { describeError, type RelayLogger } from "./log.js";
+import { MAX_EDITION_BYTES } from "../../../core/protocol/edition-format.js";
+import { type VerifiedEdition, verifyEdition } from "../../../core/public/verify.js";
+import { describeError, type RelayLogger } from "../log.js";
 
 /** One stored edition. */
 export interface StoredEdition {

@@ -7,8 +7,8 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { sendCacheable } from "./cacheable.js";
-import type { Route } from "./server.js";
+import { sendCacheable } from "../http/cacheable.js";
+import type { Route } from "../http/router.js";
 
 /** The two widget bundles (their code). */
 export interface WidgetFiles {

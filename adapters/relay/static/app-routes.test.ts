@@ -3,7 +3,7 @@ import { get, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RelayServer, silentLogger, startRelay } from "./index.js";
+import { type RelayServer, silentLogger, startRelay } from "../index.js";
 
 let relay: RelayServer;
 let dataDir: string;

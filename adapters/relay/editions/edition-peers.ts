@@ -4,7 +4,7 @@
  * copies stop after one round. A peer that is down misses that edition and gets the next one (members'
  * devices also PUT every edition to every relay of the cell).
  */
-import { describeError, type RelayLogger } from "./log.js";
+import { describeError, type RelayLogger } from "../log.js";
 
 /** The HTTP base of a peer's WebSocket URL (`ws://h:p/ws` → `http://h:p`). */
 export function peerHttpBase(wsUrl: string): string {

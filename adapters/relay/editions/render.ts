@@ -6,12 +6,12 @@
  * (core/public/links.ts: http, https, mailto) become links. The HTML page shows text as the widgets do
  * (core/public/text.ts: no bidi overrides, no control characters).
  */
-import { asRecords, asText, asTime } from "../../core/base/field.js";
-import { icsCalendar } from "../../core/public/ical.js";
-import { safeLink } from "../../core/public/links.js";
-import { pageStrings } from "../../core/public/strings/index.js";
-import { plainText } from "../../core/public/text.js";
-import type { VerifiedEdition } from "../../core/public/verify.js";
+import { asRecords, asText, asTime } from "../../../core/base/field.js";
+import { icsCalendar } from "../../../core/public/ical.js";
+import { safeLink } from "../../../core/public/links.js";
+import { pageStrings } from "../../../core/public/strings/index.js";
+import { plainText } from "../../../core/public/text.js";
+import type { VerifiedEdition } from "../../../core/public/verify.js";
 
 // Characters XML 1.0 forbids (controls, lone surrogates, U+FFFE/FFFF) are dropped.
 const XML_ILLEGAL =

@@ -13,12 +13,12 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { WebSocket } from "ws";
-import { IntegrityError, InvalidArgumentError, QuotaError } from "../../core/base/errors.js";
-import { FrameType, RELAY_DEFAULTS, RelayErrorCode } from "../../core/protocol/relay.js";
-import { TokenBucket } from "./connection.js";
-import { decodeRelayFrame, encodePut, encodeSubAll, type RelayFrame } from "./frames.js";
-import { describeError, type RelayLogger } from "./log.js";
-import type { RelayStore } from "./store.js";
+import { IntegrityError, InvalidArgumentError, QuotaError } from "../../../core/base/errors.js";
+import { FrameType, RELAY_DEFAULTS, RelayErrorCode } from "../../../core/protocol/relay.js";
+import { describeError, type RelayLogger } from "../log.js";
+import type { RelayStore } from "../store/store.js";
+import { decodeRelayFrame, encodePut, encodeSubAll, type RelayFrame } from "../ws/frames.js";
+import { TokenBucket } from "../ws/hub.js";
 
 const CURSOR_FILE = "peers.json";
 const PUSH_WINDOW = 256;

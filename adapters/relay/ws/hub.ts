@@ -7,10 +7,12 @@
  * the same tick as its last `head()` check, so a subscriber gets every seq exactly once, in order.
  */
 import type { RawData, WebSocket } from "ws";
-import { IntegrityError, QuotaError } from "../../core/base/errors.js";
-import type { Topic } from "../../core/base/ids.js";
-import { readHeader } from "../../core/protocol/envelope.js";
-import { FrameType, RelayErrorCode } from "../../core/protocol/relay.js";
+import { IntegrityError, QuotaError } from "../../../core/base/errors.js";
+import type { Topic } from "../../../core/base/ids.js";
+import { readHeader } from "../../../core/protocol/envelope.js";
+import { FrameType, RelayErrorCode } from "../../../core/protocol/relay.js";
+import { describeError, type RelayLogger } from "../log.js";
+import type { RelayStore, StoredEnvelope } from "../store/store.js";
 import {
   ALL_TOPICS,
   type ClientFrame,
@@ -22,8 +24,6 @@ import {
   encodeHello,
   MalformedFrameError,
 } from "./frames.js";
-import { describeError, type RelayLogger } from "./log.js";
-import type { RelayStore, StoredEnvelope } from "./store.js";
 
 /** Envelopes read from the store per step of a backlog. */
 const BACKLOG_BATCH = 256;

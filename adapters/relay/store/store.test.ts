@@ -2,15 +2,15 @@ import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { IntegrityError, StorageError } from "../../core/base/errors.js";
-import type { DeviceIdentity } from "../../core/crypto/identity.js";
-import type { ScopeEpoch } from "../../core/protocol/scope-keys.js";
+import { IntegrityError, StorageError } from "../../../core/base/errors.js";
+import type { DeviceIdentity } from "../../../core/crypto/identity.js";
+import type { ScopeEpoch } from "../../../core/protocol/scope-keys.js";
 import {
   makeEnvelopes,
   testIdentity,
   testPublicScope,
   testSealedScope,
-} from "../../test/support/relay-client.js";
+} from "../../../test/support/relay-client.js";
 import { crc32, RECORD_HEADER_BYTES, writeRecord } from "./log-file.js";
 import { RelayStore } from "./store.js";
 

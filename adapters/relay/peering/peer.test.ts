@@ -4,10 +4,10 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { InvalidArgumentError } from "../../core/base/errors.js";
-import type { DeviceIdentity } from "../../core/crypto/identity.js";
-import { FrameType } from "../../core/protocol/relay.js";
-import type { ScopeEpoch } from "../../core/protocol/scope-keys.js";
+import { InvalidArgumentError } from "../../../core/base/errors.js";
+import type { DeviceIdentity } from "../../../core/crypto/identity.js";
+import { FrameType } from "../../../core/protocol/relay.js";
+import type { ScopeEpoch } from "../../../core/protocol/scope-keys.js";
 import {
   eventually,
   fetchTopic,
@@ -16,9 +16,9 @@ import {
   testIdentity,
   testPublicScope,
   testSealedScope,
-} from "../../test/support/relay-client.js";
-import { type RelayProcess, startRelayProcess } from "../../test/support/relay-process.js";
-import { type RelayServer, silentLogger, startRelay } from "./index.js";
+} from "../../../test/support/relay-client.js";
+import { type RelayProcess, startRelayProcess } from "../../../test/support/relay-process.js";
+import { type RelayServer, silentLogger, startRelay } from "../index.js";
 import { peerWsUrl } from "./peer.js";
 
 let author: DeviceIdentity;
