@@ -10,7 +10,7 @@ import {
   encodeSub,
   encodeSubAll,
   type RelayFrame,
-} from "../../adapters/relay/frames.js";
+} from "../../adapters/relay/ws/frames.js";
 import { randomBytes, utf8 } from "../../core/base/bytes.js";
 import type { DocId, ScopeId, Topic } from "../../core/base/ids.js";
 import type { DeviceIdentity } from "../../core/crypto/identity.js";
