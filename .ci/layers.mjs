@@ -45,7 +45,13 @@ export const T0_MAY_IMPORT = ["public", "protocol", "crypto", "base"];
 
 /** Packages library code may import, per part (anything else is a new dependency to discuss first). */
 export const PACKAGES = {
-  core: ["@automerge/automerge", "@automerge/automerge-repo", "@noble/hashes", "@scure/bip39"],
+  core: [
+    "@automerge/automerge",
+    "@automerge/automerge-repo",
+    "@noble/curves",
+    "@noble/hashes",
+    "@scure/bip39",
+  ],
   t0: ["lit"],
 };
 

@@ -155,16 +155,26 @@ describe("governance log", () => {
     );
   });
 
-  it("applies mutual removals to both members", async () => {
+  it("resolves mutual removals by seniority: the founder's stands, in every order", async () => {
     const { f, a, log, genesis, ops } = await membership();
     const aId = a.id as unknown as MemberId;
     const grant = await setRole(f, log, aId, "secretary", true);
     log.add(grant);
     const byF = await removeMember(f, log, aId);
     const byA = await removeMember(a, log, f.id as unknown as MemberId);
-    const resolved = deliver(GovernanceLog.fromGenesis(genesis), [...ops, grant, byA, byF]);
-    expect(resolved.state().members.get(aId)?.status).toBe("removed");
-    expect(resolved.state().members.get(f.id as unknown as MemberId)?.status).toBe("removed");
+    const all = [...ops, grant, byA, byF];
+    fc.assert(
+      fc.property(fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }), (order) => {
+        const resolved = deliver(GovernanceLog.fromGenesis(genesis), order);
+        expect(resolved.state().members.get(aId)?.status).toBe("removed");
+        expect(resolved.state().members.get(f.id as unknown as MemberId)?.status).toBe("member");
+        expect(resolved.status(byA.hash)).toEqual({
+          valid: false,
+          reason: "concurrent with the author's removal",
+        });
+      }),
+      { numRuns: 50 },
+    );
   });
 
   it("lets one redeem of a single-use invitation stand and refuses the duplicate, in every order", async () => {

@@ -3,7 +3,7 @@
  * lockboxes and to decide when a key must rotate.
  */
 import type { DeviceId, MemberId } from "../base/ids.js";
-import { hasAnyRole, hasRight } from "./rules.js";
+import { hasAnyRole, hasRight, scopeRule } from "./rules.js";
 import type { CellState, DeviceState, OpHash } from "./types.js";
 
 /** The active devices of members (admitted, not removed). */
@@ -20,7 +20,7 @@ export function reads(state: CellState, scope: string, member: MemberId): boolea
   const pair = state.pairs.get(scope);
   if (pair) return pair.open && pair.members.includes(member);
   const m = state.members.get(member);
-  return !!m && m.status === "member" && hasAnyRole(m.roles, state.rules.scopes[scope]?.readers ?? []);
+  return !!m && m.status === "member" && hasAnyRole(m.roles, scopeRule(state.rules, scope)?.readers ?? []);
 }
 
 /** The active devices of the members who read `scope`, by device ID. */

@@ -5,9 +5,11 @@
  * 1. Order: a topological order of the op graph, ties broken by hash.
  * 2. Validity: an op is valid when its author had the right at the op's parents — the state built from
  *    the valid ops among its ancestors, under the rules in force there — never by a clock.
- * 3. Removals win over what they race: an op by a member (or device) that is concurrent with an
- *    authorized removal of that member (or device) is dropped, and so is everything that depended on it.
- *    Removals themselves always take effect, so mutual removals remove both.
+ * 3. Losses win over what they race: an op whose author lost the right it needs (the member removed,
+ *    the device removed, or a role it needed revoked) in a branch the op does not include is dropped,
+ *    and so is everything that depended on it; what is causally before the loss stands. However old the
+ *    heads an op cites, it cannot act past a loss it did not see. Mutual losses (two officers removing or
+ *    demoting each other concurrently) are resolved by seniority: the senior author's stands.
  * 4. Claims: two concurrent redeems of one single-use invitation, or two introductions of one device,
  *    are resolved in log order: the first stands, the others are refused (and listed). Concurrent
  *    rotations to one epoch keep the first as the epoch's key and the others as alternates.
@@ -15,7 +17,8 @@
  * Rule 3 can change which ops are valid, which can change which removals are authorized; the reducer
  * repeats until that set is stable (it converges in a few rounds; bounded for safety).
  */
-import type { DeviceId, MemberId } from "../base/ids.js";
+import { type DeviceId, type MemberId, memberIdOf } from "../base/ids.js";
+import type { Role } from "./rules.js";
 import { actingMember, applyOp, authorize, emptyState } from "./state.js";
 import type { CellState, OpHash, SignedOp } from "./types.js";
 
@@ -87,12 +90,12 @@ export function resolve(genesis: SignedOp, ops: Map<OpHash, SignedOp>): Resoluti
   });
   const concurrent = (a: number, b: number) => a !== b && !has(ancestors[a]!, b) && !has(ancestors[b]!, a);
 
-  let removals = new Map<number, { member?: MemberId; device?: DeviceId }>();
+  let losses = new Map<number, Loss>();
   let round: ReturnType<typeof pass> | undefined;
   for (let r = 0; r < MAX_ROUNDS; r++) {
-    round = pass(genesis, order, ancestors, removals, concurrent);
-    if (sameKeys(round.removals, removals)) break;
-    removals = round.removals;
+    round = pass(genesis, order, ancestors, losses, concurrent);
+    if (sameKeys(round.losses, losses)) break;
+    losses = round.losses;
   }
   const { state, valid, reasons } = round!;
   const status = new Map<OpHash, OpStatus>();
@@ -106,19 +109,71 @@ function sameKeys(a: Map<number, unknown>, b: Map<number, unknown>): boolean {
   return a.size === b.size && [...a.keys()].every((k) => b.has(k));
 }
 
-/** One pass over the ordered ops with a fixed set of removals for the concurrency rule. */
+/**
+ * A loss of rights an op causes: a member removed, a device removed, or a role revoked from a member.
+ * `by` is the op's author, for mutual losses.
+ */
+interface Loss {
+  member?: MemberId;
+  device?: DeviceId;
+  /** Set for a revocation: the role `member` lost. */
+  role?: Role;
+  by: { member: MemberId | undefined; device: DeviceId };
+}
+
+/** The loss an op causes, if it is one. */
+function lossOf(op: SignedOp, member: MemberId | undefined): Loss | undefined {
+  const o = op.body.op;
+  const by = { member, device: op.authorId };
+  if (o.type === "remove") return { member: o.member, by };
+  if (o.type === "remove-device") return { device: o.device as DeviceId, by };
+  if (o.type === "set-role" && !o.granted) return { member: o.member, role: o.role, by };
+  return undefined;
+}
+
+/** Whether a loss takes from `member`/`device` the rights an op needs (a revocation: only if it needed the role). */
+function strikes(loss: Loss, member: MemberId | undefined, op: SignedOp, before: CellState): boolean {
+  if (loss.device) return loss.device === op.authorId;
+  if (!loss.member || loss.member !== member) return false;
+  if (loss.role === undefined) return true;
+  return authorize(withoutRole(before, member, loss.role), op) !== undefined;
+}
+
+/** `state` as if `member` did not hold `role` (a shallow copy: `state` is not changed). */
+function withoutRole(state: CellState, member: MemberId, role: Role): CellState {
+  const m = state.members.get(member);
+  if (!m?.roles.has(role)) return state;
+  const roles = new Set(m.roles);
+  roles.delete(role);
+  return { ...state, members: new Map(state.members).set(member, { ...m, roles }) };
+}
+
+/**
+ * One pass over the ordered ops with a fixed set of losses (from the previous pass) for the concurrency
+ * rule: an op whose author lost the right it needs in a branch the op does not include (a concurrent
+ * loss) is dropped, with one exception. When two losses strike each other's authors (mutual removals,
+ * mutual revocations), the more senior author's stands: seniority is the log position of the op that made
+ * them a member (the founder first), then of the one that introduced the device, as in localfirst/auth.
+ */
 function pass(
   genesis: SignedOp,
   order: SignedOp[],
   ancestors: Uint32Array[],
-  removals: Map<number, { member?: MemberId; device?: DeviceId }>,
+  losses: Map<number, Loss>,
   concurrent: (a: number, b: number) => boolean,
 ) {
   const n = order.length;
   const valid = new Array<boolean>(n).fill(false);
   const reasons = new Array<string | undefined>(n);
   const claims = new Set<string>();
-  const found = new Map<number, { member?: MemberId; device?: DeviceId }>();
+  const found = new Map<number, Loss>();
+  /** Log position of the op that made each member a member, and that introduced each device. */
+  const memberSince = new Map<MemberId, number>();
+  const deviceSince = new Map<DeviceId, number>();
+  const senior = (a: Loss["by"], b: Loss["by"]): boolean => {
+    if (a.member !== b.member) return rank(memberSince, a.member) < rank(memberSince, b.member);
+    return rank(deviceSince, a.device) < rank(deviceSince, b.device);
+  };
   // Running state over all valid ops so far; most ops have exactly these as ancestors.
   const running = emptyState(genesis);
   let validSoFar = 0;
@@ -126,49 +181,54 @@ function pass(
   for (let i = 0; i < n; i++) {
     const op = order[i]!;
     const before = i === 0 ? running : stateFor(i);
-    let reason = i === 0 ? undefined : authorize(before, op);
     const member = actingMember(before, op);
-    if (!reason) {
-      for (const [r, target] of removals) {
-        if (r === i || !concurrent(r, i)) continue;
-        if ((target.member && target.member === member) || (target.device && target.device === op.authorId)) {
-          reason = "concurrent with the author's removal";
+    let reason: string | undefined;
+    try {
+      reason = i === 0 ? undefined : authorize(before, op);
+      const mine = reason === undefined ? lossOf(op, member) : undefined;
+      if (!reason) {
+        for (const [r, loss] of losses) {
+          if (r === i || !concurrent(r, i) || !strikes(loss, member, op, before)) continue;
+          // A mutual loss: this op strikes the author of the loss that strikes it; the senior one stands.
+          const mutual = mine && strikesAuthor(mine, loss.by);
+          if (mutual && senior(mine.by, loss.by)) continue;
+          reason = loss.role
+            ? `concurrent with the revocation of the author's role ${loss.role}`
+            : "concurrent with the author's removal";
           break;
         }
       }
-    }
-    const o = op.body.op;
-    if (!reason) {
-      const claim =
-        o.type === "redeem" && before.invites.get(o.invite)?.single
-          ? `invite:${o.invite}`
-          : op.subjectId
-            ? `device:${op.subjectId}`
-            : undefined;
-      if (claim && claims.has(claim)) reason = "conflicts with an earlier op in log order";
-      else if (claim) claims.add(claim);
-    }
-    if (!reason && o.type === "remove") found.set(i, { member: o.member });
-    if (!reason && o.type === "remove-device") found.set(i, { device: o.device as DeviceId });
-    // Removals stand even when their author is removed concurrently: mutual removals remove both.
-    if (
-      reason === "concurrent with the author's removal" &&
-      (o.type === "remove" || o.type === "remove-device")
-    ) {
-      const authorized = authorize(before, op) === undefined;
-      if (authorized) {
-        found.set(i, o.type === "remove" ? { member: o.member } : { device: o.device as DeviceId });
-        reason = undefined;
+      const o = op.body.op;
+      if (!reason) {
+        const claim =
+          o.type === "redeem" && before.invites.get(o.invite)?.single
+            ? `invite:${o.invite}`
+            : op.subjectId
+              ? `device:${op.subjectId}`
+              : undefined;
+        if (claim && claims.has(claim)) reason = "conflicts with an earlier op in log order";
+        else if (claim) claims.add(claim);
       }
+      if (!reason && mine) found.set(i, mine);
+      if (reason === undefined) {
+        applyOp(running, op);
+        if (i === 0) memberSince.set(memberIdOf(op.subjectId!), 0);
+        if (o.type === "admit") memberSince.set(o.member, i);
+        const introduced = o.type === "redeem" ? op.authorId : op.subjectId;
+        if (introduced && !deviceSince.has(introduced)) deviceSince.set(introduced, i);
+      }
+    } catch (error) {
+      // A reducer exception must never stop a cell's log: the op is refused, with the error as its reason.
+      if (i === 0) throw error;
+      reason = `could not be judged: ${error instanceof Error ? error.message : String(error)}`;
     }
     reasons[i] = reason;
     if (reason === undefined) {
       valid[i] = true;
-      applyOp(running, op);
       validSoFar++;
     }
   }
-  return { state: running, valid, reasons, removals: found };
+  return { state: running, valid, reasons, losses: found };
 
   /** The state at op i's parents: the valid ops among its ancestors, in order. */
   function stateFor(i: number): typeof running {
@@ -181,6 +241,16 @@ function pass(
     return state;
   }
 }
+
+/** Whether a loss strikes the author of another (their member, or their device). */
+function strikesAuthor(loss: Loss, author: Loss["by"]): boolean {
+  return loss.device
+    ? loss.device === author.device
+    : loss.member !== undefined && loss.member === author.member;
+}
+
+const rank = <K>(since: Map<K, number>, key: K | undefined) =>
+  key === undefined ? Number.POSITIVE_INFINITY : (since.get(key) ?? Number.POSITIVE_INFINITY);
 
 /** The state at some heads: the valid ops among the heads and their ancestors. */
 export function stateAt(

@@ -61,9 +61,26 @@ export const DEFAULT_RULES: Rules = {
   rulesQuorum: 1,
 };
 
+/**
+ * What a role name must look like, in the rules and in every op that names one: lowercase, so that no
+ * name is inherited from `Object.prototype` (`constructor`, `__proto__`, `toString` are refused at the
+ * shape check, and every lookup below reads own properties only).
+ */
+export const ROLE_NAME = /^[a-z][a-z0-9-]{0,63}$/;
+
+/** Whether the rules declare `role` (an own property: never one inherited from `Object.prototype`). */
+export function isRole(rules: Rules, role: Role): boolean {
+  return Object.hasOwn(rules.roles, role);
+}
+
+/** The rule of a scope the rules declare, or undefined (own properties only). */
+export function scopeRule(rules: Rules, scope: string): ScopeRule | undefined {
+  return Object.hasOwn(rules.scopes, scope) ? rules.scopes[scope] : undefined;
+}
+
 /** Whether a set of roles grants a right under the rules. */
 export function hasRight(rules: Rules, roles: Iterable<Role>, right: Right): boolean {
-  for (const role of roles) if (rules.roles[role]?.includes(right)) return true;
+  for (const role of roles) if (isRole(rules, role) && rules.roles[role]!.includes(right)) return true;
   return false;
 }
 

@@ -4,7 +4,7 @@
  * malformed op (a tampered app) cannot throw inside the reducer and stop a cell's log on every device.
  */
 import { IntegrityError } from "../base/errors.js";
-import type { Right } from "./rules.js";
+import { type Right, ROLE_NAME } from "./rules.js";
 import type { Op } from "./types.js";
 
 const RIGHTS = new Set<Right>([
@@ -24,6 +24,12 @@ const HASH = /^[0-9a-f]{64}$/;
 const MAX_TEXT = 2048;
 
 type Check = (value: unknown) => boolean;
+
+/** A role name, or a scope name declared in the rules (see `ROLE_NAME`), never one `Object.prototype` has. */
+const name: Check = (v) => typeof v === "string" && ROLE_NAME.test(v) && !(v in Object.prototype);
+/** A scope an op names: one of the rules' scopes, or a pair scope. */
+const PAIR_SCOPE = /^pair:[A-Za-z0-9_-]{22}$/;
+const scopeName: Check = (v) => name(v) || (typeof v === "string" && PAIR_SCOPE.test(v));
 
 const text: Check = (v) => typeof v === "string" && v.length > 0 && v.length <= MAX_TEXT;
 const b64: Check = (v) => typeof v === "string" && v.length <= MAX_TEXT && B64URL.test(v);
@@ -50,12 +56,12 @@ const rules: Check = (v) =>
   record(v) &&
   record(v.roles) &&
   Object.entries(v.roles).every(
-    ([role, rights]) => text(role) && list((r) => RIGHTS.has(r as Right), 64)(rights),
+    ([role, rights]) => name(role) && list((r) => RIGHTS.has(r as Right), 64)(rights),
   ) &&
-  list(text, 256)(v.officers) &&
+  list(name, 256)(v.officers) &&
   record(v.scopes) &&
   Object.entries(v.scopes).every(
-    ([scope, rule]) => text(scope) && fields({ readers: list(text, 256), writers: list(text, 256) })(rule),
+    ([scope, rule]) => name(scope) && fields({ readers: list(name, 256), writers: list(name, 256) })(rule),
   ) &&
   Number.isSafeInteger(v.rulesQuorum) &&
   (v.rulesQuorum as number) >= 1;
@@ -64,7 +70,7 @@ const SHAPES: Record<Op["type"], Record<string, Check>> = {
   genesis: { name: text, nonce: b64, founder: deviceKeys, founderName: text, rules },
   invite: {
     invite: b64,
-    role: text,
+    role: name,
     expires: (v) => Number.isSafeInteger(v),
     single: bool,
     inbox: b64,
@@ -73,28 +79,28 @@ const SHAPES: Record<Op["type"], Record<string, Check>> = {
   admit: { member: text },
   decline: { member: text },
   remove: { member: text },
-  "set-role": { member: text, role: text, granted: bool },
+  "set-role": { member: text, role: name, granted: bool },
   "add-device": { member: text, device: deviceKeys, recovery: (v) => v === undefined || bool(v) },
   "remove-device": { device: text },
-  rotate: { scope: text, epoch, lockboxes, previous: (v) => v === null || b64(v) },
-  "share-keys": { scope: text, epoch, member: text, lockboxes },
+  rotate: { scope: scopeName, epoch, lockboxes, previous: (v) => v === null || b64(v) },
+  "share-keys": { scope: scopeName, epoch, member: text, lockboxes },
   "open-pair": {
-    scope: (v) => typeof v === "string" && /^pair:[A-Za-z0-9_-]{22}$/.test(v),
+    scope: (v) => typeof v === "string" && PAIR_SCOPE.test(v),
     members: (v) =>
       list(text, 2)(v) && (v as string[]).length === 2 && (v as string[])[0] !== (v as string[])[1],
     lockboxes,
   },
   "set-policy": {
     doc: text,
-    scope: text,
-    writers: list(text, 256),
+    scope: name,
+    writers: list(name, 256),
     name: (v) => v === undefined || (typeof v === "string" && /^[a-z][a-z0-9-]{0,63}$/.test(v)),
   },
   "set-relays": { relays: list(text, 64) },
   publication: {
     index: (v) => Number.isSafeInteger(v) && (v as number) >= 0,
     cert: fields({ key: b64, admission: b64, sig: b64 }),
-    scope: text,
+    scope: name,
     epoch,
     box: b64,
   },

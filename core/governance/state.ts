@@ -5,7 +5,7 @@
 import { IntegrityError } from "../base/errors.js";
 import { cellIdOf, type DeviceId, type MemberId, memberIdOf } from "../base/ids.js";
 import { reads } from "./readers.js";
-import { hasRight, type Right } from "./rules.js";
+import { hasRight, isRole, type Right, scopeRule } from "./rules.js";
 import type { CellState, MemberState, OpHash, SignedOp } from "./types.js";
 
 /** An empty state for a cell whose genesis is `genesis`. */
@@ -56,7 +56,7 @@ export function authorize(state: CellState, op: SignedOp): string | undefined {
   switch (o.type) {
     case "invite":
       if (!may("invite")) return "may not invite";
-      if (o.role !== "member" && !(o.role in state.rules.roles)) return `unknown role ${o.role}`;
+      if (o.role !== "member" && !isRole(state.rules, o.role)) return `unknown role ${o.role}`;
       return state.invites.has(o.invite) ? "invitation exists" : undefined;
     case "admit":
     case "decline":
@@ -67,7 +67,7 @@ export function authorize(state: CellState, op: SignedOp): string | undefined {
       return state.members.get(o.member)?.status === "member" ? undefined : "not a member";
     case "set-role": {
       if (!may("set-role")) return "may not set roles";
-      if (o.role === "member" || !(o.role in state.rules.roles))
+      if (o.role === "member" || !isRole(state.rules, o.role))
         return `not a role that can be granted: ${o.role}`;
       return state.members.get(o.member)?.status === "member" ? undefined : "not a member";
     }
@@ -85,7 +85,7 @@ export function authorize(state: CellState, op: SignedOp): string | undefined {
         if (!pair.members.includes(author.id) && !may("rotate")) return "may not rotate that pair's keys";
       } else {
         if (!may("rotate")) return "may not rotate keys";
-        if (!(o.scope in state.rules.scopes) || o.scope === "public") return `no sealed scope ${o.scope}`;
+        if (!scopeRule(state.rules, o.scope) || o.scope === "public") return `no sealed scope ${o.scope}`;
       }
       const epochs = state.scopes.get(o.scope) ?? [];
       const last = epochs.at(-1)?.epoch ?? 0;
@@ -104,7 +104,7 @@ export function authorize(state: CellState, op: SignedOp): string | undefined {
       return state.scopes.has(o.scope) ? "that scope exists" : undefined;
     case "set-policy":
       if (!may("set-policy")) return "may not set document policies";
-      return o.scope in state.rules.scopes ? undefined : `no scope ${o.scope}`;
+      return scopeRule(state.rules, o.scope) ? undefined : `no scope ${o.scope}`;
     case "set-relays":
       return may("set-relays") ? undefined : "may not change relays";
     case "publication":
@@ -134,7 +134,7 @@ export function applyOp(state: CellState, op: SignedOp): void {
         id,
         name: o.founderName,
         status: "member",
-        roles: new Set(["member", ...o.rules.officers.filter((r) => r in o.rules.roles)]),
+        roles: new Set(["member", ...o.rules.officers.filter((r) => isRole(o.rules, r))]),
         devices: new Set([op.subjectId!]),
       });
       state.devices.set(op.subjectId!, { id: op.subjectId!, member: id, keys: o.founder, removed: false });

@@ -3,19 +3,20 @@
  * clock): the author's device must belong to an active member there, whose roles include one of the
  * document's write roles (its policy, or its scope's default writers in the rules in force there).
  *
- * Deterministic by construction: the answer depends only on the envelope and the ops it cites, so every
- * device holding the same ops decides the same way. A write citing heads from before the author's removal
- * is therefore accepted everywhere; `concurrentWithRemoval` lets views hide such records the same way on
- * every device (DESIGN §6).
+ * The write must also be allowed in the whole log this device holds: a write citing heads from before its
+ * author's removal, device removal or role revocation is held (`PendingOpsError`), not applied, however
+ * honestly late it may be — the rule of the reducer for ops, applied to writes. Devices that learn of the
+ * loss only later may have applied it already (Automerge cannot retract); `concurrentWithRemoval` lets
+ * views hide such records the same way on every device (DESIGN §6).
  */
 
 import { ForbiddenError, PendingOpsError } from "../base/errors.js";
 import type { DeviceId } from "../base/ids.js";
 import type { Authority, WriteRequest } from "../ports/authority.js";
 import type { GovernanceLog } from "./log.js";
-import { hasAnyRole } from "./rules.js";
+import { hasAnyRole, scopeRule } from "./rules.js";
 import { memberOfDevice } from "./state.js";
-import type { OpHash } from "./types.js";
+import type { CellState, OpHash } from "./types.js";
 
 /** An `Authority` backed by a cell's governance log. */
 export class GovernanceAuthority implements Authority {
@@ -33,10 +34,29 @@ export class GovernanceAuthority implements Authority {
     return this.log.heads();
   }
 
-  checkWrite({ docId, scope: scopeId, device, heads, epoch }: WriteRequest): void {
+  checkWrite(request: WriteRequest): void {
+    const { scope: scopeId, heads } = request;
     const scope = scopeId.startsWith(this.prefix) ? scopeId.slice(this.prefix.length) : scopeId;
     const state = this.log.stateAt(heads as OpHash[]);
     if (!state) throw new PendingOpsError("the envelope cites governance ops this device does not have yet");
+    this.check(state, scope, request);
+    // Allowed where its author stood, but the log now holds a loss it did not cite (removal, device removal,
+    // role revocation): held, not applied, since Automerge cannot take a change back. It is judged again
+    // when the log grows (the loss may yet be dropped, as a junior's side of a mutual removal).
+    const now = this.log.state();
+    if (now !== state) {
+      try {
+        this.check(now, scope, { ...request, epoch: undefined });
+      } catch (error) {
+        if (!(error instanceof ForbiddenError)) throw error;
+        throw new PendingOpsError(
+          `held: its author lost that right in ops it does not cite (${error.message})`,
+        );
+      }
+    }
+  }
+
+  private check(state: CellState, scope: string, { docId, device, epoch }: WriteRequest): void {
     const member = memberOfDevice(state, device);
     if (!member)
       throw new ForbiddenError(`device ${device.slice(0, 8)}… is not an active member's device there`);
@@ -57,7 +77,7 @@ export class GovernanceAuthority implements Authority {
         throw new ForbiddenError(`only its two people write in ${scope}`);
       return;
     }
-    const writers = policy?.writers ?? state.rules.scopes[scope]?.writers;
+    const writers = policy?.writers ?? scopeRule(state.rules, scope)?.writers;
     if (!writers) throw new ForbiddenError(`no scope ${scope} in the rules`);
     if (!hasAnyRole(member.roles, writers)) {
       throw new ForbiddenError(`writing ${docId} needs one of the roles ${writers.join(", ")}`);
