@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { InvalidArgumentError } from "../../core/base/errors.js";
 import { RELAY_DEFAULTS } from "../../core/protocol/relay.js";
-import { loadAppFiles, loadWidgetFiles, type RelayServer, startRelay } from "./index.js";
+import { type EditionPolicy, loadAppFiles, loadWidgetFiles, type RelayServer, startRelay } from "./index.js";
 import { describeError, type Logger, type LogLevel, stderrLogger, writeUnlessBroken } from "./log.js";
 import { peerWsUrl } from "./peering/peer.js";
 
@@ -29,6 +29,10 @@ Options:
   --rate <n>          frames per second per connection (default ${RELAY_DEFAULTS.ratePerSecond})
   --burst <n>         burst of frames above the rate (default ${RELAY_DEFAULTS.rateBurst})
   --max-topics <n>    topics one connection may subscribe to (default ${RELAY_DEFAULTS.maxTopicsPerConnection})
+  --public-url <url>  this relay's public address: then it takes only editions of cells whose relay list
+                      names it, or that --edition-cell allows (repeatable; default: every cell's)
+  --edition-cell <id> a cell whose editions this relay takes whatever its relay list (repeatable)
+  --editions-in-memory <n>  editions kept in memory with their feeds, the others read from disk (default 256)
   --widgets <dir>     where cellule.js and cellule.iife.js are, served at /widgets/ (default: the
                       package's dist/widgets)
   --app <dir>         where the member space is, served at /app/ (default: the package's dist/app)
@@ -221,6 +225,9 @@ function parse(argv: string[]) {
       rate: { type: "string" },
       burst: { type: "string" },
       "max-topics": { type: "string" },
+      "public-url": { type: "string", multiple: true },
+      "edition-cell": { type: "string", multiple: true },
+      "editions-in-memory": { type: "string" },
       "log-level": { type: "string" },
       widgets: { type: "string" },
       app: { type: "string" },
@@ -256,7 +263,27 @@ function parse(argv: string[]) {
         1,
         1e9,
       ),
+      editions: editionPolicy(values),
     },
+  };
+}
+
+/** The `--public-url`, `--edition-cell` and `--editions-in-memory` options, checked. */
+function editionPolicy(values: {
+  "public-url"?: string[];
+  "edition-cell"?: string[];
+  "editions-in-memory"?: string;
+}): EditionPolicy {
+  for (const url of values["public-url"] ?? [])
+    if (!/^https?:\/\//.test(url) || !URL.canParse(url))
+      throw new InvalidArgumentError(`--public-url takes an http(s) URL, not "${url}"`);
+  for (const cell of values["edition-cell"] ?? [])
+    if (!/^[0-9a-f]{64}$/.test(cell))
+      throw new InvalidArgumentError(`--edition-cell takes a cell ID (64 hex digits), not "${cell}"`);
+  return {
+    ...(values["public-url"] ? { listedAs: values["public-url"] } : {}),
+    ...(values["edition-cell"] ? { allow: values["edition-cell"] } : {}),
+    maxInMemory: integer("editions-in-memory", values["editions-in-memory"], 256, 1, 1e7),
   };
 }
 

@@ -17,7 +17,7 @@ import { WebSocketServer } from "ws";
 import { RELAY_DEFAULTS } from "../../core/protocol/relay.js";
 import { editionForwarder } from "./editions/edition-peers.js";
 import { editionRoutes } from "./editions/edition-routes.js";
-import { EditionStore } from "./editions/edition-store.js";
+import { type EditionPolicy, EditionStore } from "./editions/edition-store.js";
 import { createHttpHandler, type Route } from "./http/router.js";
 import { describeError, type Logger, stderrLogger } from "./log.js";
 import { PeerCursors, PeerLink, type PeerStatus, peerWsUrl } from "./peering/peer.js";
@@ -27,6 +27,7 @@ import { RelayStore } from "./store/store.js";
 import { FRAME_SLACK } from "./ws/frames.js";
 import { RelayHub } from "./ws/hub.js";
 
+export type { EditionPolicy } from "./editions/edition-store.js";
 export type { Route, RouteContext } from "./http/router.js";
 export { sendJson } from "./http/router.js";
 export type { RelayLogger } from "./log.js";
@@ -69,6 +70,8 @@ export interface RelayOptions {
   app?: { files: AppFiles; connect?: string[] };
   /** Cellule's one `Logger` shape (core/base/logger.ts). @default stderr, warnings and errors only */
   log?: Logger;
+  /** Which cells' editions this relay takes, how many it keeps in memory, the clock skew it allows. */
+  editions?: EditionPolicy;
 }
 
 /** What `stats()` and `/health` report. */
@@ -136,7 +139,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayServer> {
   };
   const peerUrls = (options.peers ?? []).map(peerWsUrl);
   const store = await RelayStore.open(options.dataDir, { cacheBytes: options.cacheBytes, log });
-  const editions = await EditionStore.open(store.dir, log);
+  const editions = await EditionStore.open(store.dir, log, options.editions);
   const started = Date.now();
   const hub = new RelayHub(store, limits, log);
   const cursors = await PeerCursors.load(store.dir, log);

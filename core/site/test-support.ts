@@ -23,6 +23,21 @@ export async function publishingCell(name = "Cellule du 11e"): Promise<{
   return { founder, genesis, keys: { signing, chain: [cert] } };
 }
 
+/**
+ * The next link of a publication chain, certified by `keys`' signing key (a rotation), with its admission
+ * key pair; `keys` is what a past holder keeps once the chain has moved on.
+ */
+export async function rotatedKeys(
+  cell: string,
+  keys: PublicationKeys,
+): Promise<PublicationKeys & { admission: CryptoKeyPair }> {
+  const signing = await generateSigningKeyPair();
+  const admission = await generateAgreementKeyPair();
+  const by = keys.signing.privateKey;
+  const cert = await certifyPublication(cell, keys.chain, by, signing.publicKey, admission.publicKey);
+  return { signing, admission, chain: [...keys.chain, cert] };
+}
+
 export const DAY = 86_400_000;
 /** A fixed "now" for the tests: 2026-11-24T12:00:00Z. */
 export const NOW = Date.UTC(2026, 10, 24, 12);

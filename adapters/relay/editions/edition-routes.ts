@@ -10,16 +10,31 @@ import { MAX_EDITION_BYTES } from "../../../core/protocol/edition-format.js";
 import { RelayErrorCode } from "../../../core/protocol/relay.js";
 import { sendCacheable } from "../http/cacheable.js";
 import { HttpError, type Route, type RouteContext, readBody, sendJson } from "../http/router.js";
-import type { EditionStore, StoredEdition } from "./edition-store.js";
+import type { EditionPutOutcome, EditionStore, StoredEdition } from "./edition-store.js";
 import { hasEvent, pageLang, renderAtom, renderHtml, renderIcs } from "./render.js";
 
 const CELL = "([0-9a-f]{64})";
 
+/**
+ * The answer to each outcome of a PUT: 409 when the relay holds a newer edition on the same chain (which a
+ * publisher counts as delivered); 403 for a chain that is a prefix of, or forks from, the held one (an old
+ * publication key) and for a cell this relay does not take; 422 for an edition dated beyond the clock.
+ */
+const PUT_STATUS: Record<EditionPutOutcome, number> = {
+  stored: 201,
+  same: 200,
+  older: 409,
+  prefix: 403,
+  fork: 403,
+  unlisted: 403,
+  future: 422,
+};
+
 /** Max age, in seconds, caches may keep an edition or its renderings before revalidating. */
 export const EDITION_MAX_AGE_S = 60;
 
-function stored(editions: EditionStore, ctx: RouteContext): StoredEdition {
-  const e = editions.get(ctx.params[0]!);
+async function stored(editions: EditionStore, ctx: RouteContext): Promise<StoredEdition> {
+  const e = await editions.get(ctx.params[0]!);
   if (!e) throw new HttpError(404, 0, "no edition of this cell here");
   return e;
 }
@@ -64,24 +79,26 @@ export function editionRoutes(
         const bytes = await readBody(ctx.req, MAX_EDITION_BYTES);
         const outcome = await editions.put(ctx.params[0]!, bytes);
         if (outcome === "stored") onStored(ctx.params[0]!, bytes);
-        const hash = editions.get(ctx.params[0]!)!.hash;
-        sendJson(ctx.res, outcome === "stored" ? 201 : outcome === "same" ? 200 : 409, {
-          ok: outcome !== "older",
+        const current = await editions.get(ctx.params[0]!);
+        // `at` of the held edition: a publisher whose clock is behind dates its next edition after it.
+        sendJson(ctx.res, PUT_STATUS[outcome], {
+          ok: outcome === "stored" || outcome === "same",
           outcome,
-          current: hash,
+          ...(current ? { current: current.hash, at: current.edition.at } : {}),
         });
       },
     },
     {
       method: "GET",
       path: new RegExp(`^/c/${CELL}/edition\\.json$`),
-      handle: (ctx) => serve(ctx, stored(editions, ctx), "", "application/json; charset=utf-8", () => ""),
+      handle: async (ctx) =>
+        serve(ctx, await stored(editions, ctx), "", "application/json; charset=utf-8", () => ""),
     },
     {
       method: "GET",
       path: new RegExp(`^/c/${CELL}/feed\\.atom$`),
-      handle(ctx) {
-        const e = stored(editions, ctx);
+      async handle(ctx) {
+        const e = await stored(editions, ctx);
         // The self link is the feed's path, not `<scheme>://<Host>/…`: the body is kept and cached (here,
         // by CDNs) for every client, so nothing a client's headers say (Host, X-Forwarded-Proto) may shape
         // it; a reader resolves the path against the address it used, right behind TLS and on mirrors.
@@ -92,16 +109,16 @@ export function editionRoutes(
     {
       method: "GET",
       path: new RegExp(`^/c/${CELL}/events\\.ics$`),
-      handle(ctx) {
-        const e = stored(editions, ctx);
+      async handle(ctx) {
+        const e = await stored(editions, ctx);
         serve(ctx, e, "ics", "text/calendar; charset=utf-8", () => renderIcs(e.edition));
       },
     },
     {
       method: "GET",
       path: new RegExp(`^/c/${CELL}/events/([^/]{1,400})\\.ics$`),
-      handle(ctx) {
-        const e = stored(editions, ctx);
+      async handle(ctx) {
+        const e = await stored(editions, ctx);
         let id: string;
         try {
           id = decodeURIComponent(ctx.params[1]!);
@@ -117,8 +134,8 @@ export function editionRoutes(
     {
       method: "GET",
       path: new RegExp(`^/c/${CELL}/?$`),
-      handle(ctx) {
-        const e = stored(editions, ctx);
+      async handle(ctx) {
+        const e = await stored(editions, ctx);
         const lang = pageLang(ctx.url.searchParams.get("lang"));
         serve(ctx, e, `html-${lang}`, "text/html; charset=utf-8", () => renderHtml(e.edition, lang));
       },
