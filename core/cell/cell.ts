@@ -142,7 +142,7 @@ export class Cell extends Emitter<CellEvents> {
     timeoutMs?: number,
   ): Promise<{ checkCode: Promise<string>; cell: Promise<Cell> }> {
     const { checkCode, log } = await answerLink(kit, code, timeoutMs);
-    const cell = log.then(async (ops) => {
+    const cell = log.then(async ({ ops }) => {
       const cell = await Cell.fromSent(kit, ops);
       if (cell.status !== "member") throw new IntegrityError("the log sent does not certify this device");
       return cell;

@@ -1,27 +1,37 @@
 /**
  * Linking a second device to a member (DESIGN §7): the trusted device shows a short-lived code (and a QR
- * code of it); the new device enters it; the person compares a check code; the trusted device certifies
- * the new one in the cell's log and hands over the keys.
+ * code); the new device enters it; the person compares a check code; the trusted device certifies the new
+ * one in the cell's log and hands over the log and the keys.
  *
- *   code     10 Crockford base32 characters (50 bits), shown as `ABCDE-FGHJK`, valid 5 minutes
- *   secret   HKDF-SHA-256(code, salt "cellule/link/v1", info "secret") → 32 bytes: a sealed scope of its own,
- *            so relays see an opaque topic and ciphertext, nothing of the cell or of either device
- *   1. new → trusted      hello      { t: "hello", agreement }        (the envelope's signature proves the
- *                                                                      new device holds its signing key)
- *   2. trusted → new      challenge  { t: "challenge", device, nonce, expires }
- *      both show         check code = 6 digits of HKDF(secret, salt "cellule/link/v1/check",
- *                                                        info = new device's signing key ‖ nonce)
+ *   code     10 Crockford base32 characters (50 bits), shown as `ABCDE-FGHJK`, typed by hand
+ *   QR code  26 Crockford base32 characters (130 random bits), what the QR code carries
+ *   channel  HKDF-SHA-256(code or QR secret, salt "cellule/link/v2", info "channel"): a sealed scope of its
+ *            own for the exchange below (relays see an opaque topic and ciphertext)
+ *   1. new → trusted      hello      { t: "hello", agreement, pake: Y_a }
+ *   2. trusted → new      challenge  { t: "challenge", device, pake: Y_b, expires }
+ *      Y_a, Y_b are CPace messages (crypto/cpace.ts) whose shared secret is the code (or the QR secret):
+ *      both devices get the same key ISK only if both used the same code, and someone who records the
+ *      channel (a relay, anyone who guesses the code offline) learns nothing of ISK. The new device's
+ *      signing key is the channel identifier and the trusted device's is in the transcript, so ISK binds
+ *      both devices. Both show the check code, 6 digits of HKDF(ISK).
  *   3. the person types the new device's check code on the trusted device; if it matches, the trusted
- *      device writes `add-device` and `share-keys` ops, sends the whole log under the link scope, then
- *      `{ t: "done", ops }` with the number of ops sent (they may arrive in any order).
- * The nonce is chosen after the hello arrives, so someone who overheard the code cannot grind a key whose
- * check code matches; a wrong code, or an expired one, links nothing.
+ *      device writes `add-device` and `share-keys` ops, then sends `{ t: "done", ops, box }`: `box` is a
+ *      sealed box (crypto/sealed-box.ts) to the new device's agreement key from its hello, holding a fresh
+ *      secret and a confirmation derived from ISK; the whole log travels under the scope of that secret.
+ * Every message rides in an envelope its author signed. The new device keeps to the device whose
+ * challenge it answered: a `done` or a log from any other key is refused, and the log must certify that
+ * device as one of this member's and as the author of this device's `add-device`. More than one device
+ * answering a code aborts the link on either side (`confirm` refuses), so nobody who saw the code can win
+ * it by answering too (or first).
  */
-import { concat, fromBase64, fromUtf8, randomBytes, toBase64Url, toHex, utf8 } from "../base/bytes.js";
+import { fromBase64, fromUtf8, randomBytes, toBase64Url, toHex, utf8 } from "../base/bytes.js";
 import { Emitter } from "../base/emitter.js";
 import { CheckCodeError, ExpiredLinkError, IntegrityError, InvalidArgumentError } from "../base/errors.js";
 import type { DeviceId, ScopeId } from "../base/ids.js";
+import { CPace } from "../crypto/cpace.js";
+import { openBox, sealBox } from "../crypto/sealed-box.js";
 import { hkdf, sha256 } from "../crypto/suite.js";
+import { GovernanceLog } from "../governance/log.js";
 import { readOps } from "../governance/ops.js";
 import type { DeviceKeysPublic, SignedOp } from "../governance/types.js";
 import type { Kit } from "../kit/kit.js";
@@ -31,14 +41,19 @@ import type { OpenedEnvelope } from "../protocol/envelope.js";
 export const LINK_TTL_MS = 5 * 60_000;
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const CODE_LENGTH = 10;
-const SALT = utf8("cellule/link/v1");
-const CHECK_SALT = utf8("cellule/link/v1/check");
+/** 26 × 5 = 130 random bits. */
+const QR_LENGTH = 26;
+const SALT = utf8("cellule/link/v2");
+const CHECK_SALT = utf8("cellule/link/v2/check");
+const BOX_LABEL = "link";
 
-/** The sealed scope two devices talk through while linking. */
+/** The sealed scope two devices talk through while linking, and the secret their PAKE starts from. */
 export interface LinkChannel {
   secret: Uint8Array;
   /** Kit scope ID (`link:<hex>`), also the envelopes' document ID. */
   scope: ScopeId;
+  /** The code (or QR secret) in canonical form: the PAKE's shared secret. */
+  password: Uint8Array;
 }
 
 /** A new device asking to be linked, as the trusted device sees it. */
@@ -58,47 +73,67 @@ export interface LinkHost {
   sendLog(scope: ScopeId, docId: string): Promise<number>;
 }
 
-/** A new random link code, `ABCDE-FGHJK`. */
-export function newLinkCode(): string {
-  const bytes = randomBytes(CODE_LENGTH);
-  const chars = [...bytes].map((b) => ALPHABET[b & 31]);
-  return `${chars.slice(0, 5).join("")}-${chars.slice(5).join("")}`;
+function randomCode(length: number): string {
+  return [...randomBytes(length)].map((b) => ALPHABET[b & 31]).join("");
 }
 
-/** The code as typed (any case, spaces or dashes, O for 0, I or L for 1) in canonical form. */
+/** A new random link code, `ABCDE-FGHJK`. */
+export function newLinkCode(): string {
+  const code = randomCode(CODE_LENGTH);
+  return `${code.slice(0, 5)}-${code.slice(5)}`;
+}
+
+/**
+ * The code as typed (any case, spaces or dashes, O for 0, I or L for 1) in canonical form: a short code
+ * (10 characters) or a QR code's secret (26).
+ */
 export function normalizeLinkCode(code: string): string {
   const s = code.toUpperCase().replace(/[\s-]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
-  if (s.length !== CODE_LENGTH || [...s].some((c) => !ALPHABET.includes(c))) {
+  if ((s.length !== CODE_LENGTH && s.length !== QR_LENGTH) || [...s].some((c) => !ALPHABET.includes(c))) {
     throw new InvalidArgumentError(`a link code is ${CODE_LENGTH} letters and digits, e.g. ABCDE-FGHJK`);
   }
   return s;
 }
 
-/** The channel a code opens. */
+/** The channel a code (or a QR code's secret) opens. */
 export async function linkChannel(code: string): Promise<LinkChannel> {
-  const secret = await hkdf(utf8(normalizeLinkCode(code)), SALT, utf8("secret"), 32);
+  const password = utf8(normalizeLinkCode(code));
+  const secret = await hkdf(password, SALT, utf8("channel"), 32);
   const id = toHex(await sha256(secret)).slice(0, 32);
-  return { secret, scope: `link:${id}` as ScopeId };
+  return { secret, scope: `link:${id}` as ScopeId, password };
 }
 
-/** The 6-digit check code both devices show. */
-export async function checkCode(
-  secret: Uint8Array,
-  signingKey: Uint8Array,
-  nonce: Uint8Array,
-): Promise<string> {
-  const bytes = await hkdf(secret, CHECK_SALT, concat(signingKey, nonce), 4);
+/** The PAKE of a link: the new device's signing key identifies the channel, the session is the channel's. */
+function pake(channel: LinkChannel, newDevice: Uint8Array, scalar?: Uint8Array): CPace {
+  return new CPace({ prs: channel.password, ci: newDevice, sid: channel.secret.subarray(0, 16) }, scalar);
+}
+
+/** The 6-digit check code both devices show, from the key their PAKE gave. */
+export async function checkCode(isk: Uint8Array): Promise<string> {
+  const bytes = await hkdf(isk, CHECK_SALT, utf8("check"), 4);
   const n = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0);
   return String(n % 1_000_000).padStart(6, "0");
 }
 
+/** What the trusted device proves in its `done`: it holds the PAKE's key. */
+const confirmation = async (isk: Uint8Array) => toBase64Url(await hkdf(isk, CHECK_SALT, utf8("done"), 32));
+
+/** The address of the box that carries the log's secret to the new device. */
+async function boxAddress(channel: LinkChannel, device: DeviceId) {
+  return { label: BOX_LABEL, topic: toHex(await sha256(channel.secret)), bound: device };
+}
+
+/** The scope the log travels under, from the secret in the box. */
+async function logScope(secret: Uint8Array): Promise<ScopeId> {
+  return `link-log:${toHex(await sha256(secret)).slice(0, 32)}` as ScopeId;
+}
+
 type LinkMessage =
-  | { t: "hello"; agreement: string }
-  | { t: "challenge"; device: string; nonce: string; expires: number }
-  | { t: "done"; ops: number };
+  | { t: "hello"; agreement: string; pake: string }
+  | { t: "challenge"; device: string; pake: string; expires: number }
+  | { t: "done"; ops: number; box: string };
 
 const encode = (m: LinkMessage) => utf8(JSON.stringify(m));
-const isOpBytes = (item: Uint8Array) => item[0] === 0x7b && fromUtf8(item.subarray(0, 8)) === '{"body":';
 
 function decode(item: Uint8Array): LinkMessage {
   let m: LinkMessage;
@@ -107,57 +142,92 @@ function decode(item: Uint8Array): LinkMessage {
   } catch {
     throw new IntegrityError("a link message is not JSON");
   }
-  if (m?.t === "hello" && typeof m.agreement === "string") return m;
-  if (m?.t === "done" && Number.isSafeInteger(m.ops)) return m;
+  if (m?.t === "hello" && typeof m.agreement === "string" && typeof m.pake === "string") return m;
+  if (m?.t === "done" && Number.isSafeInteger(m.ops) && typeof m.box === "string") return m;
   if (
     m?.t === "challenge" &&
     typeof m.device === "string" &&
-    typeof m.nonce === "string" &&
+    typeof m.pake === "string" &&
     typeof m.expires === "number"
   )
     return m;
   throw new IntegrityError("a malformed link message");
 }
 
-/** The trusted device's side of a link: collects requests, links the one whose check code is typed. */
-export class LinkOffer extends Emitter<{ request: (request: LinkRequest) => void }> {
-  private readonly pending = new Map<DeviceId, LinkRequest>();
-  private readonly off: () => void;
+/** An answer on the trusted device, with what it needs to finish the link. */
+interface Pending extends LinkRequest {
+  channel: LinkChannel;
+  isk: Uint8Array;
+}
+
+/**
+ * The trusted device's side of a link: answers the first new device, links it once its check code is
+ * typed; a second device answering aborts the link.
+ */
+export class LinkOffer extends Emitter<{
+  request: (request: LinkRequest) => void;
+  aborted: () => void;
+}> {
+  private pending: Pending | undefined;
+  private readonly offs: (() => void)[];
   private done = false;
+  private abortedBy: DeviceId | undefined;
 
   constructor(
     private readonly host: LinkHost,
-    /** The code to show (and to put in a QR code). */
+    /** The code to show, to type by hand. */
     readonly code: string,
+    /** The secret the QR code carries (130 random bits), for `linkUrl`-style links. */
+    readonly qr: string,
     /** When the code stops working (ms since the epoch). */
     readonly expires: number,
-    private readonly channel: LinkChannel,
+    channels: LinkChannel[],
   ) {
     super();
-    this.off = host.kit.onGovernance(channel.scope, (opened) => this.receive(opened));
+    this.offs = channels.map((channel) =>
+      host.kit.onGovernance(channel.scope, (opened) => this.receive(channel, opened)),
+    );
   }
 
-  /** New devices that answered so far. */
+  /** The new devices that answered so far (more than one: the link is aborted). */
   requests(): LinkRequest[] {
-    return [...this.pending.values()];
+    if (!this.pending) return [];
+    const { device, keys, checkCode } = this.pending;
+    return [{ device, keys, checkCode }];
+  }
+
+  /** Whether a second device answered: nothing can be linked with this code any more. */
+  get aborted(): boolean {
+    return this.abortedBy !== undefined;
   }
 
   /**
    * Links the device whose check code was typed. `ExpiredLinkError` after the code's expiry,
-   * `CheckCodeError` when no answering device shows that code; nothing is linked then.
+   * `CheckCodeError` when the answering device does not show that code, or when more than one device
+   * answered (then start again: someone else knows the code); nothing is linked then.
    */
   async confirm(typed: string): Promise<DeviceId> {
     if (this.done || this.host.kit.clock.now() > this.expires)
       throw new ExpiredLinkError("this link code has expired: start again");
+    if (this.aborted)
+      throw new CheckCodeError("more than one device answered this code: nothing was linked; start again");
     const digits = typed.replace(/\s/g, "");
-    const request = this.requests().find((r) => r.checkCode === digits);
-    if (!request)
+    const request = this.pending;
+    if (!request || request.checkCode !== digits)
       throw new CheckCodeError("this check code is not the one the new device shows: nothing was linked");
     this.close();
     await this.host.certify(request.keys);
-    const ops = await this.host.sendLog(this.channel.scope, this.channel.scope);
-    await this.host.kit.publishGovernance(this.channel.scope, this.channel.scope, [
-      encode({ t: "done", ops }),
+    const secret = randomBytes(32);
+    const scope = await logScope(secret);
+    await this.host.kit.addScope(scope, secret);
+    const ops = await this.host.sendLog(scope, scope);
+    const box = await sealBox(
+      { ...(await boxAddress(request.channel, request.device)), index: 0 },
+      request.keys.agreement,
+      { v: 1, secret: toBase64Url(secret), confirm: await confirmation(request.isk) },
+    );
+    await this.host.kit.publishGovernance(request.channel.scope, request.channel.scope, [
+      encode({ t: "done", ops, box: toBase64Url(box) }),
     ]);
     return request.device;
   }
@@ -165,86 +235,181 @@ export class LinkOffer extends Emitter<{ request: (request: LinkRequest) => void
   /** Stops listening; the code no longer works. */
   close(): void {
     this.done = true;
-    this.off();
+    for (const off of this.offs) off();
   }
 
-  private async receive(opened: OpenedEnvelope): Promise<void> {
+  private async receive(channel: LinkChannel, opened: OpenedEnvelope): Promise<void> {
     if (this.done || this.host.kit.clock.now() > this.expires)
       throw new ExpiredLinkError("a link answer after the code expired");
+    const author = opened.body.authorId;
     for (const item of opened.body.items) {
       const m = decode(item);
-      if (m.t !== "hello" || this.pending.has(opened.body.authorId)) continue;
-      const nonce = randomBytes(16);
-      const request: LinkRequest = {
-        device: opened.body.authorId,
+      if (m.t !== "hello" || author === this.host.kit.device.id || this.pending?.device === author) continue;
+      if (this.pending || this.aborted) {
+        // A second device knows the code: link neither (M3). Told once.
+        if (!this.aborted) {
+          this.abortedBy = author;
+          this.emit("aborted");
+        }
+        continue;
+      }
+      const mine = pake(channel, opened.body.author);
+      const isk = mine.finish(
+        fromBase64(m.pake),
+        { mine: this.host.kit.device.signingPublicKey, theirs: utf8(m.agreement) },
+        false,
+      );
+      this.pending = {
+        device: author,
         keys: { signing: toBase64Url(opened.body.author), agreement: m.agreement },
-        checkCode: await checkCode(this.channel.secret, opened.body.author, nonce),
+        checkCode: await checkCode(isk),
+        channel,
+        isk,
       };
-      this.pending.set(request.device, request);
       const challenge = encode({
         t: "challenge",
-        device: request.device,
-        nonce: toBase64Url(nonce),
+        device: author,
+        pake: toBase64Url(mine.message),
         expires: this.expires,
       });
-      await this.host.kit.publishGovernance(this.channel.scope, this.channel.scope, [challenge]);
-      this.emit("request", request);
+      await this.host.kit.publishGovernance(channel.scope, channel.scope, [challenge]);
+      this.emit("request", this.requests()[0]!);
     }
   }
 }
 
-/** Opens a link offer on the trusted device. */
+/** Opens a link offer on the trusted device: a code to type and a QR code's secret, both answered. */
 export async function offerLink(host: LinkHost, ttlMs = LINK_TTL_MS): Promise<LinkOffer> {
   const code = newLinkCode();
-  const channel = await linkChannel(code);
-  await host.kit.addScope(channel.scope, channel.secret);
-  return new LinkOffer(host, code, host.kit.clock.now() + ttlMs, channel);
+  const qr = randomCode(QR_LENGTH);
+  const channels = [await linkChannel(code), await linkChannel(qr)];
+  for (const c of channels) await host.kit.addScope(c.scope, c.secret);
+  return new LinkOffer(host, code, qr, host.kit.clock.now() + ttlMs, channels);
+}
+
+/** What the new device received from the trusted device: the log, and who sent it. */
+export interface LinkedLog {
+  ops: SignedOp[];
+  /** The trusted device (the author of the challenge this device answered). */
+  trusted: DeviceId;
 }
 
 /**
- * The new device's side: answers the code, shows the check code when the trusted device challenges it,
- * and gathers the log it is sent until all of it has arrived. Both promises reject with
- * `ExpiredLinkError` when nothing comes within `timeoutMs`; `InvalidArgumentError` for a code that cannot
- * be one.
+ * Checks that a sent log certifies this device as linked by `trusted`: both active devices of one member,
+ * and this device's `add-device` signed by `trusted`. `IntegrityError` otherwise (a clone log).
+ */
+export function checkLinkedLog(ops: readonly SignedOp[], trusted: DeviceId, me: DeviceId): void {
+  const genesis = ops.find((op) => op.body.op.type === "genesis");
+  if (!genesis) throw new IntegrityError("the trusted device sent no genesis");
+  const log = GovernanceLog.fromGenesis(genesis);
+  for (const op of ops) if (op !== genesis) log.add(op);
+  const state = log.state();
+  const mine = state.devices.get(me);
+  const theirs = state.devices.get(trusted);
+  const added = ops.find((op) => op.body.op.type === "add-device" && op.subjectId === me);
+  if (
+    !mine ||
+    mine.removed ||
+    !theirs ||
+    theirs.removed ||
+    mine.member !== theirs.member ||
+    added?.authorId !== trusted
+  )
+    throw new IntegrityError("the log sent does not certify this device as linked by the device it answered");
+}
+
+/**
+ * The new device's side: answers the code, shows the check code when a trusted device challenges it,
+ * and gathers the log that device sends until all of it has arrived. Both promises reject with
+ * `ExpiredLinkError` when nothing comes within `timeoutMs`, with `CheckCodeError` when a second device
+ * answers (the link is aborted); `InvalidArgumentError` for a code that cannot be one.
  */
 export async function answerLink(
   kit: Kit,
   code: string,
   timeoutMs = LINK_TTL_MS,
-): Promise<{ checkCode: Promise<string>; log: Promise<SignedOp[]> }> {
+): Promise<{ checkCode: Promise<string>; log: Promise<LinkedLog> }> {
   const channel = await linkChannel(code);
   const shown = deferred<string>();
-  const log = deferred<SignedOp[]>();
+  const log = deferred<LinkedLog>();
+  const mine = pake(channel, kit.device.signingPublicKey);
+  const agreement = toBase64Url(kit.device.agreementPublicKey);
+  let trusted: { device: DeviceId; isk: Uint8Array } | undefined;
+  let expected: { ops: number; scope: ScopeId } | undefined;
   const ops = new Map<string, SignedOp>();
-  let expected = Number.POSITIVE_INFINITY;
-  const off = kit.onGovernance(channel.scope, async (opened) => {
-    for (const op of await readOps(opened.body.items.filter(isOpBytes))) ops.set(op.hash, op);
-    for (const item of opened.body.items) {
-      if (isOpBytes(item)) continue;
-      const m = decode(item);
-      if (m.t === "done") expected = m.ops;
-      if (m.t === "challenge" && m.device === kit.device.id) {
-        shown.resolve(await checkCode(channel.secret, kit.device.signingPublicKey, fromBase64(m.nonce)));
-      }
-    }
-    if (ops.size >= expected) {
-      finish();
-      log.resolve([...ops.values()]);
-    }
-  });
-  const timer = setTimeout(() => {
+  const offs: (() => void)[] = [];
+
+  const fail = (error: Error) => {
     finish();
-    const error = new ExpiredLinkError("no trusted device completed this link in time");
     shown.reject(error);
     log.reject(error);
-  }, timeoutMs);
+  };
+  const complete = () => {
+    if (!trusted || !expected || ops.size < expected.ops) return;
+    finish();
+    try {
+      checkLinkedLog([...ops.values()], trusted.device, kit.device.id);
+      log.resolve({ ops: [...ops.values()], trusted: trusted.device });
+    } catch (error) {
+      log.reject(error as Error);
+    }
+  };
+  const onLog = async (opened: OpenedEnvelope) => {
+    if (opened.body.authorId !== trusted?.device)
+      throw new IntegrityError("a linked log signed by another device than the one this device answered");
+    for (const op of await readOps(opened.body.items)) ops.set(op.hash, op);
+    complete();
+  };
+  const onChannel = async (opened: OpenedEnvelope) => {
+    const author = opened.body.authorId;
+    if (author === kit.device.id) return;
+    for (const item of opened.body.items) {
+      const m = decode(item);
+      if (m.t === "challenge" && m.device === kit.device.id) {
+        if (trusted && trusted.device !== author) {
+          fail(
+            new CheckCodeError("more than one device answered this code: nothing was linked; start again"),
+          );
+          return;
+        }
+        if (trusted) continue;
+        const isk = mine.finish(
+          fromBase64(m.pake),
+          { mine: utf8(agreement), theirs: opened.body.author },
+          true,
+        );
+        trusted = { device: author, isk };
+        shown.resolve(await checkCode(isk));
+      }
+      if (m.t === "done") {
+        if (author !== trusted?.device || expected)
+          throw new IntegrityError("a link's end from another device than the one this device answered");
+        const value = await openBox(fromBase64(m.box), await boxAddress(channel, kit.device.id), [
+          kit.device.agreementPrivateKey,
+        ]);
+        if (value.confirm !== (await confirmation(trusted.isk)) || typeof value.secret !== "string")
+          throw new IntegrityError("a link's end that does not confirm the check code's key");
+        const secret = fromBase64(value.secret);
+        const scope = await logScope(secret);
+        expected = { ops: m.ops, scope };
+        offs.push(kit.onGovernance(scope, onLog));
+        await kit.addScope(scope, secret);
+        complete();
+      }
+    }
+  };
+  offs.push(kit.onGovernance(channel.scope, onChannel));
+  const timer = setTimeout(
+    () => fail(new ExpiredLinkError("no trusted device completed this link in time")),
+    timeoutMs,
+  );
   const finish = () => {
     clearTimeout(timer);
-    off();
+    for (const off of offs) off();
   };
   await kit.addScope(channel.scope, channel.secret);
   await kit.publishGovernance(channel.scope, channel.scope, [
-    encode({ t: "hello", agreement: toBase64Url(kit.device.agreementPublicKey) }),
+    encode({ t: "hello", agreement, pake: toBase64Url(mine.message) }),
   ]);
   return { checkCode: shown.promise, log: log.promise };
 }
