@@ -4,6 +4,7 @@ import { sendToRelays } from "../../core/public/relay-http.js";
 import { contactStrings, type Lang } from "../../core/public/strings/index.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 import { parseCellAddress } from "../shared/cell-address.js";
+import { newestEdition } from "../shared/edition-controller.js";
 import { EditionElement } from "../shared/edition-element.js";
 import { baseStyles } from "../shared/styles.js";
 
@@ -130,7 +131,10 @@ export class CellContact extends EditionElement {
     this.phase = "sending";
     const address = parseCellAddress(this.cell)!;
     try {
-      const sealed = await sealContact(edition.cell, edition.admissionKey, edition.chain.length - 1, request);
+      // To the newest admission key any of the cell's relays shows, not only the one this form was drawn
+      // from: a stale or hostile relay must not have visitors seal to a key the officers rotated out.
+      const newest = await newestEdition(address);
+      const sealed = await sealContact(newest.cell, newest.admissionKey, newest.chain.length - 1, request);
       // To every relay at once; one that took it is enough (relays copy each other).
       await sendToRelays(address.relays, `t/${await contactTopic(edition.cell)}`, sealed);
       form.reset();

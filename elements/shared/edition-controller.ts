@@ -7,7 +7,8 @@
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { fetchFromRelays, RelayFetchError } from "../../core/public/relay-http.js";
 import { type VerifiedEdition, verifyEdition } from "../../core/public/verify.js";
-import { parseCellAddress } from "./cell-address.js";
+import { type CellAddress, parseCellAddress } from "./cell-address.js";
+import { remember } from "./edition-memory.js";
 
 /** What a widget shows. */
 export type EditionState =
@@ -29,9 +30,7 @@ export function loadEdition(cell: string | null | undefined) {
   const key = `${address.cellId} ${address.relays.join(" ")}`;
   let loading = editions.get(key);
   if (!loading) {
-    loading = fetchFromRelays(address.relays, `c/${address.cellId}/edition.json`, {
-      check: (bytes) => verifyEdition(bytes, address.cellId),
-    });
+    loading = fetchFrom(address, address.relays);
     editions.set(key, loading);
     // What went wrong at each relay goes to the console, for the blogger (a tampered edition, a page on
     // plain http where the browser gives no WebCrypto, a relay down).
@@ -41,6 +40,29 @@ export function loadEdition(cell: string | null | undefined) {
     });
   }
   return loading;
+}
+
+/** The first valid edition, not older than what this page saw (edition-memory.ts), from `relays` in turn. */
+const fetchFrom = (address: CellAddress, relays: string[]) =>
+  fetchFromRelays(relays, `c/${address.cellId}/edition.json`, {
+    check: async (bytes) => remember(await verifyEdition(bytes, address.cellId)),
+  });
+
+/**
+ * The newest valid edition any of the address's relays serves (longest chain, then latest), asking them
+ * all at once: what to seal a visitor's details to, whatever one stale or hostile relay says.
+ * `RelayFetchError` when none serves a valid one.
+ */
+export async function newestEdition(address: CellAddress): Promise<VerifiedEdition> {
+  const all = await Promise.all(address.relays.map((r) => fetchFrom(address, [r]).catch(() => undefined)));
+  let newest: VerifiedEdition | undefined;
+  for (const got of all) {
+    const e = got?.value;
+    const n = newest?.chain.length ?? 0;
+    if (e && (e.chain.length > n || (e.chain.length === n && e.at > newest!.at))) newest = e;
+  }
+  if (!newest) throw new RelayFetchError("invalid", []);
+  return newest;
 }
 
 /** See the module comment. */

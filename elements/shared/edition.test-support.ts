@@ -98,3 +98,41 @@ export function mount(html: string): { el: HTMLElement; remove: () => void } {
   document.body.append(host);
   return { el: host.firstElementChild as HTMLElement, remove: () => host.remove() };
 }
+
+/**
+ * A cell whose publication chain moved on (link 0 → link 1), and a relay that holds only an edition signed
+ * with link 0, named "DEFACED": what a relay that missed the rotation, or a hostile one, serves. Resolves
+ * with the newer edition's bytes too (what a page that saw the rotation verified).
+ */
+export async function rotatedOutEdition(): Promise<{ cellId: string; relay: string; newer: Uint8Array }> {
+  const founder = await DeviceIdentity.fromKeys({
+    signing: await generateSigningKeyPair(),
+    agreement: await generateAgreementKeyPair(),
+  });
+  const genesis = await createGenesis(founder, "Cellule du 11e", "Fatima");
+  const relay = await relayUrl();
+  const k0 = await generateSigningKeyPair();
+  const a0 = await generateAgreementKeyPair();
+  const c0 = await certifyPublication(genesis.hash, [], founder, k0.publicKey, a0.publicKey);
+  const k1 = await generateSigningKeyPair();
+  const a1 = await generateAgreementKeyPair();
+  const c1 = await certifyPublication(genesis.hash, [c0], k0.privateKey, k1.publicKey, a1.publicKey);
+  const content = (name: string) => ({
+    profile: { name, place: "", description: "", contact: "", relays: [relay] },
+    posts: [],
+    pages: { about: "", contact: "", whyJoin: "" },
+    events: [],
+  });
+  const now = Date.now();
+  const newer = await signEdition(
+    buildEdition(genesis, [c0, c1], content("Cellule du 11e"), now),
+    k1.privateKey,
+  );
+  const old = await signEdition(buildEdition(genesis, [c0], content("DEFACED"), now + 1000), k0.privateKey);
+  const response = await fetch(`${relay}/c/${genesis.hash}/edition`, {
+    method: "PUT",
+    body: old as Uint8Array<ArrayBuffer>,
+  });
+  if (!response.ok) throw new Error(`the test relay refused the edition: HTTP ${response.status}`);
+  return { cellId: genesis.hash, relay, newer };
+}
