@@ -4,7 +4,8 @@
  * change of the log sets off on this device (`refresh`: open the keys it now allows, rotate stale ones,
  * renew the publication keys, tell listeners, report refused ops).
  */
-import { ForbiddenError, IntegrityError } from "../base/errors.js";
+import { ForbiddenError, IntegrityError, PendingOpsError, QuotaError } from "../base/errors.js";
+import type { ScopeId } from "../base/ids.js";
 import { readOps } from "../governance/ops.js";
 import { memberOfDevice } from "../governance/state.js";
 import type { CellState, SignedOp } from "../governance/types.js";
@@ -35,6 +36,14 @@ export interface SyncParts {
   admitApproved(redeem: SignedOp): Promise<void>;
 }
 
+/**
+ * Most ops one governance envelope may carry: a log is sent in envelopes of at most 512 KiB, and no op
+ * is shorter than about 300 bytes.
+ */
+export const MAX_OPS_PER_ENVELOPE = 4_096;
+/** Most ops a joining device keeps before it has the genesis (its welcome may come in pieces). */
+export const MAX_EARLY_OPS = 50_000;
+
 /** See the module comment. */
 export class GovernanceSync {
   /** Ops already reported through `refused` events. */
@@ -43,7 +52,20 @@ export class GovernanceSync {
   constructor(
     private readonly ctx: CellContext,
     private readonly parts: SyncParts,
-  ) {}
+  ) {
+    // Envelopes of this cell's scopes that wait for ops are kept across restarts only from devices the
+    // log knows.
+    ctx.kit.knownAuthors(`${ctx.id}/`, (device) => ctx.maybeLog()?.knowsDevice(device) ?? false);
+  }
+
+  /**
+   * The scopes whose governance envelopes this cell takes: the members scope (every epoch), where the
+   * log travels, and the invitation inboxes, where redeems and welcomes do. Never the public scope,
+   * whose envelopes anyone can sign.
+   */
+  accepts(scope: ScopeId): boolean {
+    return scope === this.ctx.scopeId("members") || scope.startsWith(this.ctx.scopeId("invite:"));
+  }
 
   /**
    * The ops of the log the rules refuse, each with a `ForbiddenError` saying why: an op its author had no
@@ -70,11 +92,22 @@ export class GovernanceSync {
     return true;
   }
 
-  /** A governance envelope of this cell: its new ops enter the log (or wait for the genesis). */
+  /**
+   * A governance envelope of this cell: its new ops enter the log (or wait for the genesis). Ops by
+   * strangers (devices no op of the log introduces, see `GovernanceLog.knowsAuthorOf`) are dropped before
+   * they are stored; an envelope of nothing else is refused (`ForbiddenError`), so it is not kept either.
+   * A stranger's op whose parents this device lacks may be by a device those parents introduce: the
+   * envelope is held (`PendingOpsError`) and judged again when the log grows.
+   */
   async receive(opened: OpenedEnvelope): Promise<void> {
     const { ctx } = this;
+    if (opened.body.items.length > MAX_OPS_PER_ENVELOPE)
+      throw new QuotaError(`a governance envelope carries more than ${MAX_OPS_PER_ENVELOPE} ops`);
     const fresh: SignedOp[] = [];
-    for (const op of await readOps(opened.body.items)) {
+    let strangers = 0;
+    let unjudged = 0;
+    const ops = await readOps(opened.body.items);
+    for (const op of ops) {
       if (op.body.op.type === "genesis") {
         if (op.hash !== (ctx.id as string)) throw new IntegrityError("a genesis of another cell");
         if (!ctx.started) {
@@ -86,10 +119,19 @@ export class GovernanceSync {
       if (op.body.cell !== ctx.id) throw new IntegrityError("an op of another cell");
       const log = ctx.maybeLog();
       if (log?.has(op.hash) || ctx.early.some((e) => e.hash === op.hash)) continue;
+      if (log && !log.knowsAuthorOf(op)) {
+        if (op.body.parents.every((p) => log.has(p))) strangers++;
+        else unjudged++;
+        continue;
+      }
       if (log) log.add(op);
+      else if (ctx.early.length >= MAX_EARLY_OPS)
+        throw new QuotaError("too many ops before the cell's genesis");
       else ctx.early.push(op);
       fresh.push(op);
     }
+    if (fresh.length === 0 && unjudged === 0 && strangers > 0)
+      throw new ForbiddenError("governance ops by devices the cell's log does not know");
     await ctx.store.saveOps(fresh);
     if (fresh.length > 0) ctx.lastOp = Date.now();
     const log = ctx.maybeLog();
@@ -110,6 +152,9 @@ export class GovernanceSync {
         redeems.map((op) => op.bytes),
       );
     }
+    // Judged again once the log grows (what was taken now is a duplicate then).
+    if (unjudged > 0)
+      throw new PendingOpsError("governance ops by devices introduced by ops this device does not have yet");
   }
 
   /** Opens the keys this device can reach, rotates stale ones, and tells listeners. */

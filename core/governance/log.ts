@@ -2,14 +2,20 @@
  * A cell's governance log on one device: the verified ops it holds, those waiting for missing parents,
  * its heads, and the resolved state (recomputed lazily after new ops arrive).
  */
-import { IntegrityError, UnknownScopeError } from "../base/errors.js";
-import { type CellId, cellIdOf } from "../base/ids.js";
+import { IntegrityError, QuotaError, UnknownScopeError } from "../base/errors.js";
+import { type CellId, cellIdOf, type DeviceId } from "../base/ids.js";
 import { readOp } from "./ops.js";
 import { has, type OpStatus, type Resolution, resolve, stateAt } from "./reducer.js";
 import type { CellState, OpHash, SignedOp } from "./types.js";
 
 /** What happened to an op handed to the log. */
 export type AddOutcome = "added" | "duplicate" | "pending";
+
+/**
+ * Most ops of one author waiting for parents this device has not received: a log sent in pieces may
+ * arrive out of order, but an author cannot make a device keep an unbounded heap of ops that never join.
+ */
+export const MAX_PENDING_PER_AUTHOR = 4_096;
 
 /** See the module comment. */
 export class GovernanceLog {
@@ -19,12 +25,20 @@ export class GovernanceLog {
   private readonly waitingFor = new Map<OpHash, OpHash[]>();
   /** Ops of the log no other op of the log names as a parent (kept as ops come in). */
   private readonly tips = new Set<OpHash>();
+  /** Pending ops by author. */
+  private readonly pendingBy = new Map<DeviceId, number>();
+  /** Every device an op in the log introduces (the founder, redeemers, added devices), valid or not. */
+  private readonly devices = new Set<DeviceId>();
+  /** Every invitation an op in the log creates. */
+  private readonly invites = new Set<string>();
   private resolution: Resolution | undefined;
+  private validHeads: OpHash[] | undefined;
   private readonly atHeads = new Map<string, CellState | undefined>();
 
   private constructor(readonly genesis: SignedOp) {
     this.ops.set(genesis.hash, genesis);
     this.tips.add(genesis.hash);
+    this.learn(genesis);
   }
 
   /** A log starting from a verified genesis op. */
@@ -54,6 +68,10 @@ export class GovernanceLog {
     if (op.body.parents.length === 0) throw new IntegrityError("an op other than the genesis has no parents");
     const missing = op.body.parents.filter((p) => !this.ops.has(p));
     if (missing.length > 0) {
+      const waiting = this.pendingBy.get(op.authorId) ?? 0;
+      if (waiting >= MAX_PENDING_PER_AUTHOR)
+        throw new QuotaError(`too many ops of device ${op.authorId.slice(0, 8)}… wait for their parents`);
+      this.pendingBy.set(op.authorId, waiting + 1);
       this.pending.set(op.hash, op);
       for (const p of missing) {
         const waiting = this.waitingFor.get(p);
@@ -70,8 +88,13 @@ export class GovernanceLog {
   private promote(first: SignedOp): void {
     const ready = [first];
     for (let op = ready.pop(); op; op = ready.pop()) {
-      this.pending.delete(op.hash);
+      if (this.pending.delete(op.hash)) {
+        const left = (this.pendingBy.get(op.authorId) ?? 1) - 1;
+        if (left > 0) this.pendingBy.set(op.authorId, left);
+        else this.pendingBy.delete(op.authorId);
+      }
       this.ops.set(op.hash, op);
+      this.learn(op);
       for (const p of op.body.parents) this.tips.delete(p);
       this.tips.add(op.hash);
       for (const hash of this.waitingFor.get(op.hash) ?? []) {
@@ -81,7 +104,29 @@ export class GovernanceLog {
       this.waitingFor.delete(op.hash);
     }
     this.resolution = undefined;
+    this.validHeads = undefined;
     this.atHeads.clear();
+  }
+
+  private learn(op: SignedOp): void {
+    if (op.subjectId) this.devices.add(op.subjectId);
+    if (op.body.op.type === "invite") this.invites.add(op.body.op.invite);
+  }
+
+  /**
+   * Whether the log may take an op from this author: a device some op of the log introduces (at some
+   * state, whatever became of it since), or the redeem of an invitation the log holds. Anyone else is a
+   * stranger whose ops the log never keeps.
+   */
+  knowsAuthorOf(op: SignedOp): boolean {
+    if (this.devices.has(op.authorId)) return true;
+    const o = op.body.op;
+    return o.type === "redeem" && this.invites.has(o.invite);
+  }
+
+  /** Whether some op of the log introduces this device (see `knowsAuthorOf`). */
+  knowsDevice(device: DeviceId): boolean {
+    return this.devices.has(device);
   }
 
   private resolved(): Resolution {
@@ -115,9 +160,26 @@ export class GovernanceLog {
     return i === j || has(r.ancestors[j]!, i);
   }
 
-  /** Ops no other op names as a parent: what a new op cites. */
+  /**
+   * What a new op or write cites: the valid ops no other valid op names as a parent. Refused ops are never
+   * cited, so nobody can grow every later envelope by adding ops the rules refuse.
+   */
   heads(): OpHash[] {
-    return [...this.tips].sort();
+    if (this.validHeads) return this.validHeads;
+    const tips = [...this.tips];
+    const r = this.resolved();
+    if (tips.every((t) => r.status.get(t)?.valid)) {
+      this.validHeads = tips.sort();
+      return this.validHeads;
+    }
+    const cited = new Set<OpHash>();
+    const valid = r.order.filter((op) => r.status.get(op.hash)?.valid);
+    for (const op of valid) for (const p of op.body.parents) cited.add(p);
+    this.validHeads = valid
+      .map((op) => op.hash)
+      .filter((h) => !cited.has(h))
+      .sort();
+    return this.validHeads;
   }
 
   /** Every op held, in log order (pending ones excluded). */

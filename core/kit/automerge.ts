@@ -151,6 +151,25 @@ export function applySnapshot(handle: DocHandle<unknown>, snapshot: Uint8Array):
   }
 }
 
+/**
+ * The actor of a change in `snapshot` that `doc` does not hold and that is not by `own` (the snapshot's
+ * author's actor), if there is one: a snapshot may only bring its author's own changes, or else anyone
+ * who may write could forge a colleague's next changes and have their real ones refused as duplicates.
+ * `IntegrityError` when the snapshot is not an Automerge document.
+ */
+export function foreignChange(doc: A.Doc<unknown>, snapshot: Uint8Array, own: ActorId): ActorId | undefined {
+  let changes: A.DecodedChange[];
+  try {
+    changes = A.getAllChanges(A.load(snapshot)).map((c) => A.decodeChange(c));
+  } catch (cause) {
+    throw new IntegrityError("snapshot is not a valid Automerge document", { cause });
+  }
+  for (const c of changes) {
+    if (c.actor !== own && !A.hasHeads(doc, [c.hash])) return c.actor as ActorId;
+  }
+  return undefined;
+}
+
 /** Runs a local change and returns the Automerge changes it produced. */
 export function changeAndCapture<T>(handle: DocHandle<T>, fn: A.ChangeFn<T>): Uint8Array[] {
   const before = handle.doc();

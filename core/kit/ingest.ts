@@ -12,7 +12,7 @@ import {
   IntegrityError,
   PendingOpsError,
 } from "../base/errors.js";
-import type { DocId, EnvelopeHash, ScopeId, Topic } from "../base/ids.js";
+import type { ActorId, DeviceId, DocId, EnvelopeHash, ScopeId, Topic } from "../base/ids.js";
 import type { Authority } from "../ports/authority.js";
 import {
   EnvelopeKind,
@@ -34,8 +34,11 @@ export type IngestOutcome =
   | { status: "held"; hash: EnvelopeHash }
   | { status: "rejected"; error: CelluleError; hash?: EnvelopeHash };
 
-/** Takes a verified governance envelope (kind 3) of one cell; throws a `CelluleError` to refuse it. */
-export type GovernanceHandler = (opened: OpenedEnvelope, source: string) => Promise<void>;
+/**
+ * Takes a verified governance envelope (kind 3) of one cell, sealed under `scope`; throws a `CelluleError`
+ * to refuse it (a `PendingOpsError` holds it: it cites ops this device has not received yet).
+ */
+export type GovernanceHandler = (opened: OpenedEnvelope, source: string, scope: ScopeId) => Promise<void>;
 
 /** What the pipeline needs from the Kit. */
 export interface IngestContext {
@@ -43,8 +46,18 @@ export interface IngestContext {
   authorityFor(scope: ScopeId): Authority;
   governance: GovernanceHandler;
   docScope(docId: DocId): ScopeId | undefined;
-  /** Applies verified, authorised content to a document (its handle, or storage until it is opened). */
-  deliver(docId: DocId, scope: ScopeId, kind: EnvelopeKind, items: Uint8Array[]): Promise<void>;
+  /**
+   * Applies verified, authorised content to a document (its handle, or storage until it is opened).
+   * `actor` is the author's own actor for this document and session: a snapshot may bring no change by
+   * another actor the document does not hold yet (`ActorMismatchError`).
+   */
+  deliver(
+    docId: DocId,
+    scope: ScopeId,
+    kind: EnvelopeKind,
+    items: Uint8Array[],
+    actor: ActorId,
+  ): Promise<void>;
   isKnown(topic: Topic, hash: EnvelopeHash): Promise<boolean>;
   store(topic: Topic, hash: EnvelopeHash, bytes: Uint8Array): Promise<void>;
   onOutcome(outcome: IngestOutcome, source: string): void;
@@ -55,6 +68,11 @@ export interface IngestContext {
   watcher(topic: Topic): ((bytes: Uint8Array) => Promise<void>) | undefined;
   /** Keeps a held envelope across restarts (`undefined`: forget it, it was judged). */
   keepHeld(hash: EnvelopeHash, bytes: Uint8Array | undefined): Promise<void>;
+  /**
+   * Whether the device that signed an envelope of `scope` is one its cell's log knows (at some state):
+   * only such envelopes are held across restarts; a stranger's are held in memory, within a small bound.
+   */
+  knownAuthor(scope: ScopeId, device: DeviceId): boolean;
 }
 
 /** A received envelope of a watched topic, waiting for its turn. */
@@ -71,8 +89,49 @@ interface Job {
 }
 
 const BATCH = 256;
-/** Most envelopes held while waiting for governance ops; beyond, the oldest are refused. */
-export const MAX_HELD = 10_000;
+/**
+ * Bounds on the envelopes held while waiting for governance ops; beyond, the oldest are refused. Those of
+ * authors the log knows are kept across restarts (and loaded whole at start: hence a bound in bytes);
+ * strangers' (a device introduced by an op not received yet, or anyone posting on a public topic) only in
+ * memory, within a much smaller bound, so a flood of them costs nothing that lasts.
+ */
+export const HELD_LIMITS = {
+  known: { count: 2_000, bytes: 16 * 1024 * 1024 },
+  stranger: { count: 64, bytes: 512 * 1024 },
+} as const;
+
+/** Envelopes held under one bound, oldest first. */
+class HeldSet {
+  readonly entries = new Map<EnvelopeHash, { bytes: Uint8Array; source: string }>();
+  size = 0;
+  constructor(readonly limit: { count: number; bytes: number }) {}
+  add(hash: EnvelopeHash, bytes: Uint8Array, source: string): void {
+    this.delete(hash);
+    this.entries.set(hash, { bytes, source });
+    this.size += bytes.length;
+  }
+  delete(hash: EnvelopeHash): boolean {
+    const e = this.entries.get(hash);
+    if (!e) return false;
+    this.entries.delete(hash);
+    this.size -= e.bytes.length;
+    return true;
+  }
+  /** The oldest entries beyond the bound, removed. */
+  overflow(): EnvelopeHash[] {
+    const out: EnvelopeHash[] = [];
+    for (const [hash] of this.entries) {
+      if (this.entries.size <= this.limit.count && this.size <= this.limit.bytes) break;
+      this.delete(hash);
+      out.push(hash);
+    }
+    return out;
+  }
+  clear(): void {
+    this.entries.clear();
+    this.size = 0;
+  }
+}
 
 /** The Kit's receive queue. */
 export class Ingest {
@@ -80,8 +139,10 @@ export class Ingest {
   private readonly seen = new Set<EnvelopeHash>();
   private draining: Promise<void> = Promise.resolve();
   private running = false;
-  /** Envelopes waiting for governance ops, by hash (insertion order: oldest first). */
-  private readonly held = new Map<EnvelopeHash, { bytes: Uint8Array; source: string }>();
+  /** Envelopes waiting for governance ops, by hash (insertion order: oldest first): kept across restarts. */
+  private readonly held = new HeldSet(HELD_LIMITS.known);
+  /** The same, of authors no log knows: in memory only. */
+  private readonly strangers = new HeldSet(HELD_LIMITS.stranger);
 
   constructor(private readonly ctx: IngestContext) {}
 
@@ -104,22 +165,39 @@ export class Ingest {
 
   /** How many envelopes wait for governance ops. */
   get holding(): number {
-    return this.held.size;
+    return this.held.entries.size + this.strangers.entries.size;
   }
 
-  /** Puts back an envelope held before a restart. */
-  restoreHeld(hash: EnvelopeHash, bytes: Uint8Array): void {
-    this.held.set(hash, { bytes, source: "held" });
+  /** Bytes of the envelopes waiting for governance ops (known authors' and strangers'). */
+  get holdingBytes(): number {
+    return this.held.size + this.strangers.size;
+  }
+
+  /**
+   * Puts back an envelope held before a restart; false when the bound is reached (the caller forgets it:
+   * a store written by an earlier version may hold more).
+   */
+  restoreHeld(hash: EnvelopeHash, bytes: Uint8Array): boolean {
+    if (
+      this.held.entries.size >= this.held.limit.count ||
+      this.held.size + bytes.length > this.held.limit.bytes
+    )
+      return false;
+    this.held.add(hash, bytes, "held");
+    return true;
   }
 
   /** Judges the held envelopes again (the governance log grew); resolves when they have been. */
   retryHeld(): Promise<IngestOutcome[]> {
-    const waiting = [...this.held];
+    const waiting = [...this.held.entries].map(([hash, h]) => ({ hash, ...h, kept: true }));
+    for (const [hash, h] of this.strangers.entries) waiting.push({ hash, ...h, kept: false });
     this.held.clear();
+    this.strangers.clear();
     return Promise.all(
-      waiting.map(async ([hash, h]) => {
-        const outcome = await this.push(h.bytes, h.source);
-        if (outcome.status !== "held") await this.ctx.keepHeld(hash, undefined);
+      waiting.map(async ({ hash, bytes, source, kept }) => {
+        const outcome = await this.push(bytes, source);
+        if (kept && (outcome.status !== "held" || !this.held.entries.has(hash)))
+          await this.ctx.keepHeld(hash, undefined);
         return outcome;
       }),
     );
@@ -178,15 +256,16 @@ export class Ingest {
       return opened.status === "duplicate" || this.seen.has(opened.hash!) ? dup(opened) : opened;
     if ("watched" in opened) return this.hand(opened, bytes);
     const { hash, header, body } = opened;
+    let scope: ScopeId | undefined;
     try {
       if (this.seen.has(hash) || (await this.ctx.isKnown(header.topic, hash))) {
         this.seen.add(hash);
         return { status: "duplicate", hash };
       }
-      const scope = this.ctx.scopeFor(header.topic, header.epoch)!.scope;
+      scope = this.ctx.scopeFor(header.topic, header.epoch)!.scope;
       if (body.kind === EnvelopeKind.governance) {
         // Governance ops carry their own signatures and are judged by the cell's log, not by write roles.
-        await this.ctx.governance(opened, "");
+        await this.ctx.governance(opened, source, scope);
         this.seen.add(hash);
         await this.ctx.store(header.topic, hash, bytes);
         return { status: "accepted", docId: body.docId, hash };
@@ -202,8 +281,8 @@ export class Ingest {
         heads: body.heads,
         epoch: header.epoch,
       });
+      const expected = await deriveActor(body.author, body.docId, body.session);
       if (body.kind === EnvelopeKind.changes) {
-        const expected = await deriveActor(body.author, body.docId, body.session);
         for (const actor of actorsOf(body.items)) {
           if (actor !== expected) {
             throw new ActorMismatchError(
@@ -214,29 +293,44 @@ export class Ingest {
       } else if (body.kind === EnvelopeKind.snapshot && body.items.length !== 1) {
         throw new IntegrityError("a snapshot envelope carries exactly one document");
       }
-      await this.ctx.deliver(body.docId, scope, body.kind, body.items);
+      await this.ctx.deliver(body.docId, scope, body.kind, body.items, expected);
       this.seen.add(hash);
       await this.ctx.store(header.topic, hash, bytes);
       return { status: "accepted", docId: body.docId, hash };
     } catch (error) {
-      if (error instanceof PendingOpsError) return await this.hold(hash, bytes, source);
+      if (error instanceof PendingOpsError && scope) {
+        const known = this.ctx.knownAuthor(scope, body.authorId);
+        return await this.hold(known ? this.held : this.strangers, hash, bytes, source, known);
+      }
       return { status: "rejected", error: asCelluleError(error), hash };
     }
   }
 
-  private async hold(hash: EnvelopeHash, bytes: Uint8Array, source: string): Promise<IngestOutcome> {
-    this.held.delete(hash);
-    this.held.set(hash, { bytes, source });
-    await this.ctx.keepHeld(hash, bytes);
-    if (this.held.size > MAX_HELD) {
-      const [oldest] = this.held.keys();
-      this.held.delete(oldest!);
-      await this.ctx.keepHeld(oldest!, undefined);
+  private async hold(
+    set: HeldSet,
+    hash: EnvelopeHash,
+    bytes: Uint8Array,
+    source: string,
+    keep: boolean,
+  ): Promise<IngestOutcome> {
+    if (bytes.length > set.limit.bytes) {
+      return {
+        status: "rejected",
+        error: new PendingOpsError(
+          "cites governance ops this device does not have, and is too large to wait",
+        ),
+        hash,
+      };
+    }
+    set.add(hash, bytes, source);
+    if (keep) await this.ctx.keepHeld(hash, bytes);
+    for (const oldest of set.overflow()) {
+      if (keep) await this.ctx.keepHeld(oldest, undefined);
       this.ctx.onOutcome(
         {
           status: "rejected",
           error: new PendingOpsError("waited too long for governance ops"),
-          hash: oldest!,
+          hash: oldest,
         },
         "held",
       );

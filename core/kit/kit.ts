@@ -22,15 +22,17 @@ import {
 import { randomBytes } from "../base/bytes.js";
 import { Emitter } from "../base/emitter.js";
 import {
+  ActorMismatchError,
   type CelluleError,
   ClosedError,
+  ForbiddenError,
   IntegrityError,
   InvalidArgumentError,
   NotAMemberError,
   UnknownDocumentError,
   UnknownScopeError,
 } from "../base/errors.js";
-import type { ActorId, DocId, ScopeId, Topic } from "../base/ids.js";
+import type { ActorId, DeviceId, DocId, ScopeId, Topic } from "../base/ids.js";
 import type { Logger } from "../base/logger.js";
 import type { DeviceIdentity } from "../crypto/identity.js";
 import type { Authority } from "../ports/authority.js";
@@ -45,6 +47,7 @@ import {
   checkChanges,
   deriveActor,
   emptyDocBytes,
+  foreignChange,
   saveDoc,
   useActor,
 } from "./automerge.js";
@@ -75,7 +78,12 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   private readonly localChanges = new Map<DocId, number>();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly scopeAuthorities = new Map<ScopeId, Authority>();
-  private readonly governanceHandlers = new Map<string, GovernanceHandler>();
+  private readonly governanceHandlers = new Map<
+    string,
+    { handler: GovernanceHandler; accepts: (scope: ScopeId) => boolean }
+  >();
+  /** Who may have envelopes held across restarts, by the scope prefix of a cell (see `knownAuthors`). */
+  private readonly authorSets = new Map<string, (device: DeviceId) => boolean>();
   private readonly watchers = new Map<Topic, (envelope: Uint8Array) => Promise<void>>();
   /** The latest envelope handed to the transports, or being: the next one waits for it (see `handOff`). */
   private handOffs: Promise<void> = Promise.resolve();
@@ -111,19 +119,27 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
         return scope?.epoch === epoch ? scope : undefined;
       },
       authorityFor: (scope) => this.authorityFor(scope),
-      governance: (opened, source) => {
-        const handler = this.governanceHandlers.get(opened.body.docId);
-        if (!handler)
-          throw new UnknownScopeError(`no cell ${opened.body.docId.slice(0, 12)}… on this device`);
-        return handler(opened, source);
+      governance: (opened, source, scope) => {
+        const entry = this.governanceHandlers.get(opened.body.docId);
+        if (!entry) throw new UnknownScopeError(`no cell ${opened.body.docId.slice(0, 12)}… on this device`);
+        // Governance ops travel only on the channels meant for them: anyone can sign an envelope of a
+        // public scope, and a cell that took ops from there would take them from anyone.
+        if (!entry.accepts(scope))
+          throw new ForbiddenError(`governance ops are not taken from scope ${scope}`);
+        return entry.handler(opened, source, scope);
       },
       docScope: (docId) => this.docScopes.get(docId),
-      deliver: (docId, scope, kind, items) => this.deliver(docId, scope, kind, items),
+      deliver: (docId, scope, kind, items, actor) => this.deliver(docId, scope, kind, items, actor),
       isKnown: (topic, hash) => this.kept.has(topic, hash),
       store: (topic, hash, bytes) => this.kept.save(topic, hash, bytes),
       onOutcome: (outcome, source) => this.record(outcome, source),
       watcher: (topic) => this.watchers.get(topic),
       keepHeld: (hash, bytes) => this.kept.keepHeld(hash, bytes),
+      knownAuthor: (scope, device) => {
+        for (const [prefix, knows] of this.authorSets)
+          if (scope.startsWith(prefix) && knows(device)) return true;
+        return false;
+      },
     });
   }
 
@@ -131,7 +147,8 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   async start(): Promise<void> {
     for (const [docId, scope] of await this.kept.documents()) this.docScopes.set(docId, scope);
     // Envelopes held before a restart wait again for their governance ops (judged at `retryHeld`).
-    for (const [hash, bytes] of await this.kept.held()) this.ingestion.restoreHeld(hash, bytes);
+    for (const [hash, bytes] of await this.kept.held())
+      if (!this.ingestion.restoreHeld(hash, bytes)) await this.kept.keepHeld(hash, undefined);
     for (const transport of this.options.transports) {
       await transport.start({
         deliver: (envelope, source) => this.ingestion.push(envelope, source),
@@ -167,11 +184,27 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
 
   /**
    * Receives the governance envelopes (kind 3) of a cell, identified by the envelope's document ID. The
-   * handler decides their validity; the Kit only checks that they are authentic and stores them.
+   * handler decides their validity; the Kit only checks that they are authentic, that they came on a scope
+   * `accepts` (by default only the scope named like the document ID: a link channel, a mailbox), and
+   * stores them. Governance envelopes of any other scope are refused (`ForbiddenError`).
    */
-  onGovernance(cellId: string, handler: GovernanceHandler): () => void {
-    this.governanceHandlers.set(cellId, handler);
+  onGovernance(
+    cellId: string,
+    handler: GovernanceHandler,
+    accepts: (scope: ScopeId) => boolean = (scope) => scope === cellId,
+  ): () => void {
+    this.governanceHandlers.set(cellId, { handler, accepts });
     return () => this.governanceHandlers.delete(cellId);
+  }
+
+  /**
+   * Says which devices a cell's log knows, for the scopes whose IDs start with `scopePrefix`: envelopes
+   * that cite governance ops this device lacks are held across restarts only when their author is one of
+   * them (a stranger's are held briefly in memory, within a small bound; see ingest.ts).
+   */
+  knownAuthors(scopePrefix: string, knows: (device: DeviceId) => boolean): () => void {
+    this.authorSets.set(scopePrefix, knows);
+    return () => this.authorSets.delete(scopePrefix);
   }
 
   /** Seals and sends a governance envelope (kind 3) for a cell under a scope's current epoch. */
@@ -244,6 +277,11 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
    */
   async retryHeld(): Promise<void> {
     if (this.ingestion.holding > 0) await this.ingestion.retryHeld();
+  }
+
+  /** The envelopes waiting for governance ops: how many, and their bytes (both bounded, see ingest.ts). */
+  get held(): { count: number; bytes: number } {
+    return { count: this.ingestion.holding, bytes: this.ingestion.holdingBytes };
   }
 
   /** The envelopes this device stored under a topic, in no particular order. */
@@ -408,10 +446,21 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     scope: ScopeId,
     kind: EnvelopeKind,
     items: Uint8Array[],
+    actor: ActorId,
   ): Promise<void> {
-    const open = this.handles.get(docId);
+    // A snapshot is judged against the document it would merge into, so the document is opened for it
+    // (snapshots are rare: one per `snapshotEvery` local changes).
+    const open =
+      this.handles.get(docId) ?? (kind === EnvelopeKind.snapshot ? this.handleFor(docId, scope) : undefined);
     if (!open) return this.keep(docId, scope, kind, items);
     const handle = await open;
+    if (kind === EnvelopeKind.snapshot) {
+      const foreign = foreignChange(handle.doc(), items[0]!, actor);
+      if (foreign)
+        throw new ActorMismatchError(
+          `a snapshot brings a change by actor ${foreign.slice(0, 8)}… this device does not hold, not the author's own`,
+        );
+    }
     try {
       if (kind === EnvelopeKind.snapshot) applySnapshot(handle, items[0]!);
       else applyChanges(handle, items);
