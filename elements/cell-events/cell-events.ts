@@ -4,8 +4,17 @@ import type { Lang, WidgetStrings } from "../../core/public/strings/index.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 import { formatRange, isTime } from "../shared/dates.js";
 import { EditionElement } from "../shared/edition-element.js";
-import { clip } from "../shared/safe.js";
+import { clip, records } from "../shared/safe.js";
 import { baseStyles, listStyles } from "../shared/styles.js";
+
+/** The "add to my calendar" link of an event, when its ID makes a URL (a lone surrogate does not). */
+function ics(base: string, id: unknown, text: string) {
+  try {
+    return html`<a part="ics" href="${base}/${encodeURIComponent(String(id))}.ics" rel="noopener noreferrer">${text}</a>`;
+  } catch {
+    return nothing;
+  }
+}
 
 /**
  * A cell's upcoming public events (actions, meetings, demonstrations), from its signed edition, each with
@@ -47,7 +56,7 @@ export class CellEvents extends EditionElement {
     { lang, t, relay }: { lang: Lang; t: WidgetStrings; relay: string },
   ) {
     const now = Date.now();
-    const upcoming = (edition.events as CellEvent[])
+    const upcoming = records<CellEvent>(edition.events)
       .filter((e) => isTime(e.start) && (isTime(e.end) ? e.end : e.start) >= now)
       .sort((a, b) => a.start - b.start)
       .slice(0, EditionElement.count(this.limit));
@@ -64,7 +73,7 @@ export class CellEvents extends EditionElement {
                     <p part="when" class="muted"><time datetime=${new Date(e.start).toISOString()}>${formatRange(e.start, e.end, lang)}</time></p>
                     ${e.place ? html`<p part="place" class="muted"><bdi>${clip(e.place, 300)}</bdi></p>` : nothing}
                     ${e.description ? html`<div part="description" class="text">${clip(e.description, 10_000)}</div>` : nothing}
-                    <a part="ics" href="${base}/${encodeURIComponent(e.id)}.ics" rel="noopener noreferrer">${t.addToCalendar}</a>
+                    ${ics(base, e.id, t.addToCalendar)}
                   </article>
                 </li>`,
               )}

@@ -164,3 +164,39 @@ describe("which editions a relay takes, and keeps in memory (H5)", () => {
     expect(store.size).toBe(4);
   });
 });
+
+describe("a signed edition with odd content (L4)", () => {
+  it("never makes the Atom, iCalendar or HTML answer 500", async () => {
+    const c = await newCell();
+    const body = buildEdition(c.genesis, c.keys.chain, sampleContent(), Date.now());
+    const odd = body as unknown as Record<string, unknown[]>;
+    const e1 = body.events[0]!;
+    odd.posts = [
+      null,
+      1,
+      "x",
+      [],
+      { ...body.posts[0], id: "\ud800", title: "\udc00", link: "https://\ud800" },
+    ];
+    odd.events = [
+      null,
+      { ...e1, id: "\ud800", title: "\udfff", place: 3, description: null },
+      { ...e1, id: { x: 1 }, start: 1e300, end: "x" },
+      { ...e1, id: "ok", end: -1 },
+    ];
+    (body.profile as unknown as Record<string, unknown>).name = "\ud83d";
+    expect((await put(relay.url, c, await signEdition(body, c.keys.signing.privateKey))).status).toBe(201);
+    for (const path of [
+      "/feed.atom",
+      "/events.ics",
+      "/events/ok.ics",
+      "/events/%ED%A0%80.ics",
+      "",
+      "?lang=en",
+    ]) {
+      const res = await fetch(`${relay.url}/c/${c.genesis.hash}${path}`);
+      expect(res.status, path).toBeLessThan(500);
+      await res.arrayBuffer();
+    }
+  });
+});

@@ -23,6 +23,10 @@ export function escapeXml(text: string): string {
   return text.replace(XML_ILLEGAL, "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** A text with its lone surrogates replaced (U+FFFD): `encodeURIComponent` throws on them. */
+const wellFormed = (text: string): string =>
+  text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+
 const iso = (ms: number | undefined): string => new Date(ms ?? 0).toISOString();
 
 /** Public posts of an edition, whatever the signer put there (members-only ones are dropped here too). */
@@ -58,7 +62,7 @@ export function renderAtom(e: VerifiedEdition, selfUrl: string): string {
     const date = asTime(p.date);
     out.push(
       "<entry>",
-      `<id>urn:cellule:${escapeXml(e.cell)}:post:${escapeXml(encodeURIComponent(asText(p.id)))}</id>`,
+      `<id>urn:cellule:${escapeXml(e.cell)}:post:${escapeXml(encodeURIComponent(wellFormed(asText(p.id))))}</id>`,
       `<title>${escapeXml(asText(p.title))}</title>`,
       `<updated>${iso(date ?? updated)}</updated>`,
       ...(date !== undefined ? [`<published>${iso(date)}</published>`] : []),
