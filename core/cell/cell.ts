@@ -10,8 +10,9 @@
  *
  * Where things travel (all sealed, so relays see opaque topics and ciphertext):
  * - governance ops: kind-3 envelopes under the `members` scope's current epoch;
- * - a redeem, and the welcome that answers it: under the invitation's inbox scope, whose secret is in the
- *   invitation and in the (sealed) invite op, so any member device can pick the redeem up;
+ * - a redeem: under the invitation's inbox scope, whose secret is in the invitation and in the (sealed)
+ *   invite op, so any member device can pick it up; the welcome that answers it, sealed to the redeeming
+ *   device's own key (welcome.ts), never under the inbox, which anyone holding the invitation reads;
  * - scope keys: lockboxes inside `rotate` and `share-keys` ops, one per reader device.
  * Removing a member rotates every scope they could read: new secret, lockboxes for the remaining
  * readers, the previous secret wrapped under the new one so history stays readable.

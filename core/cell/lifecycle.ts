@@ -14,6 +14,7 @@ import type { CellContext } from "./context.js";
 import type { GovernanceSync } from "./governance-sync.js";
 import type { CellKeys } from "./keys.js";
 import type { CellPublication } from "./publication.js";
+import { awaitWelcome } from "./welcome.js";
 
 /** The genesis among ops sent to this device (linking, recovery); `IntegrityError` when there is none. */
 export function genesisOf(ops: readonly SignedOp[]): SignedOp {
@@ -33,6 +34,7 @@ export async function openStored(ctx: CellContext, sync: GovernanceSync): Promis
   const ops = await Promise.all((await ctx.store.loadOps()).map((bytes) => readStoredOp(bytes)));
   if (!(await sync.adopt(ops, false)) && record.invitation) {
     await ctx.kit.addScope(ctx.inboxScope(record.invitation.id), fromBase64(record.invitation.inbox));
+    await awaitWelcome(ctx, record.invitation.id);
   }
   await ctx.kit.retryHeld();
 }
@@ -53,7 +55,10 @@ export async function found(
   await publication.found();
 }
 
-/** Redeems an invitation: the redeem goes to the invitation's inbox, where the cell's officers pick it up. */
+/**
+ * Redeems an invitation: the redeem goes to the invitation's inbox, where the cell's officers pick it up;
+ * the welcome comes sealed to this device (welcome.ts).
+ */
 export async function redeem(ctx: CellContext, invitation: Invitation, name: string): Promise<void> {
   const op = await redeemInvite(
     ctx.kit.device,
@@ -65,6 +70,7 @@ export async function redeem(ctx: CellContext, invitation: Invitation, name: str
   await ctx.store.saveRecord({ invitation });
   await ctx.store.saveOps([op]);
   const inbox = await ctx.kit.addScope(ctx.inboxScope(invitation.id), fromBase64(invitation.inbox));
+  await awaitWelcome(ctx, invitation.id);
   await ctx.kit.publishGovernance(ctx.id, inbox.scope, [op.bytes]);
   ctx.early.push(op);
 }

@@ -1,10 +1,9 @@
 /**
  * Who is in the cell, as this device changes it: invitations, admissions (with the keys of the scopes the
- * new member reads and the welcome, the whole log sent to their invitation's inbox), removals, roles and
+ * new member reads and the welcome, the whole log sealed to their device: welcome.ts), removals, roles and
  * devices (each loss rotating what the lost person or device could read), and requests to join accepted
  * from a contact.
  */
-import { fromBase64 } from "../base/bytes.js";
 import { type DeviceId, type MemberId, memberIdOf } from "../base/ids.js";
 import {
   admit as admitOp,
@@ -21,6 +20,7 @@ import type { CellContext } from "./context.js";
 import { joiningDevice, sealInvitation } from "./device-mail.js";
 import type { CellKeys } from "./keys.js";
 import type { CellPublication, ReceivedContact } from "./publication.js";
+import { sendWelcome } from "./welcome.js";
 
 /** What an invitation may say. */
 export interface InviteOptions {
@@ -110,16 +110,18 @@ export class Membership {
     await this.publication.renewIfStale(true);
   }
 
-  /** The whole log, sent to a new member's invitation inbox so the device can read everything. */
+  /**
+   * The whole log, sealed to the new member's device (see welcome.ts), so it can read everything; never
+   * under the invitation's inbox, which anyone holding the invitation reads.
+   */
   private async welcome(member: MemberId): Promise<void> {
-    const log = this.ctx.log();
-    const invite = log.state().members.get(member)?.invite;
-    if (!invite || this.welcomed.has(member)) return;
+    const state = this.ctx.log().state();
+    const m = state.members.get(member);
+    if (!m?.invite || this.welcomed.has(member)) return;
     this.welcomed.add(member);
-    const inbox = await this.ctx.kit.addScope(
-      this.ctx.inboxScope(invite),
-      fromBase64(log.state().invites.get(invite)!.inbox),
-    );
-    await this.ctx.sendLog(inbox.scope, this.ctx.id);
+    for (const id of m.devices) {
+      const device = state.devices.get(id);
+      if (device && !device.removed) await sendWelcome(this.ctx, m.invite, device.keys);
+    }
   }
 }

@@ -5,7 +5,7 @@
  * refused; the QR code's long secret links too.
  */
 import { describe, expect, it } from "vitest";
-import { fromUtf8, randomBytes, utf8 } from "../../core/base/bytes.js";
+import { fromUtf8, own, randomBytes, utf8 } from "../../core/base/bytes.js";
 import { type DocId, memberIdOf } from "../../core/base/ids.js";
 import { linkChannel } from "../../core/cell/link.js";
 import { createGenesis, publicKeys, writeOp } from "../../core/governance/actions.js";
@@ -56,7 +56,7 @@ async function postOnChannel(
     items,
   });
   for (const r of network.relays()) {
-    const res = await fetch(`${r.url}/t/${epoch.topic}`, { method: "POST", body: envelope });
+    const res = await fetch(`${r.url}/t/${epoch.topic}`, { method: "POST", body: own(envelope) });
     expect(res.ok).toBe(true);
   }
 }
