@@ -12,6 +12,7 @@ import {
   type DocId,
   type Kit,
   newScopeSecret,
+  parseScopeId,
   WriterSets,
 } from "../core/index.js";
 import { fromHex, toHex } from "../core/internals.js";
@@ -25,7 +26,7 @@ interface Board {
   tasks: Task[];
 }
 
-const SCOPE = "demo-members";
+const SCOPE = parseScopeId("demo-members");
 const config = (await (await fetch("/config.json")).json()) as { relays: string[] };
 const saved = JSON.parse(localStorage.getItem("cellule-demo") ?? "{}") as { secret?: string; docId?: string };
 const secret = saved.secret ? fromHex(saved.secret) : newScopeSecret();

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { newScopeSecret, WriterSets } from "../../core/index.js";
+import { newScopeSecret, parseScopeId, WriterSets } from "../../core/index.js";
 import { runTransportAcceptance } from "../../core/testing/index.js";
 import { memoryKit, until } from "../../test/support/devices.js";
 import { broadcastChannel } from "./index.js";
+
+const MEMBERS = parseScopeId("members");
 
 let n = 0;
 runTransportAcceptance(
@@ -28,12 +30,12 @@ describe("broadcastChannel between two Kits", () => {
       await memoryKit({ authority, transports: [broadcastChannel({ channel: "tabs-test" })] }),
     ];
     for (const k of tabs) {
-      authority.allowScope("members", [k.device.id]);
-      await k.addScope("members", secret);
+      authority.allowScope(MEMBERS, [k.device.id]);
+      await k.addScope(MEMBERS, secret);
     }
     const [a, b] = tabs as [(typeof tabs)[0], (typeof tabs)[0]];
-    const doc = await a.create<{ title: string }>("members", { title: "onglet" });
-    await until(() => b.documents("members").includes(doc.id), "the other tab to see the document");
+    const doc = await a.create<{ title: string }>(MEMBERS, { title: "onglet" });
+    await until(() => b.documents(MEMBERS).includes(doc.id), "the other tab to see the document");
     const copy = await b.open<{ title: string }>(doc.id);
     await until(() => copy.value().title === "onglet", "the other tab to apply it");
     expect(b.stats.rejected).toEqual({});

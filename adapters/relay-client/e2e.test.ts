@@ -6,13 +6,16 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { type Kit, newScopeSecret, WriterSets } from "../../core/index.js";
+import { type Kit, newScopeSecret, parseScopeId, type ScopeId, WriterSets } from "../../core/index.js";
 import { deriveActor, fromHex, type ScopeEpoch } from "../../core/internals.js";
 import { encodePut } from "../../core/protocol/relay-frames.js";
 import { changesAs, envelopeOf, looseIdentity, memoryKit, until } from "../../test/support/devices.js";
 import { type RelayProcess, startRelayProcess } from "../../test/support/relay-process.js";
 import { memoryStorage } from "../memory/index.js";
 import { relayClient } from "./index.js";
+
+const MEMBERS = parseScopeId("members");
+const OFFICERS = parseScopeId("officers");
 
 type Items = { items: Record<string, number>; note?: string };
 
@@ -30,7 +33,7 @@ async function relay(options: Parameters<typeof startRelayProcess>[0] = {}): Pro
 async function device(
   authority: WriterSets,
   relays: RelayProcess[],
-  scope: string,
+  scope: ScopeId,
   secret: Uint8Array,
 ): Promise<Kit> {
   const storage = memoryStorage();
@@ -74,12 +77,12 @@ describe("end to end through relays", () => {
     const r2 = await relay();
     const authority = new WriterSets();
     const secret = newScopeSecret();
-    const a = await device(authority, [r1, r2], "members", secret);
-    const b = await device(authority, [r1, r2], "members", secret);
+    const a = await device(authority, [r1, r2], MEMBERS, secret);
+    const b = await device(authority, [r1, r2], MEMBERS, secret);
     const marker = `MARQUEUR-${Math.random().toString(36).slice(2)}`;
 
-    const doc = await a.create<Items>("members", { items: {}, note: marker });
-    await until(() => b.documents("members").includes(doc.id), "B to see the document");
+    const doc = await a.create<Items>(MEMBERS, { items: {}, note: marker });
+    await until(() => b.documents(MEMBERS).includes(doc.id), "B to see the document");
     const copy = await b.open<Items>(doc.id);
     await until(() => copy.value().items !== undefined, "B to apply the first change");
 
@@ -125,8 +128,8 @@ describe("end to end through relays", () => {
     );
 
     // A brand-new device that only knows the restarted relay gets everything.
-    const c = await device(authority, [r1b], "members", secret);
-    await until(() => c.documents("members").includes(doc.id), "C to see the document");
+    const c = await device(authority, [r1b], MEMBERS, secret);
+    await until(() => c.documents(MEMBERS).includes(doc.id), "C to see the document");
     const third = await c.open<Items>(doc.id);
     await until(
       () => Object.keys(third.value().items ?? {}).length === expected,
@@ -140,12 +143,12 @@ describe("end to end through relays", () => {
     const r = await relay();
     const authority = new WriterSets();
     const secret = newScopeSecret();
-    const a = await device(authority, [r], "members", secret);
-    const b = await device(authority, [r], "members", secret);
-    const doc = await a.create<Items>("members", { items: { honest: 1 } });
-    await until(() => b.documents("members").includes(doc.id), "B to see the document");
-    const scope = (await b.addScope("members", secret)) as ScopeEpoch;
-    const otherScope = await b.addScope("officers", newScopeSecret());
+    const a = await device(authority, [r], MEMBERS, secret);
+    const b = await device(authority, [r], MEMBERS, secret);
+    const doc = await a.create<Items>(MEMBERS, { items: { honest: 1 } });
+    await until(() => b.documents(MEMBERS).includes(doc.id), "B to see the document");
+    const scope = (await b.addScope(MEMBERS, secret)) as ScopeEpoch;
+    const otherScope = await b.addScope(OFFICERS, newScopeSecret());
     await a.flush();
 
     // Forgeries, posted straight to the relay as a hostile client would.
@@ -161,7 +164,7 @@ describe("end to end through relays", () => {
       strangerSession,
     );
     const mallory = await looseIdentity();
-    authority.allowScope("members", [mallory.id]);
+    authority.allowScope(MEMBERS, [mallory.id]);
     const aActor = (await import("@automerge/automerge")).getActorId(doc.value());
     const usurping = await envelopeOf(
       mallory,

@@ -3,11 +3,13 @@
  * and two Kits on IndexedDB sync a sealed document through a real relay, keeping only sealed envelopes at rest.
  */
 import { initializeWasm, isWasmInitialized } from "@automerge/automerge/slim";
-import { createKit, type Kit, newScopeSecret, WriterSets } from "../../core/index.js";
+import { createKit, type Kit, newScopeSecret, parseScopeId, WriterSets } from "../../core/index.js";
 import { assert, deepEqual } from "../../core/testing/assert.js";
 import { runTransportAcceptance } from "../../core/testing/index.js";
 import { dexieKeystore, dexieStorage } from "../dexie/index.js";
 import { relayClient } from "./index.js";
+
+const MEMBERS = parseScopeId("members");
 
 declare const describe: (name: string, fn: () => void) => void;
 declare const it: (name: string, fn: () => Promise<void>) => void;
@@ -53,14 +55,14 @@ describe("Kit in Chromium through a real relay", () => {
         authority,
         automergeWasm: "/__cellule__/automerge.wasm",
       });
-      authority.allowScope("members", [kit.device.id]);
-      await kit.addScope("members", secret);
+      authority.allowScope(MEMBERS, [kit.device.id]);
+      await kit.addScope(MEMBERS, secret);
       kits.push(kit);
     }
     const [a, b] = kits as [Kit, Kit];
     const marker = `MARQUEUR-${run}`;
-    const doc = await a.create<{ note: string }>("members", { note: marker });
-    await until(() => b.documents("members").includes(doc.id), "B to see the document");
+    const doc = await a.create<{ note: string }>(MEMBERS, { note: marker });
+    await until(() => b.documents(MEMBERS).includes(doc.id), "B to see the document");
     const copy = await b.open<{ note: string }>(doc.id);
     await until(() => copy.value().note === marker, "B to apply the change");
     deepEqual(copy.value(), doc.value(), "converged value");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "./errors.js";
-import { parseCellId, parseDeviceId, parseDocId, parseMemberId, parseTopic } from "./ids.js";
+import { parseCellId, parseDeviceId, parseDocId, parseMemberId, parseScopeId, parseTopic } from "./ids.js";
 
 const DEVICE = "q3Kz0v0cXlYbQ2dQm3l0bX7dWJ3nq9i4r0pS1tU2vWx"; // 43 base64url characters
 const HEX = "a".repeat(64);
@@ -12,6 +12,8 @@ describe("checked ID constructors", () => {
     expect(parseCellId(HEX)).toBe(HEX);
     expect(parseTopic(HEX)).toBe(HEX);
     expect(parseDocId("2xQzPq7hWvYbX4fTt1pGq8dKmNs")).toBe("2xQzPq7hWvYbX4fTt1pGq8dKmNs");
+    for (const scope of ["public", "members", `${HEX}/officers`, `link:${HEX.slice(0, 32)}`])
+      expect(parseScopeId(scope)).toBe(scope);
   });
 
   it("refuse anything else with an InvalidArgumentError naming the kind", () => {
@@ -25,6 +27,12 @@ describe("checked ID constructors", () => {
       [parseTopic, "../etc/passwd"],
       [parseDocId, "0OIl".repeat(6)],
       [parseDocId, undefined],
+      [parseScopeId, ""],
+      [parseScopeId, "membres du bureau"],
+      [parseScopeId, "members\n"],
+      [parseScopeId, "é"],
+      [parseScopeId, "m".repeat(201)],
+      [parseScopeId, null],
     ];
     for (const [parse, text] of cases) {
       expect(() => parse(text), String(text)).toThrow(InvalidArgumentError);

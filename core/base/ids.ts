@@ -30,6 +30,8 @@ export type ActorId = string & { readonly __actorId: true };
 const BASE64URL_SHA256 = /^[A-Za-z0-9_-]{43}$/;
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 const BASE58 = /^[1-9A-HJ-NP-Za-km-z]{16,44}$/;
+/** Printable ASCII without spaces: `public`, `members`, `<cell ID>/<scope name>`, `link:<hex>`, … */
+const SCOPE = /^[!-~]{1,200}$/;
 
 function checked<T extends string>(text: unknown, shape: RegExp, what: string): T {
   if (typeof text !== "string" || !shape.test(text)) {
@@ -60,6 +62,14 @@ export function parseCellId(text: unknown): CellId {
 /** A document ID from text (automerge-repo's base58check form). */
 export function parseDocId(text: unknown): DocId {
   return checked(text, BASE58, "a document ID");
+}
+
+/**
+ * A scope ID from text: 1 to 200 printable ASCII characters, no spaces (`public`, `members`, a cell's
+ * `<cell ID>/<scope name>`). A cell's scopes come from `Cell.scopeId(name)`, which needs no parse.
+ */
+export function parseScopeId(text: unknown): ScopeId {
+  return checked(text, SCOPE, "a scope ID");
 }
 
 /** A relay topic from text (64 lowercase hex digits). */

@@ -4,6 +4,7 @@
  */
 import { toHex, utf8 } from "../base/bytes.js";
 import { InvalidArgumentError } from "../base/errors.js";
+import type { Topic } from "../base/ids.js";
 import { sealBox } from "../crypto/sealed-box.js";
 import { sha256 } from "../crypto/suite.js";
 import type { Invitation } from "../governance/actions.js";
@@ -12,8 +13,8 @@ import type { Invitation } from "../governance/actions.js";
 export const DEVICE_MAIL = "device-mail";
 
 /** The mailbox topic of one device in one cell (hex): where an officer sends its invitation. */
-export async function deviceMailTopic(cell: string, signingKey: string): Promise<string> {
-  return toHex(await sha256(utf8(`cellule/v1/device-mail\n${cell}\n${signingKey}`)));
+export async function deviceMailTopic(cell: string, signingKey: string): Promise<Topic> {
+  return toHex(await sha256(utf8(`cellule/v1/device-mail\n${cell}\n${signingKey}`))) as Topic;
 }
 
 /** Seals an invitation to a device that asked to join (its agreement key, base64url). */

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { writersOf } from "../../test/support/devices.js";
-import { Collection, InvalidArgumentError, newScopeSecret } from "../index.js";
+import { Collection, InvalidArgumentError, newScopeSecret, parseDocId, parseScopeId } from "../index.js";
 import { BUCKET_LIMIT, monthOf } from "../internals.js";
+
+const PUBLIC_TEST = parseScopeId("public:test");
+const M = parseScopeId("m");
 
 interface Post {
   id: string;
@@ -14,10 +17,10 @@ const start = Date.UTC(2026, 0, 1);
 
 describe("Collection (bucketed records)", () => {
   it("keeps every bucket at or under the limit and reads the newest first", async () => {
-    const { kits } = await writersOf("public:test", 2);
+    const { kits } = await writersOf(PUBLIC_TEST, 2);
     const [a, b] = kits as [(typeof kits)[0], (typeof kits)[0]];
-    for (const k of kits) await k.addScope("public:test");
-    const posts = await Collection.create<Post>(a, "public:test", "journal");
+    for (const k of kits) await k.addScope(PUBLIC_TEST);
+    const posts = await Collection.create<Post>(a, PUBLIC_TEST, "journal");
     // 2,400 posts in January, 30 in February.
     const jan = Array.from({ length: 2400 }, (_, i) => ({
       id: `j${i}`,
@@ -35,7 +38,7 @@ describe("Collection (bucketed records)", () => {
     expect(buckets.filter(([, p]) => p === "2026-01")).toHaveLength(3);
     expect(buckets.filter(([, p]) => p === "2026-02")).toHaveLength(1);
     for (const [id] of buckets) {
-      const doc = await a.open<{ items: object }>(id);
+      const doc = await a.open<{ items: object }>(parseDocId(id));
       expect(Object.keys(doc.value().items).length).toBeLessThanOrEqual(BUCKET_LIMIT);
     }
     const newest = await posts.newest(40);
@@ -49,7 +52,7 @@ describe("Collection (bucketed records)", () => {
 
     // Another device holding the same envelopes reads the same collection.
     await a.flush();
-    const topic = (await a.addScope("public:test")).topic;
+    const topic = (await a.addScope(PUBLIC_TEST)).topic;
     for (const { data } of await (a as any).options.storage.loadRange(["cellule-env", topic]))
       await b.receive(data);
     const copy = await Collection.open<Post>(b, posts.id);
@@ -58,9 +61,9 @@ describe("Collection (bucketed records)", () => {
   });
 
   it("refuses records without an id or a time", async () => {
-    const { kits } = await writersOf("m", 1);
-    await kits[0]!.addScope("m", newScopeSecret());
-    const posts = await Collection.create<Post>(kits[0]!, "m", "journal");
+    const { kits } = await writersOf(M, 1);
+    await kits[0]!.addScope(M, newScopeSecret());
+    const posts = await Collection.create<Post>(kits[0]!, M, "journal");
     await expect(posts.put({ id: "", at: 1, title: "x" })).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(posts.put({ id: "x", at: Number.NaN, title: "x" })).rejects.toBeInstanceOf(
       InvalidArgumentError,

@@ -54,7 +54,7 @@ export class Collection<T extends CollectionRecord> {
   /** Creates an empty collection in a scope. */
   static async create<T extends CollectionRecord>(
     kit: Kit,
-    scope: ScopeId | string,
+    scope: ScopeId,
     name: string,
   ): Promise<Collection<T>> {
     const index = await kit.create<IndexDoc>(scope, { kind: "collection", name, buckets: {} });
@@ -62,7 +62,7 @@ export class Collection<T extends CollectionRecord> {
   }
 
   /** Opens a collection by its index document. */
-  static async open<T extends CollectionRecord>(kit: Kit, indexId: DocId | string): Promise<Collection<T>> {
+  static async open<T extends CollectionRecord>(kit: Kit, indexId: DocId): Promise<Collection<T>> {
     const index = await kit.open<IndexDoc>(indexId);
     if (index.value().kind !== "collection") throw new UnknownDocumentError(`${indexId} is not a collection`);
     return new Collection<T>(kit, index);

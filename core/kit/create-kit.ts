@@ -13,8 +13,9 @@ import { WriterSets } from "./writer-sets.js";
  *
  * @example
  * const kit = await createKit({ storage: memoryStorage(), keystore: memoryKeystore(), transports: [relays] });
- * await kit.addScope("demo", secret);
- * const doc = await kit.create<{ title: string }>("demo", { title: "Réunion" });
+ * const demo = parseScopeId("demo");
+ * await kit.addScope(demo, secret);
+ * const doc = await kit.create<{ title: string }>(demo, { title: "Réunion" });
  */
 export async function createKit(options: KitOptions): Promise<Kit> {
   await ensureAutomerge(options.automergeWasm);

@@ -9,21 +9,26 @@ import {
   ForbiddenError,
   IntegrityError,
   newScopeSecret,
+  parseDocId,
+  parseScopeId,
   UnknownDocumentError,
   UnknownScopeError,
 } from "../index.js";
 import { deriveActor, envelopeHash, fromHex } from "../internals.js";
 import type { Transport } from "../ports/transport.js";
 
+const MEMBERS = parseScopeId("members");
+const OFFICERS = parseScopeId("officers");
+
 type Note = { title: string; items?: string[] };
 
 /** Two writers with a sealed scope; B receives whatever A publishes through `kit.receive`. */
 async function pair() {
   const secret = newScopeSecret();
-  const { authority, kits } = await writersOf("members", 2);
+  const { authority, kits } = await writersOf(MEMBERS, 2);
   const [a, b] = kits as [(typeof kits)[0], (typeof kits)[0]];
-  const scopeA = await a.addScope("members", secret);
-  await b.addScope("members", secret);
+  const scopeA = await a.addScope(MEMBERS, secret);
+  await b.addScope(MEMBERS, secret);
   const sent: Uint8Array[] = [];
   // Capture what A publishes by wrapping the storage save of envelopes: simpler, read A's backlog.
   const publishedBy = async (kit: typeof a) => {
@@ -38,7 +43,7 @@ async function pair() {
 describe("Kit: documents and ingest", () => {
   it("creates a document, seals its changes, and another device applies them", async () => {
     const { a, b, publishedBy } = await pair();
-    const doc = await a.create<Note>("members", { title: "Réunion de cellule" });
+    const doc = await a.create<Note>(MEMBERS, { title: "Réunion de cellule" });
     doc.change((d) => {
       d.items = ["tract", "affiches"];
     });
@@ -46,7 +51,7 @@ describe("Kit: documents and ingest", () => {
     for (const env of await publishedBy(a)) expect((await b.receive(env)).status).toBe("accepted");
     const copy = await b.open<Note>(doc.id);
     expect(copy.value()).toEqual({ title: "Réunion de cellule", items: ["tract", "affiches"] });
-    expect(b.documents("members")).toEqual([doc.id]);
+    expect(b.documents(MEMBERS)).toEqual([doc.id]);
     // The same envelopes again are duplicates, not errors.
     for (const env of await publishedBy(a)) expect((await b.receive(env)).status).toBe("duplicate");
     expect(b.stats.rejected).toEqual({});
@@ -54,7 +59,7 @@ describe("Kit: documents and ingest", () => {
 
   it("uses an actor bound to the device key, document and session", async () => {
     const { a } = await pair();
-    const doc = await a.create<Note>("members", { title: "x" });
+    const doc = await a.create<Note>(MEMBERS, { title: "x" });
     const actor = A.getActorId(doc.value());
     expect(actor).toHaveLength(32);
     const other = await deriveActor(a.device.signingPublicKey, "another" as DocId, new Uint8Array(16));
@@ -63,7 +68,7 @@ describe("Kit: documents and ingest", () => {
 
   it("refuses forgeries with typed errors and keeps the honest history", async () => {
     const { a, b, authority, scope, secret, publishedBy } = await pair();
-    const doc = await a.create<Note>("members", { title: "honnête" });
+    const doc = await a.create<Note>(MEMBERS, { title: "honnête" });
     await a.flush();
     const honest = await publishedBy(a);
     for (const env of honest) await b.receive(env);
@@ -95,7 +100,7 @@ describe("Kit: documents and ingest", () => {
 
     // A writer of the scope using A's actor (copying A's session from A's envelope).
     const mallory = await looseIdentity();
-    authority.allowScope("members", [mallory.id]);
+    authority.allowScope(MEMBERS, [mallory.id]);
     const aActor = A.getActorId(doc.value());
     const victimSession = (a as any).session as Uint8Array;
     await expectRejected(
@@ -119,7 +124,7 @@ describe("Kit: documents and ingest", () => {
     await expectRejected(new Uint8Array(0), IntegrityError);
 
     // Replayed under another known topic (another scope both devices hold): the header is authenticated.
-    const other = await b.addScope("officers", newScopeSecret());
+    const other = await b.addScope(OFFICERS, newScopeSecret());
     const moved = good.slice();
     moved.set(fromHex(other.topic), 2);
     await expectRejected(moved, IntegrityError);
@@ -145,7 +150,7 @@ describe("Kit: documents and ingest", () => {
 
   it("refuses a local change by a device that may not write, before changing anything", async () => {
     const { a, authority } = await pair();
-    const doc = await a.create<Note>("members", { title: "avant" });
+    const doc = await a.create<Note>(MEMBERS, { title: "avant" });
     authority.setDocumentWriters(doc.id, []);
     expect(() =>
       doc.change((d) => {
@@ -157,20 +162,22 @@ describe("Kit: documents and ingest", () => {
 
   it("says plainly when a document is unknown", async () => {
     const { a } = await pair();
-    await expect(a.open("nope")).rejects.toBeInstanceOf(UnknownDocumentError);
+    await expect(a.open(parseDocId("4NMNnkMhL8jXrdJ9jamS58PAVdXu"))).rejects.toBeInstanceOf(
+      UnknownDocumentError,
+    );
   });
 });
 
 describe("Kit: documents received but not opened", () => {
   it("stores them without a handle, lists them, and merges them when first opened", async () => {
     const { a, b, publishedBy } = await pair();
-    const docs = await Promise.all([1, 2, 3].map((i) => a.create<Note>("members", { title: `Note ${i}` })));
+    const docs = await Promise.all([1, 2, 3].map((i) => a.create<Note>(MEMBERS, { title: `Note ${i}` })));
     docs[0]!.change((d) => {
       d.items = ["un", "deux"];
     });
     await a.flush();
     for (const e of await publishedBy(a)) expect((await b.receive(e)).status).toBe("accepted");
-    expect(b.documents("members").sort()).toEqual(docs.map((d) => d.id).sort());
+    expect(b.documents(MEMBERS).sort()).toEqual(docs.map((d) => d.id).sort());
     expect(Object.keys(b.repo.handles)).toHaveLength(0);
     const storage = (b as any).options.storage;
     expect(await storage.loadRange([docs[0]!.id, "cellule-pending"])).not.toHaveLength(0);
@@ -188,7 +195,7 @@ describe("Kit: documents received but not opened", () => {
 
   it("opens a document whose stored changes include a damaged one, and keeps the rest", async () => {
     const { a, b, publishedBy } = await pair();
-    const doc = await a.create<Note>("members", { title: "Gardé" });
+    const doc = await a.create<Note>(MEMBERS, { title: "Gardé" });
     await a.flush();
     for (const e of await publishedBy(a)) await b.receive(e);
     const storage = (b as any).options.storage;
@@ -209,11 +216,11 @@ describe("Kit: documents received but not opened", () => {
 describe("Kit: snapshots", () => {
   it("publishes a compacted snapshot after `snapshotEvery` local changes; a device holding only it reads the whole document", async () => {
     const secret = newScopeSecret();
-    const { kits } = await writersOf("members", 2, { snapshotEvery: 10 });
+    const { kits } = await writersOf(MEMBERS, 2, { snapshotEvery: 10 });
     const [a, b] = kits as [(typeof kits)[0], (typeof kits)[0]];
-    const scope = await a.addScope("members", secret);
-    await b.addScope("members", secret);
-    const doc = await a.create<{ n: number[] }>("members", { n: [] });
+    const scope = await a.addScope(MEMBERS, secret);
+    await b.addScope(MEMBERS, secret);
+    const doc = await a.create<{ n: number[] }>(MEMBERS, { n: [] });
     for (let i = 0; i < 24; i++) {
       doc.change((d) => {
         d.n.push(i);
@@ -253,9 +260,9 @@ describe("Kit: sending", () => {
       close: async () => {},
     };
     const held = holdingSaves(memoryStorage());
-    const { kits } = await writersOf("members", 1, { storage: held.storage, transports: [transport] });
+    const { kits } = await writersOf(MEMBERS, 1, { storage: held.storage, transports: [transport] });
     const a = kits[0]!;
-    await a.addScope("members", newScopeSecret());
+    await a.addScope(MEMBERS, newScopeSecret());
     const isEnvelope = (key: StorageKey) => key[0] === "cellule-env";
     // The first envelope's save waits; the second one's completes first.
     let first: StorageKey | undefined;
@@ -263,7 +270,7 @@ describe("Kit: sending", () => {
       if (isEnvelope(key)) first ??= key;
       return key === first;
     });
-    const doc = await a.create<Note>("members", { title: "Réunion" });
+    const doc = await a.create<Note>(MEMBERS, { title: "Réunion" });
     expect(await window.reached).toBe(first);
     const secondSaved = held.saved((key) => isEnvelope(key) && key !== first);
     doc.change((d) => {

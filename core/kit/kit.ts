@@ -178,7 +178,7 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   }
 
   /** Decides writes to one scope with its own authority (a cell's governance log does this for its scopes). */
-  setAuthority(scope: ScopeId | string, authority: Authority): void {
+  setAuthority(scope: ScopeId, authority: Authority): void {
     this.scopeAuthorities.set(scope as ScopeId, authority);
   }
 
@@ -208,14 +208,14 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   }
 
   /** Seals and sends a governance envelope (kind 3) for a cell under a scope's current epoch. */
-  async publishGovernance(cellId: string, scope: ScopeId | string, items: Uint8Array[]): Promise<void> {
+  async publishGovernance(cellId: string, scope: ScopeId, items: Uint8Array[]): Promise<void> {
     const epoch = this.currentEpoch.get(scope as ScopeId);
     if (!epoch) throw new NotAMemberError(`scope ${scope} is not open on this device`);
     await this.send(epoch, cellId as DocId, EnvelopeKind.governance, items);
   }
 
   /** The current epoch of a scope on this device, if it is open. */
-  epochOf(scope: ScopeId | string): ScopeEpoch | undefined {
+  epochOf(scope: ScopeId): ScopeEpoch | undefined {
     return this.currentEpoch.get(scope as ScopeId);
   }
 
@@ -226,7 +226,7 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
    * rotation's alternate).
    */
   async addScope(
-    scope: ScopeId | string,
+    scope: ScopeId,
     secret?: Uint8Array,
     epoch = 1,
     options: { send?: boolean } = {},
@@ -247,7 +247,7 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
    * are sealed to a key rather than to a scope): each new one is handed to `handler` as it came, then
    * stored (a handler that throws a `CelluleError` refuses it). Subscribes every transport to it.
    */
-  watchTopic(topic: Topic | string, handler: (envelope: Uint8Array) => Promise<void>): () => void {
+  watchTopic(topic: Topic, handler: (envelope: Uint8Array) => Promise<void>): () => void {
     this.assertOpen();
     this.watchers.set(topic as Topic, handler);
     for (const t of this.options.transports) t.subscribe([topic as Topic]);
@@ -285,12 +285,12 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   }
 
   /** The envelopes this device stored under a topic, in no particular order. */
-  envelopes(topic: Topic | string): Promise<Uint8Array[]> {
+  envelopes(topic: Topic): Promise<Uint8Array[]> {
     return this.kept.backlog([topic as Topic]);
   }
 
   /** Creates a document in a scope, with an optional initial value. */
-  async create<T>(scope: ScopeId | string, initial?: Partial<T>): Promise<CelluleDocument<T>> {
+  async create<T>(scope: ScopeId, initial?: Partial<T>): Promise<CelluleDocument<T>> {
     this.assertOpen();
     const scopeId = scope as ScopeId;
     if (!this.currentEpoch.has(scopeId))
@@ -311,7 +311,7 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   }
 
   /** Opens a document this device holds; `UnknownDocumentError` if it has never seen it. */
-  async open<T>(docId: DocId | string): Promise<CelluleDocument<T>> {
+  async open<T>(docId: DocId): Promise<CelluleDocument<T>> {
     this.assertOpen();
     const scope = this.docScopes.get(docId as DocId);
     if (!scope) throw new UnknownDocumentError(`document ${docId} is not on this device`);
@@ -325,7 +325,7 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   }
 
   /** IDs of the documents this device holds, optionally of one scope. */
-  documents(scope?: ScopeId | string): DocId[] {
+  documents(scope?: ScopeId): DocId[] {
     return [...this.docScopes].filter(([, s]) => scope === undefined || s === scope).map(([d]) => d);
   }
 

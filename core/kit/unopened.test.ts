@@ -5,6 +5,7 @@
  * open with that content, and stay in step with what arrives later. The test holds the saves itself, so the
  * open lands inside that window on every run, on files and on memory alike.
  */
+
 import type { StorageKey } from "@automerge/automerge-repo/slim";
 import { afterEach, describe, expect, it } from "vitest";
 import { memoryKeystore, memoryStorage } from "../../adapters/memory/index.js";
@@ -15,11 +16,14 @@ import {
   holdingSaves,
   memoryKit,
 } from "../../test/support/devices.js";
+import { parseScopeId } from "../base/ids.js";
 import { newScopeSecret } from "../protocol/scope-keys.js";
 import { createKit } from "./create-kit.js";
 import type { CelluleDocument } from "./document.js";
 import type { Kit } from "./kit.js";
 import { WriterSets } from "./writer-sets.js";
+
+const MEMBERS = parseScopeId("members");
 
 type Note = { title: string; items?: string[] };
 
@@ -50,9 +54,9 @@ describe.each(stores)("a document opened while it is being received, on %s", (_,
     const held = holdingSaves(store.storage);
     const b = await createKit({ ...store, storage: held.storage, authority });
     cleanup.push(() => Promise.all([a.close(0), b.close(0)]));
-    authority.allowScope("members", [a.device.id, b.device.id]);
-    const scope = await a.addScope("members", secret);
-    await b.addScope("members", secret);
+    authority.allowScope(MEMBERS, [a.device.id, b.device.id]);
+    const scope = await a.addScope(MEMBERS, secret);
+    await b.addScope(MEMBERS, secret);
     /** What A published since the last call. */
     const sent = new Set<string>();
     const newlyPublished = async (): Promise<Uint8Array[]> => {
@@ -95,12 +99,12 @@ describe.each(stores)("a document opened while it is being received, on %s", (_,
 
   it("opens with its content when opened as soon as it is listed, while it is being registered", async () => {
     const { a, b, held, newlyPublished } = await pair();
-    const doc = await a.create<Note>("members", { title: "Réunion jeudi" });
+    const doc = await a.create<Note>(MEMBERS, { title: "Réunion jeudi" });
     const [envelope] = await newlyPublished();
     let copy: CelluleDocument<Note> | undefined;
     await receiveHolding(b, held, envelope!, keptOf(doc.id), async () => {
       // The first save of this document is under way, and it is listed already.
-      expect(b.documents("members")).toEqual([doc.id]);
+      expect(b.documents(MEMBERS)).toEqual([doc.id]);
       copy = await b.open<Note>(doc.id);
       expect(copy.value()).toEqual({ title: "Réunion jeudi" });
     });
@@ -116,17 +120,17 @@ describe.each(stores)("a document opened while it is being received, on %s", (_,
 
   it("opens with its content when opened while the content itself is being saved", async () => {
     const { a, b, held, newlyPublished } = await pair();
-    const doc = await a.create<Note>("members", { title: "Collage samedi" });
+    const doc = await a.create<Note>(MEMBERS, { title: "Collage samedi" });
     const [envelope] = await newlyPublished();
     await receiveHolding(b, held, envelope!, pendingOf(doc.id), async () => {
-      expect(b.documents("members")).toEqual([doc.id]);
+      expect(b.documents(MEMBERS)).toEqual([doc.id]);
       expect((await b.open<Note>(doc.id)).value()).toEqual({ title: "Collage samedi" });
     });
   });
 
   it("opens with everything when opened while a later envelope of it is being saved", async () => {
     const { a, b, held, newlyPublished } = await pair();
-    const doc = await a.create<Note>("members", { title: "Ordre du jour" });
+    const doc = await a.create<Note>(MEMBERS, { title: "Ordre du jour" });
     for (const e of await newlyPublished()) expect((await b.receive(e)).status).toBe("accepted");
     doc.change((d) => {
       d.items = ["trésorerie", "collage"];
@@ -142,7 +146,7 @@ describe.each(stores)("a document opened while it is being received, on %s", (_,
 
   it("keeps what a document opened in the window received, once, and after a restart", async () => {
     const { a, b, held, newlyPublished, store, secret, authority } = await pair();
-    const doc = await a.create<Note>("members", { title: "Fête de quartier" });
+    const doc = await a.create<Note>(MEMBERS, { title: "Fête de quartier" });
     const [envelope] = await newlyPublished();
     await receiveHolding(b, held, envelope!, keptOf(doc.id), async () => {
       await b.open<Note>(doc.id);
@@ -153,8 +157,8 @@ describe.each(stores)("a document opened while it is being received, on %s", (_,
     await b.close(0);
     const again = await createKit({ ...store, authority, createIdentity: false });
     cleanup.push(() => again.close(0));
-    await again.addScope("members", secret);
-    expect(again.documents("members")).toEqual([doc.id]);
+    await again.addScope(MEMBERS, secret);
+    expect(again.documents(MEMBERS)).toEqual([doc.id]);
     expect((await again.open<Note>(doc.id)).value()).toEqual({ title: "Fête de quartier" });
   });
 });

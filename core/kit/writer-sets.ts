@@ -17,7 +17,7 @@ export class WriterSets implements Authority {
   private readonly docs = new Map<DocId, Set<DeviceId>>();
 
   /** Lets these devices write every document of a scope (adds to the current list). */
-  allowScope(scope: ScopeId | string, devices: Iterable<DeviceId>): this {
+  allowScope(scope: ScopeId, devices: Iterable<DeviceId>): this {
     const set = this.scopes.get(scope as ScopeId) ?? new Set();
     for (const d of devices) set.add(d);
     this.scopes.set(scope as ScopeId, set);

@@ -12,6 +12,7 @@
  */
 import { toHex, utf8 } from "../base/bytes.js";
 import { IntegrityError, InvalidArgumentError } from "../base/errors.js";
+import type { Topic } from "../base/ids.js";
 import { type BoxSealOptions, boxIndex, MAX_BOX_BYTES, openBox, sealBox } from "../crypto/sealed-box.js";
 import { sha256 } from "../crypto/suite.js";
 
@@ -45,8 +46,8 @@ export const CONTACT_LIMITS = { name: 200, reach: 300, message: 5_000 } as const
 export const MAX_CONTACT_BYTES = MAX_BOX_BYTES;
 
 /** The relay topic of a cell's contact inbox (hex). */
-export async function contactTopic(cell: string): Promise<string> {
-  return toHex(await sha256(utf8(`cellule/v1/contact-inbox\n${cell}`)));
+export async function contactTopic(cell: string): Promise<Topic> {
+  return toHex(await sha256(utf8(`cellule/v1/contact-inbox\n${cell}`))) as Topic;
 }
 
 function field(value: unknown, name: string, max: number, required: boolean): string {

@@ -1,20 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { writersOf } from "../../test/support/devices.js";
 import { InvalidArgumentError } from "../base/errors.js";
+import { parseScopeId } from "../base/ids.js";
 import { newScopeSecret } from "../protocol/scope-keys.js";
 import { verifyEdition } from "../public/verify.js";
 import { Agenda, Journal, PublicSite, readPublicContent } from "./documents.js";
 import { buildEdition, signEdition } from "./edition.js";
 import { NOW, publishingCell, sampleContent } from "./test-support.js";
 
-const PUBLIC = "public:test-cell";
+const MEMBERS = parseScopeId("members");
+
+const PUBLIC = parseScopeId("public:test-cell");
 
 async function kitWithScopes() {
   const { kits, authority } = await writersOf(PUBLIC, 1);
   const kit = kits[0]!;
-  authority.allowScope("members", [kit.device.id]);
+  authority.allowScope(MEMBERS, [kit.device.id]);
   await kit.addScope(PUBLIC);
-  await kit.addScope("members", newScopeSecret());
+  await kit.addScope(MEMBERS, newScopeSecret());
   return kit;
 }
 
@@ -24,9 +27,9 @@ describe("public documents", () => {
     const sample = sampleContent();
     const site = await PublicSite.create(kit, PUBLIC, sample.profile, sample.pages);
     const journal = await Journal.create(kit, PUBLIC);
-    const members = await Journal.create(kit, "members");
+    const members = await Journal.create(kit, MEMBERS);
     const agenda = await Agenda.create(kit, PUBLIC);
-    const privateAgenda = await Agenda.create(kit, "members");
+    const privateAgenda = await Agenda.create(kit, MEMBERS);
     expect([journal.visibility, members.visibility]).toEqual(["public", "members"]);
     for (const { visibility: _, ...p } of sample.posts) await (p.id === "secret" ? members : journal).put(p);
     for (const { visibility: _, ...e } of sample.events)
@@ -76,7 +79,7 @@ describe("public documents", () => {
     );
     expect(() => site.setPages({ ...sample.pages, about: 1 as never })).toThrow(InvalidArgumentError);
     expect(site.profile).toEqual(sample.profile);
-    await expect(PublicSite.create(kit, "members", sample.profile, sample.pages)).rejects.toBeInstanceOf(
+    await expect(PublicSite.create(kit, MEMBERS, sample.profile, sample.pages)).rejects.toBeInstanceOf(
       InvalidArgumentError,
     );
     await expect(journal.newest(-1)).rejects.toBeInstanceOf(InvalidArgumentError);

@@ -24,7 +24,7 @@ import { checkEvent, checkPages, checkPost, checkProfile } from "../public/conte
  * Whether records in `scope` are public (the public scope is signed, not sealed: anyone can read it): a
  * cell's `<cellId>/public`, or any `public:<id>`.
  */
-export function visibilityOf(scope: ScopeId | string): Visibility {
+export function visibilityOf(scope: ScopeId): Visibility {
   return scope === "public" || scope.startsWith("public:") || scope.endsWith("/public")
     ? "public"
     : "members";
@@ -37,12 +37,12 @@ export class Journal {
   private constructor(private readonly records: Collection<Stored<JournalPost>>) {}
 
   /** A new journal in `scope` (`public:<cellId>` for the public one, a sealed scope for members-only). */
-  static async create(kit: Kit, scope: ScopeId | string): Promise<Journal> {
+  static async create(kit: Kit, scope: ScopeId): Promise<Journal> {
     return new Journal(await Collection.create(kit, scope, "journal"));
   }
 
   /** Opens a journal by its ID. */
-  static async open(kit: Kit, id: DocId | string): Promise<Journal> {
+  static async open(kit: Kit, id: DocId): Promise<Journal> {
     return new Journal(await Collection.open(kit, id));
   }
 
@@ -75,12 +75,12 @@ export class Agenda {
   private constructor(private readonly records: Collection<Stored<CellEvent>>) {}
 
   /** A new agenda in `scope`. */
-  static async create(kit: Kit, scope: ScopeId | string): Promise<Agenda> {
+  static async create(kit: Kit, scope: ScopeId): Promise<Agenda> {
     return new Agenda(await Collection.create(kit, scope, "agenda"));
   }
 
   /** Opens an agenda by its ID. */
-  static async open(kit: Kit, id: DocId | string): Promise<Agenda> {
+  static async open(kit: Kit, id: DocId): Promise<Agenda> {
     return new Agenda(await Collection.open(kit, id));
   }
 
@@ -124,7 +124,7 @@ export class PublicSite {
   private constructor(private readonly doc: CelluleDocument<SiteDoc>) {}
 
   /** A new site document; `InvalidArgumentError` for a non-public scope or bad content. */
-  static async create(kit: Kit, scope: ScopeId | string, profile: PublicProfile, pages: PublicPages) {
+  static async create(kit: Kit, scope: ScopeId, profile: PublicProfile, pages: PublicPages) {
     if (visibilityOf(scope) !== "public")
       throw new InvalidArgumentError("the public site lives in a public scope");
     const p = JSON.stringify(checkProfile(profile));
@@ -133,7 +133,7 @@ export class PublicSite {
   }
 
   /** Opens the site document by its ID. */
-  static async open(kit: Kit, id: DocId | string): Promise<PublicSite> {
+  static async open(kit: Kit, id: DocId): Promise<PublicSite> {
     const doc = await kit.open<SiteDoc>(id);
     if (doc.value().kind !== "public-site") throw new UnknownDocumentError(`${id} is not a public site`);
     return new PublicSite(doc);

@@ -6,8 +6,13 @@
  * devices through the Kit whenever they are online.
  */
 
-import { ForbiddenError, NotAMemberError, UnknownDocumentError } from "../base/errors.js";
-import type { DocId, ScopeId } from "../base/ids.js";
+import {
+  ForbiddenError,
+  InvalidArgumentError,
+  NotAMemberError,
+  UnknownDocumentError,
+} from "../base/errors.js";
+import { type DocId, parseDocId, type ScopeId } from "../base/ids.js";
 import type { Cell } from "../cell/cell.js";
 import { namedCollection } from "../cell/named-document.js";
 import type { SignedRecord } from "../governance/records.js";
@@ -89,11 +94,12 @@ export class TreasuryStore {
     });
   }
 
+  /** A bucket the index names; missing (undefined) if it has not arrived, or if its ID cannot be a document's. */
   private async bucket(id: string): Promise<BucketView | undefined> {
     try {
-      return (await this.kit.open<BucketView>(id)).value();
+      return (await this.kit.open<BucketView>(parseDocId(id))).value();
     } catch (error) {
-      if (error instanceof UnknownDocumentError) return undefined;
+      if (error instanceof UnknownDocumentError || error instanceof InvalidArgumentError) return undefined;
       throw error;
     }
   }

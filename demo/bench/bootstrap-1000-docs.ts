@@ -24,7 +24,7 @@ import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websoc
 import WebSocket from "ws";
 import { memoryKeystore, memoryStorage } from "../../adapters/memory/index.js";
 import { relayClient } from "../../adapters/relay-client/index.js";
-import { createKit, type DeviceId, newScopeSecret, WriterSets } from "../../core/index.js";
+import { createKit, type DeviceId, newScopeSecret, parseScopeId, WriterSets } from "../../core/index.js";
 import { ensureAutomerge, fromHex, toHex } from "../../core/internals.js";
 import {
   type BenchResult,
@@ -40,6 +40,8 @@ import {
   tempDir,
   until,
 } from "./support.js";
+
+const MEMBERS = parseScopeId("members");
 
 const NAME = "bootstrap-1000-docs";
 const DOCS = 1000;
@@ -77,19 +79,19 @@ async function celluleDevice(relay: string, secretHex: string, author: string): 
   await ensureAutomerge();
   const start = performance.now();
   const storage = memoryStorage();
-  const authority = new WriterSets().allowScope("members", [author as DeviceId]);
+  const authority = new WriterSets().allowScope(MEMBERS, [author as DeviceId]);
   const kit = await createKit({
     storage,
     keystore: memoryKeystore(),
     authority,
     transports: [relayClient({ relays: [relay], WebSocket: WebSocket as never, storage })],
   });
-  await kit.addScope("members", fromHex(secretHex));
+  await kit.addScope(MEMBERS, fromHex(secretHex));
   await until(() => kit.stats.accepted >= DOCS, "the new device to accept every document", TIMEOUT_MS, 2);
   const ms = performance.now() - start;
   // Every document is verified and in the device's storage: it holds them. Check their content after the
   // clock, by opening each (what reading them in the app does, one at a time).
-  const ids = kit.documents("members");
+  const ids = kit.documents(MEMBERS);
   const docs = await Promise.all(ids.map((id) => kit.open<Note>(id)));
   if (ids.length !== DOCS || !docs.every((d) => holds(d.value())))
     throw new Error(`the new device holds ${ids.length} documents, not all with content`);
@@ -116,9 +118,9 @@ async function cellule(): Promise<number[]> {
     const relay = await relayProcess(resources);
     const authority = new WriterSets();
     const secret = newScopeSecret();
-    const a = await cellDevice(resources, { relays: [relay.url], authority, scope: "members", secret });
+    const a = await cellDevice(resources, { relays: [relay.url], authority, scope: MEMBERS, secret });
     progress(NAME, `cellule: A creates ${DOCS} documents`);
-    for (let i = 0; i < DOCS; i++) await a.create<Note>("members", note(i));
+    for (let i = 0; i < DOCS; i++) await a.create<Note>(MEMBERS, note(i));
     await a.flush();
     await until(
       () => a.transportStatus()[0]!.pending === 0,

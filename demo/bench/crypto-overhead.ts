@@ -19,6 +19,7 @@ import {
   type DocId,
   type Kit,
   newScopeSecret,
+  parseScopeId,
   type ScopeId,
   type Transport,
   type TransportStatus,
@@ -26,6 +27,8 @@ import {
 } from "../../core/index.js";
 import { EnvelopeKind, HEADER_LENGTH, utf8 } from "../../core/internals.js";
 import { type BenchResult, ownCpuSeconds, progress, round } from "./support.js";
+
+const MEMBERS = parseScopeId("members");
 
 const NAME = "crypto-overhead";
 const WARMUP = 200;
@@ -84,11 +87,11 @@ export async function cellulePipeline(): Promise<Pipeline> {
     snapshotEvery: Number.POSITIVE_INFINITY,
   });
   const b: Kit = await createKit({ storage: memoryStorage(), keystore: memoryKeystore(), authority });
-  authority.allowScope("members", [a.device.id]);
+  authority.allowScope(MEMBERS, [a.device.id]);
   const secret = newScopeSecret();
-  await a.addScope("members", secret);
-  await b.addScope("members", secret);
-  const docA = await a.create<Journal>("members", { posts: {} });
+  await a.addScope(MEMBERS, secret);
+  await b.addScope(MEMBERS, secret);
+  const docA = await a.create<Journal>(MEMBERS, { posts: {} });
   const deliver = async () => {
     await a.flush();
     for (const envelope of capture.out.splice(0)) {
@@ -126,7 +129,7 @@ export async function plainPipeline(): Promise<Pipeline> {
   const authority = new WriterSets();
   const author = crypto.getRandomValues(new Uint8Array(65));
   const authorId = "plain-author" as DeviceId;
-  authority.allowScope("members", [authorId]);
+  authority.allowScope(MEMBERS, [authorId]);
   const session = crypto.getRandomValues(new Uint8Array(16));
   const topic = crypto.getRandomValues(new Uint8Array(32));
   const topicHex = Buffer.from(topic).toString("hex");

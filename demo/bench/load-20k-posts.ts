@@ -22,9 +22,13 @@ import {
   type CollectionRecord,
   createKit,
   newScopeSecret,
+  parseDocId,
+  parseScopeId,
   WriterSets,
 } from "../../core/index.js";
 import { type BenchResult, median, progress, ROOT } from "./support.js";
+
+const MEMBERS = parseScopeId("members");
 
 const NAME = "load-20k-posts";
 const VERSION = "v1";
@@ -77,9 +81,9 @@ async function build(): Promise<Meta> {
     keystore: fileKeystore(keysDir, { fsync: false }),
     authority,
   });
-  authority.allowScope("members", [kit.device.id]);
-  await kit.addScope("members", newScopeSecret());
-  const journal = await Collection.create<Post>(kit, "members", "journal");
+  authority.allowScope(MEMBERS, [kit.device.id]);
+  await kit.addScope(MEMBERS, newScopeSecret());
+  const journal = await Collection.create<Post>(kit, MEMBERS, "journal");
   for (let i = 0; i < POSTS; i++) {
     await journal.put(postNumber(i));
     if (i % 500 === 499) {
@@ -120,7 +124,7 @@ async function load(meta: Meta): Promise<{ first50: number; all: number }> {
     createIdentity: false,
   });
   try {
-    const journal = await Collection.open<Post>(kit, meta.indexId);
+    const journal = await Collection.open<Post>(kit, parseDocId(meta.indexId));
     const newest = await journal.newest(50);
     const first50 = performance.now() - start;
     const all = await journal.all();

@@ -8,7 +8,7 @@
  * this is the latency of one post, not a throughput.
  */
 import type { DocHandle } from "@automerge/automerge-repo";
-import { newScopeSecret, WriterSets } from "../../core/index.js";
+import { newScopeSecret, parseScopeId, WriterSets } from "../../core/index.js";
 import {
   type BenchResult,
   baselineClient,
@@ -23,6 +23,8 @@ import {
   until,
   within,
 } from "./support.js";
+
+const MEMBERS = parseScopeId("members");
 
 const WARMUP = 10;
 const SAMPLES = 60;
@@ -75,11 +77,11 @@ async function cellule(): Promise<number[]> {
     const relay = await relayProcess(resources);
     const authority = new WriterSets();
     const secret = newScopeSecret();
-    const device = () => cellDevice(resources, { relays: [relay.url], authority, scope: "members", secret });
+    const device = () => cellDevice(resources, { relays: [relay.url], authority, scope: MEMBERS, secret });
     const a = await device();
     const b = await device();
-    const docA = await a.create<Journal>("members", { posts: {} });
-    await until(() => b.documents("members").includes(docA.id), "B to learn of the journal", 10_000);
+    const docA = await a.create<Journal>(MEMBERS, { posts: {} });
+    await until(() => b.documents(MEMBERS).includes(docA.id), "B to learn of the journal", 10_000);
     const docB = await b.open<Journal>(docA.id);
     await until(() => docB.value().posts !== undefined, "B to hold the journal", 10_000);
     progress(NAME, "cellule: measuring");

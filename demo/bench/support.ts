@@ -16,7 +16,7 @@ import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websoc
 import WebSocket from "ws";
 import { memoryKeystore, memoryStorage } from "../../adapters/memory/index.js";
 import { relayClient } from "../../adapters/relay-client/index.js";
-import { createKit, type Kit, type KitOptions, type WriterSets } from "../../core/index.js";
+import { createKit, type Kit, type KitOptions, type ScopeId, type WriterSets } from "../../core/index.js";
 import {
   type RelayProcess,
   type RelayProcessOptions,
@@ -235,7 +235,7 @@ export async function cellDevice(
   options: {
     relays: string[];
     authority: WriterSets;
-    scope: string;
+    scope: ScopeId;
     secret: Uint8Array;
     kit?: Partial<KitOptions>;
   },

@@ -15,6 +15,7 @@ import {
   type Keystore,
   type Kit,
   type KitOptions,
+  type ScopeId,
   WriterSets,
 } from "../../core/index.js";
 import { crypto, DeviceIdentity, EnvelopeKind, type ScopeEpoch, sealEnvelope } from "../../core/internals.js";
@@ -154,7 +155,7 @@ export function holdingSaves(inner: StorageAdapterInterface) {
 }
 
 /** Several Kits sharing one `WriterSets` that lets all of them write `scope`. */
-export async function writersOf(scope: string, count: number, options: Partial<KitOptions> = {}) {
+export async function writersOf(scope: ScopeId, count: number, options: Partial<KitOptions> = {}) {
   const authority = new WriterSets();
   const kits: Kit[] = [];
   for (let i = 0; i < count; i++) kits.push(await memoryKit({ authority, ...options }));
