@@ -8,8 +8,13 @@ import type { PublicationKeys } from "../protocol/publication-cert.js";
 import { sendToRelays } from "../public/relay-http.js";
 import { buildEdition, type PublicContent, signEdition } from "./edition.js";
 
-/** Where signed editions go. */
-export type EditionSink = (cell: string, edition: Uint8Array) => Promise<void>;
+/**
+ * Where signed editions go. A sink may resolve with `heldAt`, the `at` of a newer edition it found already
+ * held on the same chain (a relay's 409) instead of storing this one: the publisher then signs its edition
+ * again, dated just after it, once.
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: a sink that only stores resolves with nothing (an async function)
+export type EditionSink = (cell: string, edition: Uint8Array) => Promise<void | { heldAt?: number }>;
 
 /** Options of a `Publisher`. */
 export interface PublisherOptions {
@@ -58,17 +63,29 @@ export class Publisher {
     }, this.options.debounceMs ?? 500);
   }
 
-  /** Builds, signs and sinks an edition now; resolves with its bytes. Editions are strictly ordered by `at`. */
+  /**
+   * Builds, signs and sinks an edition now; resolves with its bytes. Editions are strictly ordered by `at`:
+   * `max(now, last + 1)`, where `last` is the latest `at` a sink took or said it held, never one it refused,
+   * so that a clock that was once far ahead (relays refuse what it dated) does not date every later edition
+   * after it, and a clock behind the relays' newest edition still gets this one out.
+   */
   publish(): Promise<Uint8Array> {
     if (this.closed) return Promise.reject(new ClosedError("publisher"));
     const run = this.running.then(async () => {
       const o = this.options;
-      const at = Math.max((o.now ?? Date.now)(), this.last + 1);
-      this.last = at;
       const keys = typeof o.keys === "function" ? await o.keys() : o.keys;
-      const body = buildEdition(o.genesis, keys.chain, await o.content(), at, o.limit);
-      const bytes = await signEdition(body, keys.signing.privateKey);
-      await o.sink(body.cell, bytes);
+      const content = await o.content();
+      const sign = async (at: number) => {
+        const body = buildEdition(o.genesis, keys.chain, content, at, o.limit);
+        return { body, bytes: await signEdition(body, keys.signing.privateKey) };
+      };
+      let { body, bytes } = await sign(Math.max((o.now ?? Date.now)(), this.last + 1));
+      const held = (await o.sink(body.cell, bytes))?.heldAt;
+      if (held !== undefined && held >= body.at) {
+        ({ body, bytes } = await sign(held + 1));
+        await o.sink(body.cell, bytes);
+      }
+      this.last = Math.max(this.last, body.at);
       return bytes;
     });
     this.running = run.then(
@@ -89,15 +106,34 @@ export class Publisher {
 
 /**
  * A sink that PUTs editions to every one of `relays` (base URLs), each with a time limit; fails with a
- * `RelayFetchError` if no relay accepted it (409: a relay already holds a newer edition, which counts).
+ * `RelayFetchError` if no relay accepted it. A 409 (the relay holds a newer edition on the same chain)
+ * counts as accepted; when no relay stored it, the sink says the newest `at` they hold (`heldAt`). A relay
+ * refuses an edition dated beyond its clock (422) and one on a chain older than its own (403).
  */
 export function relaySink(relays: readonly string[], fetcher: typeof fetch = fetch): EditionSink {
   return async (cell, edition) => {
+    let heldAt: number | undefined;
+    let stored = false;
+    const peek: typeof fetch = async (url, init) => {
+      const res = await fetcher(url, init);
+      if (res.ok) stored = true;
+      if (res.status === 409) {
+        const at = (
+          (await res
+            .clone()
+            .json()
+            .catch(() => undefined)) as { at?: unknown } | undefined
+        )?.at;
+        if (typeof at === "number" && !(at <= (heldAt ?? -1))) heldAt = at;
+      }
+      return res;
+    };
     await sendToRelays(relays, `c/${cell}/edition`, edition, {
       method: "PUT",
       contentType: "application/json",
       alsoAccepted: [409],
-      fetcher,
+      fetcher: peek,
     });
+    return stored || heldAt === undefined ? undefined : { heldAt };
   };
 }

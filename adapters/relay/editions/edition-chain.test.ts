@@ -7,8 +7,10 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Publisher, relaySink } from "../../../core/index.js";
 import { buildEdition, type PublicContent, signEdition } from "../../../core/internals.js";
 import type { PublicationKeys } from "../../../core/protocol/publication-cert.js";
+import { RelayFetchError } from "../../../core/public/relay-http.js";
 import { publishingCell as newCell, rotatedKeys, sampleContent } from "../../../core/site/test-support.js";
 import { type RelayServer, silentLogger, startRelay } from "../index.js";
 import { EditionStore } from "./edition-store.js";
@@ -197,6 +199,58 @@ describe("a signed edition with odd content (L4)", () => {
       const res = await fetch(`${relay.url}/c/${c.genesis.hash}${path}`);
       expect(res.status, path).toBeLessThan(500);
       await res.arrayBuffer();
+    }
+  });
+});
+
+describe("publishers' clocks (M4)", () => {
+  const YEARS = 5 * 365 * 86_400_000;
+  const publisher = (c: Cell, name: () => string, now: () => number, relays = [relay.url]) =>
+    new Publisher({
+      genesis: c.genesis,
+      keys: c.keys,
+      content: () => named(name()),
+      sink: relaySink(relays),
+      now,
+    });
+
+  it("one device with a clock years ahead does not freeze the public face, nor itself once fixed", async () => {
+    const c = await newCell();
+    let skew = YEARS;
+    const ahead = publisher(
+      c,
+      () => "Du futur",
+      () => Date.now() + skew,
+    );
+    const honest = publisher(c, () => "Nouveau nom", Date.now);
+    try {
+      await expect(ahead.publish()).rejects.toBeInstanceOf(RelayFetchError);
+      expect(await served(relay.url, c)).toBe(404);
+      await honest.publish();
+      expect(await served(relay.url, c)).toBe("Nouveau nom");
+      // Its clock set right, the device publishes again (it did not keep the date it could not publish).
+      skew = 0;
+      await ahead.publish();
+      expect(await served(relay.url, c)).toBe("Du futur");
+    } finally {
+      await ahead.close();
+      await honest.close();
+    }
+  });
+
+  it("a device with a clock behind the relay's newest edition still gets its edition out", async () => {
+    const c = await newCell();
+    expect((await put(relay.url, c, await sign(c, c.keys, "Avant", Date.now() + 60_000))).status).toBe(201);
+    const behind = publisher(
+      c,
+      () => "Après",
+      () => Date.now() - 3_600_000,
+    );
+    try {
+      await behind.publish();
+      expect(await served(relay.url, c)).toBe("Après");
+    } finally {
+      await behind.close();
     }
   });
 });
