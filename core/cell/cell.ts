@@ -10,9 +10,8 @@
  *
  * Where things travel (all sealed, so relays see opaque topics and ciphertext):
  * - governance ops: kind-3 envelopes under the `members` scope's current epoch;
- * - a redeem: under the invitation's inbox scope, whose secret is in the invitation and in the (sealed)
- *   invite op, so any member device can pick it up; the welcome that answers it, sealed to the redeeming
- *   device's own key (welcome.ts), never under the inbox, which anyone holding the invitation reads;
+ * - a redeem, and the welcome that answers it: under the invitation's inbox scope, whose secret is in the
+ *   invitation and in the (sealed) invite op, so any member device can pick the redeem up;
  * - scope keys: lockboxes inside `rotate` and `share-keys` ops, one per reader device.
  * Removing a member rotates every scope they could read: new secret, lockboxes for the remaining
  * readers, the previous secret wrapped under the new one so history stays readable.
@@ -89,11 +88,7 @@ export class Cell extends Emitter<CellEvents> {
       emit: (event, ...args) => this.emit(event, ...args),
       admitApproved: (op) => this.membership.admitApproved(op),
     });
-    kit.onGovernance(
-      id,
-      (opened) => this.sync.receive(opened),
-      (scope) => this.sync.accepts(scope),
-    );
+    kit.onGovernance(id, (opened) => this.sync.receive(opened));
   }
 
   /** The cells this device belongs to, or asked to join (for `Cell.open`). */
@@ -147,7 +142,7 @@ export class Cell extends Emitter<CellEvents> {
     timeoutMs?: number,
   ): Promise<{ checkCode: Promise<string>; cell: Promise<Cell> }> {
     const { checkCode, log } = await answerLink(kit, code, timeoutMs);
-    const cell = log.then(async ({ ops }) => {
+    const cell = log.then(async (ops) => {
       const cell = await Cell.fromSent(kit, ops);
       if (cell.status !== "member") throw new IntegrityError("the log sent does not certify this device");
       return cell;
@@ -220,6 +215,20 @@ export class Cell extends Emitter<CellEvents> {
    */
   refused(): { op: SignedOp; error: ForbiddenError }[] {
     return this.sync.refused();
+  }
+
+  /**
+   * The scopes whose current key a departed device (a removed member's, a lost phone) may still hold, until
+   * someone who may rotate renews it: the member space says so while it lasts. Rotators renew on their own
+   * (the first at once, the others after a standby each), or now with `renewStaleKeys`.
+   */
+  staleScopes(): string[] {
+    return this.ctx.maybeLog() ? this.keys.staleScopes() : [];
+  }
+
+  /** Renews now every stale scope key this device may rotate (see `staleScopes`). */
+  renewStaleKeys(): Promise<void> {
+    return this.keys.rotateStale(true);
   }
 
   /**

@@ -22,6 +22,14 @@ import type { CellState, InviteState, Lockboxes } from "../governance/types.js";
 import { newScopeSecret } from "../protocol/scope-keys.js";
 import type { CellContext } from "./context.js";
 
+/**
+ * How long each rotator after the first waits, by its rank, before rotating a stale scope itself, by the
+ * Kit's clock (M2): the first designated rotator may be offline for weeks.
+ */
+export const ROTATION_STANDBY_MS = 60_000;
+/** Longest wait between two checks of a standby rotation (a wake-up on the platform's timers). */
+const STANDBY_CHECK_MS = 5_000;
+
 /** See the module comment. */
 export class CellKeys {
   /** Epoch secrets this device holds, by scope name and epoch. */
@@ -39,6 +47,9 @@ export class CellKeys {
   /** What each lockbox list opened to for this device (undefined: nothing), so each is tried once. */
   private tried = new WeakMap<Lockboxes, Uint8Array | undefined>();
   private recoveryDevice: DeviceIdentity | undefined;
+  /** When this device first saw each scope epoch stale (Kit clock), by `scope#epoch`. */
+  private readonly staleSince = new Map<string, number>();
+  private wake: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly ctx: CellContext) {}
 
@@ -192,10 +203,18 @@ export class CellKeys {
     }
   }
 
+  /** The scopes whose current key a departed device (removed, or of a removed member) may still hold. */
+  staleScopes(): string[] {
+    const log = this.ctx.log();
+    const state = log.state();
+    return [...state.scopes.keys()].filter((scope) => stale(state, scope, (heads) => log.stateAt(heads)));
+  }
+
   /**
-   * Rotates every scope whose key a departed device may hold. To keep concurrent rotations rare, one
-   * device does it: the one whose op made the key stale (`mine`), if it may rotate; otherwise the first
-   * designated member's (see `designatedRotators`), as soon as it learns of it.
+   * Rotates every scope whose key a departed device may hold. To keep concurrent rotations rare, the
+   * device whose op made the key stale (`mine`) does it at once if it may rotate, and so does the first
+   * designated member's (see `designatedRotators`); each other rotator waits `ROTATION_STANDBY_MS` times
+   * its rank, by the Kit's clock, then does it if the scope is still stale (the first may be offline).
    *
    * One run at a time. A call made while one runs asks it for another pass (with `mine` if it says so):
    * refreshes set off by the run's own ops return at once (they are inside it: waiting would wait for
@@ -226,6 +245,8 @@ export class CellKeys {
   private async rotateStaleOnce(mine: boolean): Promise<void> {
     const me = this.ctx.me();
     if (me?.status !== "member") return;
+    const now = this.ctx.kit.clock.now();
+    let nextDue = Number.POSITIVE_INFINITY;
     for (const scope of [...this.ctx.log().state().scopes.keys()]) {
       const state = this.ctx.log().state();
       const epoch = state.scopes.get(scope)!.at(-1)!.epoch;
@@ -234,9 +255,29 @@ export class CellKeys {
         !stale(state, scope, (heads) => this.ctx.log().stateAt(heads))
       )
         continue;
-      const rotators = designatedRotators(state, scope);
-      if (rotators[0] === me.id || (mine && rotators.includes(me.id))) await this.rotate(scope);
+      const rank = designatedRotators(state, scope).indexOf(me.id);
+      if (rank < 0) continue;
+      const key = `${scope}#${epoch}`;
+      const due = (this.staleSince.get(key) ?? now) + ROTATION_STANDBY_MS * rank;
+      if (!this.staleSince.has(key)) this.staleSince.set(key, now);
+      if (mine || now >= due) await this.rotate(scope);
+      else nextDue = Math.min(nextDue, due);
     }
+    if (nextDue < Number.POSITIVE_INFINITY) this.standBy(nextDue - now);
+  }
+
+  /** Checks the standby rotations again after `ms` (at most `STANDBY_CHECK_MS`: the Kit's clock decides). */
+  private standBy(ms: number): void {
+    if (this.wake) return;
+    this.wake = setTimeout(
+      () => {
+        this.wake = undefined;
+        // A failure (the Kit closed, a relay down) is tried again at the next change of the log.
+        this.rotateStale().catch(() => {});
+      },
+      Math.min(ms, STANDBY_CHECK_MS),
+    );
+    (this.wake as { unref?: () => void }).unref?.();
   }
 }
 

@@ -55,7 +55,12 @@ async function click(app: CellApp, label: string): Promise<void> {
  * A founder's cell (its site, answers and booklet made) and, in the page, `<cell-app>` on its own
  * IndexedDB, joined by invitation as Camille, admitted, past her recovery phrase, the cell open.
  */
-async function memberInApp(): Promise<{ founded: Cell; app: CellApp; close(): Promise<void> }> {
+async function memberInApp(): Promise<{
+  founded: Cell;
+  founderKit: Kit;
+  app: CellApp;
+  close(): Promise<void>;
+}> {
   const url = await relayUrl();
   const founderKit: Kit = await createKit({
     storage: memoryStorage(),
@@ -90,7 +95,7 @@ async function memberInApp(): Promise<{ founded: Cell; app: CellApp; close(): Pr
     await founded.admit(founded.members().find((m) => m.name === "Camille")!.id);
     await click(app, "Je les ai notés");
     await until(() => !!openCell(app) && !!button(app, "Journal"), "the cell open in the member space");
-    return { founded, app, close };
+    return { founded, founderKit, app, close };
   } catch (error) {
     await close();
     throw error;
@@ -177,6 +182,38 @@ describe("<cell-app>", () => {
         "Élodie in the founder's booklet",
       );
     } finally {
+      await close();
+    }
+  });
+
+  it("says while a departed device may still read the members' scope, with no renew button for a plain member", async function () {
+    this.timeout(90_000);
+    const { founded, founderKit, app, close } = await memberInApp();
+    const url = await relayUrl();
+    const leaKit = await createKit({
+      storage: memoryStorage(),
+      keystore: memoryKeystore(),
+      transports: [relayClient({ relays: [url], storage: memoryStorage(), minBackoffMs: 50 })],
+      automergeWasm: WASM,
+    });
+    try {
+      const lea = await Cell.join(leaKit, await founded.invite({ relays: [url] }), { name: "Léa" });
+      await until(() => founded.members().some((m) => m.name === "Léa"), "Léa's request");
+      await founded.admit(founded.members().find((m) => m.name === "Léa")!.id);
+      await lea.whenMember();
+      const stale = () => shadow(app).querySelector(".stale")?.textContent ?? "";
+      deepEqual(stale(), "", "no notice while every key is fresh");
+      // The only one who may rotate goes offline; then Léa leaves (a plain member may not rotate).
+      await founderKit.close(0);
+      await lea.remove(lea.me()!.id);
+      await until(() => stale().includes("Un appareil qui a quitté la cellule"), "the stale-keys notice");
+      deepEqual(
+        button(app, "Renouveler les clés maintenant"),
+        undefined,
+        "no renew button for a plain member",
+      );
+    } finally {
+      await leaKit.close(0);
       await close();
     }
   });

@@ -1,4 +1,5 @@
 import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from "lit";
+import { type Cell, hasRight } from "../../core/index.js";
 import { type AppStrings, appStrings, type Lang, langOf } from "../../core/public/strings/index.js";
 import { runner } from "./actions.js";
 import { appStyles } from "./cell-app.styles.js";
@@ -156,11 +157,22 @@ export class CellApp extends LitElement {
           )}
         </nav>
       </header>
+      ${this.staleNotice(cell, t)}
       <main>
         <h2>${t[tab]}</h2>
         ${this.tabs[tab].view({ t, lang, cell, access })}
       </main>
       ${s.site ? nothing : html`<p role="status">${t.starting}</p>`}`;
+  }
+
+  /** While a departed device may still read a scope: says so, and lets those who may rotate renew now. */
+  private staleNotice(cell: Cell, t: AppStrings) {
+    if (cell.staleScopes().length === 0) return nothing;
+    const mayRenew = hasRight(cell.state.rules, cell.me()?.roles ?? [], "rotate");
+    return html`<p role="status" class="status stale">
+      ${t.staleKeys}
+      ${mayRenew ? html`<button @click=${() => this.run(() => cell.renewStaleKeys())}>${t.renewKeys}</button>` : nothing}
+    </p>`;
   }
 
   /** Another view; the last failure's message goes. */

@@ -17,7 +17,7 @@
 import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
 import { afterAll } from "vitest";
 import type { RelayServer } from "../../adapters/relay/index.js";
-import type { Kit } from "../../core/index.js";
+import type { Kit, KitOptions } from "../../core/index.js";
 import { relayDevice } from "./cells.js";
 import { until } from "./devices.js";
 
@@ -115,9 +115,12 @@ export function partitionFixture(network: { relays(): RelayServer[] }) {
   };
   return {
     /** A new device connected to every relay of the network, each through a link that `cut` can sever. */
-    async device(): Promise<Kit> {
+    async device(options: Partial<KitOptions> = {}): Promise<Kit> {
       const own = await Promise.all(network.relays().map((r) => openLink(r.url)));
-      const kit = await relayDevice(own.map((l) => l.url));
+      const kit = await relayDevice(
+        own.map((l) => l.url),
+        options,
+      );
       links.set(kit, own);
       return kit;
     },

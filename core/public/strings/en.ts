@@ -95,6 +95,9 @@ export const app: AppStrings = {
   booklet: "Booklet",
   removed: "You are no longer a member of this cell: what it writes from now on no longer reaches you.",
   declined: "Your request to join was not accepted.",
+  staleKeys:
+    "A device that left the cell can still read what is written here, until someone allowed to renews the keys.",
+  renewKeys: "Renew the keys now",
   settings: "Settings",
   language: "Language",
   recoveryTitle: "Your recovery phrase",

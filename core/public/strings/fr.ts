@@ -95,6 +95,9 @@ export const app: AppStrings = {
   booklet: "Carnet",
   removed: "Vous ne faites plus partie de cette cellule : ce qu'elle écrit désormais ne vous parvient plus.",
   declined: "Votre demande d'adhésion n'a pas été acceptée.",
+  staleKeys:
+    "Un appareil qui a quitté la cellule peut encore lire ce qui s'écrit ici, jusqu'à ce qu'une personne habilitée renouvelle les clés.",
+  renewKeys: "Renouveler les clés maintenant",
   settings: "Réglages",
   language: "Langue",
   recoveryTitle: "Votre phrase de secours",

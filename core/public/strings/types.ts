@@ -28,6 +28,9 @@ export interface AppStrings {
   error: string;
   removed: string;
   declined: string;
+  /** While a departed device may still read a scope (its key is stale), and the button that renews it. */
+  staleKeys: string;
+  renewKeys: string;
   recoveryTitle: string;
   recoveryIntro: string;
   recoveryDone: string;
