@@ -3,7 +3,7 @@
  * opens and again on each new one while the element is in the page), and the link of the last invitation
  * made here; admitting, declining, accepting, inviting, and recording a message's sender in the booklet.
  */
-import { html, nothing, type ReactiveControllerHost } from "lit";
+import { html, nothing } from "lit";
 import {
   type Cell,
   hasRight,
@@ -11,29 +11,19 @@ import {
   type MemberState,
   type ReceivedContact,
 } from "../../../../core/index.js";
-import type { Run } from "../../actions.js";
 import { inviteUrl } from "../../links.js";
-import type { MemberSession, OpenCell } from "../../session.js";
-import type { BookletController } from "../booklet/booklet-controller.js";
-import { CellTabController, type TabContext } from "../tab.js";
+import type { OpenCell } from "../../session.js";
+import { TabWithBooklet } from "../booklet/tab-with-booklet.js";
+import type { TabContext } from "../tab.js";
 import { type InviteOptions, inviteView } from "./invite-view.js";
 import { officersView } from "./officers-view.js";
 
 /** See the module comment. */
-export class OfficersController extends CellTabController {
+export class OfficersController extends TabWithBooklet {
   /** Requests to join and messages, as officers see them. */
   private contacts: ReceivedContact[] = [];
   /** The link of the last invitation made here. */
   private inviteLink: string | undefined;
-
-  constructor(
-    host: ReactiveControllerHost,
-    session: MemberSession,
-    run: Run,
-    private readonly booklet: BookletController,
-  ) {
-    super(host, session, run);
-  }
 
   protected follow(open: OpenCell): () => void {
     void this.refresh(open);

@@ -4,7 +4,7 @@
  * the last ones, the latest stamps, totals, subscriptions); read again after writes while the element is
  * in the page.
  */
-import { html, type ReactiveControllerHost } from "lit";
+import { html } from "lit";
 import {
   type Cell,
   duesStatus,
@@ -14,10 +14,9 @@ import {
   subscriptionsActive,
   Treasury,
 } from "../../../../core/index.js";
-import type { Run } from "../../actions.js";
-import type { MemberSession, OpenCell } from "../../session.js";
-import type { BookletController } from "../booklet/booklet-controller.js";
-import { afterWrites, CellTabController, openPatiently, type TabContext } from "../tab.js";
+import type { OpenCell } from "../../session.js";
+import { TabWithBooklet } from "../booklet/tab-with-booklet.js";
+import { afterWrites, openPatiently, type TabContext } from "../tab.js";
 import { type TreasuryData, treasuryView } from "./treasury-view.js";
 
 /** How many periods the dues table shows: half a year of months, a year of quarters, three years. */
@@ -36,20 +35,11 @@ const EMPTY: TreasuryData = {
 };
 
 /** See the module comment. */
-export class TreasuryController extends CellTabController {
+export class TreasuryController extends TabWithBooklet {
   private treasury: Treasury | undefined;
   private cell: Cell | undefined;
   private opening: Promise<void> | undefined;
   private ledger = EMPTY;
-
-  constructor(
-    host: ReactiveControllerHost,
-    session: MemberSession,
-    run: Run,
-    private readonly booklet: BookletController,
-  ) {
-    super(host, session, run);
-  }
 
   protected follow(open: OpenCell): () => void {
     return afterWrites(open.kit, () => void this.reload());
