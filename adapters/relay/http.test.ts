@@ -2,22 +2,12 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DeviceIdentity } from "../../core/crypto/identity.js";
 import { FrameType, RelayErrorCode } from "../../core/protocol/relay.js";
-import type { ScopeEpoch } from "../../core/protocol/scope-keys.js";
-import {
-  makeEnvelopes,
-  parseRecords,
-  TestClient,
-  testIdentity,
-  testPublicScope,
-  testSealedScope,
-} from "../../test/support/relay-client.js";
+import { makeEnvelopes, parseRecords, TestClient } from "../../test/support/relay-client.js";
+import { relayTestBed } from "../../test/support/relay-test-bed.js";
 import { type RelayServer, silentLogger, startRelay } from "./index.js";
 
-let author: DeviceIdentity;
-let pub: ScopeEpoch;
-let sealed: ScopeEpoch;
+const { author, pub, sealed } = await relayTestBed();
 let relay: RelayServer;
 let dataDir: string;
 
@@ -29,9 +19,6 @@ const post = (topic: string, body: Uint8Array): Promise<Response> =>
   });
 
 beforeAll(async () => {
-  author = await testIdentity();
-  pub = await testPublicScope();
-  sealed = await testSealedScope();
   dataDir = await mkdtemp(join(tmpdir(), "cellule-relay-"));
   relay = await startRelay({ dataDir, log: silentLogger, maxFrameBytes: 64 * 1024 });
 });

@@ -1,46 +1,19 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { DeviceIdentity } from "../../core/crypto/identity.js";
+import { describe, expect, it } from "vitest";
 import { FrameType } from "../../core/protocol/relay.js";
-import type { ScopeEpoch } from "../../core/protocol/scope-keys.js";
-import {
-  fetchTopic,
-  makeEnvelopes,
-  TestClient,
-  testIdentity,
-  testPublicScope,
-  testSealedScope,
-} from "../../test/support/relay-client.js";
-import { type RelayProcess, startRelayProcess } from "../../test/support/relay-process.js";
+import { fetchTopic, makeEnvelopes, TestClient, testSealedScope } from "../../test/support/relay-client.js";
+import { relayTestBed } from "../../test/support/relay-test-bed.js";
 
-let author: DeviceIdentity;
-let scopes: ScopeEpoch[];
-const cleanups: (() => Promise<void> | void)[] = [];
+const { author, pub, sealed, tempDir, relayProcess } = await relayTestBed();
+const scopes = [pub, sealed, await testSealedScope()];
 
 const sha = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
-beforeAll(async () => {
-  author = await testIdentity();
-  scopes = [await testPublicScope(), await testSealedScope(), await testSealedScope()];
-});
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function spawnRelay(dataDir: string): Promise<RelayProcess> {
-  const r = await startRelayProcess({ dataDir });
-  cleanups.push(() => r.stop());
-  return r;
-}
+const spawnRelay = (dataDir: string) => relayProcess({ dataDir });
 
 describe("relay process", () => {
   it("keeps every acknowledged envelope through kill -9 in the middle of a burst of puts", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "cellule-crash-"));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const dataDir = await tempDir("cellule-crash-");
     const perRound = 900;
     const all: Uint8Array[] = [];
     for (const scope of scopes) all.push(...(await makeEnvelopes(author, scope, perRound, 2048)));
@@ -99,8 +72,7 @@ describe("relay process", () => {
   });
 
   it("stops cleanly on SIGTERM and comes back with its data and store ID", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "cellule-restart-"));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const dataDir = await tempDir("cellule-restart-");
     const first = await spawnRelay(dataDir);
     const health = await (await fetch(`${first.url}/health`)).json();
     const c = await TestClient.connect(first.wsUrl);

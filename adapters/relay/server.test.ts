@@ -1,52 +1,15 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import type { Topic } from "../../core/base/ids.js";
-import type { DeviceIdentity } from "../../core/crypto/identity.js";
 import { FrameType, RELAY_DEFAULTS, RelayErrorCode } from "../../core/protocol/relay.js";
-import type { ScopeEpoch } from "../../core/protocol/scope-keys.js";
-import {
-  makeEnvelopes,
-  TestClient,
-  testIdentity,
-  testPublicScope,
-  testSealedScope,
-} from "../../test/support/relay-client.js";
-import { type RelayOptions, type RelayServer, silentLogger, startRelay } from "./index.js";
+import { makeEnvelopes, TestClient } from "../../test/support/relay-client.js";
+import { relayTestBed } from "../../test/support/relay-test-bed.js";
+import { silentLogger, startRelay } from "./index.js";
 import { ALL_TOPICS, encodeSub, encodeUnsub } from "./ws/frames.js";
 
-let author: DeviceIdentity;
-let pub: ScopeEpoch;
-let sealed: ScopeEpoch;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-async function relay(options: Partial<RelayOptions> = {}): Promise<RelayServer> {
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "cellule-relay-")));
-  const r = await startRelay({ log: silentLogger, ...options, dataDir });
-  cleanups.push(() => r.close());
-  if (!options.dataDir) cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-  return r;
-}
-
-async function client(r: RelayServer): Promise<TestClient> {
-  const c = await TestClient.connect(r.wsUrl);
-  cleanups.push(() => c.close());
-  return c;
-}
+const { author, pub, sealed, relay, client, tempDir } = await relayTestBed();
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
-
-beforeAll(async () => {
-  author = await testIdentity();
-  pub = await testPublicScope();
-  sealed = await testSealedScope();
-});
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
 
 describe("relay WebSocket protocol", () => {
   it("says HELLO with its store ID and frame limit", async () => {
@@ -250,8 +213,7 @@ describe("relay WebSocket protocol", () => {
   });
 
   it("keeps its data and store ID across a restart", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "cellule-relay-"));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const dataDir = await tempDir();
     const first = await startRelay({ dataDir, log: silentLogger });
     const c = await TestClient.connect(first.wsUrl);
     const envelopes = await makeEnvelopes(author, pub, 3);

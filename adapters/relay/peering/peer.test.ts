@@ -1,42 +1,15 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "../../../core/base/errors.js";
-import type { DeviceIdentity } from "../../../core/crypto/identity.js";
 import { FrameType } from "../../../core/protocol/relay.js";
-import type { ScopeEpoch } from "../../../core/protocol/scope-keys.js";
-import {
-  eventually,
-  fetchTopic,
-  makeEnvelopes,
-  TestClient,
-  testIdentity,
-  testPublicScope,
-  testSealedScope,
-} from "../../../test/support/relay-client.js";
-import { type RelayProcess, startRelayProcess } from "../../../test/support/relay-process.js";
-import { type RelayServer, silentLogger, startRelay } from "../index.js";
+import { eventually, fetchTopic, makeEnvelopes, TestClient } from "../../../test/support/relay-client.js";
+import { relayTestBed } from "../../../test/support/relay-test-bed.js";
 import { peerWsUrl } from "./peer.js";
 
-let author: DeviceIdentity;
-let pub: ScopeEpoch;
-let sealed: ScopeEpoch;
-const cleanups: (() => Promise<void> | void)[] = [];
+const { author, pub, sealed, later, relay, relayProcess: spawn } = await relayTestBed();
 
 const sha = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
-
-beforeAll(async () => {
-  author = await testIdentity();
-  pub = await testPublicScope();
-  sealed = await testSealedScope();
-});
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -44,12 +17,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((r) => server.close(r));
   return port;
-}
-
-async function spawn(options: Parameters<typeof startRelayProcess>[0]): Promise<RelayProcess> {
-  const r = await startRelayProcess(options);
-  cleanups.push(() => r.stop());
-  return r;
 }
 
 async function putAll(wsUrl: string, envelopes: Uint8Array[]): Promise<void> {
@@ -91,7 +58,7 @@ describe("relay peering", () => {
     expect(await topicHashes(b.url, pub.topic)).toEqual([...onA, ...both].map(sha).sort());
     // A live subscriber on B sees what is put on A.
     const watcher = await TestClient.connect(b.wsUrl);
-    cleanups.push(() => watcher.close());
+    later(() => watcher.close());
     await watcher.sub([{ topic: pub.topic, since: 61 }]);
     const [late] = await makeEnvelopes(author, pub, 1);
     await putAll(a.wsUrl, [late!]);
@@ -110,17 +77,10 @@ describe("relay peering", () => {
   });
 
   it("pushes to a peer that does not know it, and pulls from it", async () => {
-    const dirs = [
-      await mkdtemp(join(tmpdir(), "cellule-peer-")),
-      await mkdtemp(join(tmpdir(), "cellule-peer-")),
-    ];
-    cleanups.push(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))).then(() => {}));
-    const hub: RelayServer = await startRelay({ dataDir: dirs[0]!, log: silentLogger });
-    cleanups.push(() => hub.close());
+    const hub = await relay();
     const onHub = await makeEnvelopes(author, sealed, 20);
     await putAll(hub.wsUrl, onHub);
-    const edge: RelayServer = await startRelay({ dataDir: dirs[1]!, log: silentLogger, peers: [hub.url] });
-    cleanups.push(() => edge.close());
+    const edge = await relay({ peers: [hub.url] });
     const onEdge = await makeEnvelopes(author, pub, 30);
     await putAll(edge.wsUrl, onEdge);
     await eventually(() => hub.stats().envelopes === 50 && edge.stats().envelopes === 50);

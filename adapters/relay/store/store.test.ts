@@ -1,22 +1,14 @@
 import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { IntegrityError, StorageError } from "../../../core/base/errors.js";
-import type { DeviceIdentity } from "../../../core/crypto/identity.js";
-import type { ScopeEpoch } from "../../../core/protocol/scope-keys.js";
-import {
-  makeEnvelopes,
-  testIdentity,
-  testPublicScope,
-  testSealedScope,
-} from "../../../test/support/relay-client.js";
+import { makeEnvelopes } from "../../../test/support/relay-client.js";
+import { relayTestBed } from "../../../test/support/relay-test-bed.js";
 import { crc32, RECORD_HEADER_BYTES, writeRecord } from "./log-file.js";
 import { RelayStore } from "./store.js";
 
-let author: DeviceIdentity;
-let pub: ScopeEpoch;
-let sealed: ScopeEpoch;
+const { author, pub, sealed } = await relayTestBed();
 const dirs: string[] = [];
 const open: RelayStore[] = [];
 
@@ -36,12 +28,6 @@ async function closeStore(s: RelayStore): Promise<void> {
   await s.close();
   open.splice(open.indexOf(s), 1);
 }
-
-beforeAll(async () => {
-  author = await testIdentity();
-  pub = await testPublicScope();
-  sealed = await testSealedScope();
-});
 
 afterEach(async () => {
   for (const s of open.splice(0)) await s.close();
