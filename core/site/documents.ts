@@ -32,10 +32,23 @@ export function visibilityOf(scope: ScopeId): Visibility {
 
 type Stored<T> = T & { at: number };
 
-/** Posts in one scope. */
-export class Journal {
-  private constructor(private readonly records: Collection<Stored<JournalPost>>) {}
+/** What a journal and an agenda share: their records, in one collection whose scope says who reads them. */
+abstract class ScopedRecords<T extends { id: string }> {
+  protected constructor(protected readonly records: Collection<Stored<T>>) {}
 
+  /** The ID other devices open. */
+  get id(): DocId {
+    return this.records.id;
+  }
+
+  /** Who may read these records. */
+  get visibility(): Visibility {
+    return visibilityOf(this.records.index.scope);
+  }
+}
+
+/** Posts in one scope. */
+export class Journal extends ScopedRecords<JournalPost> {
   /** A new journal in `scope` (`public:<cellId>` for the public one, a sealed scope for members-only). */
   static async create(kit: Kit, scope: ScopeId): Promise<Journal> {
     return new Journal(await Collection.create(kit, scope, "journal"));
@@ -44,16 +57,6 @@ export class Journal {
   /** Opens a journal by its ID. */
   static async open(kit: Kit, id: DocId): Promise<Journal> {
     return new Journal(await Collection.open(kit, id));
-  }
-
-  /** The ID other devices open. */
-  get id(): DocId {
-    return this.records.id;
-  }
-
-  /** Who may read these posts. */
-  get visibility(): Visibility {
-    return visibilityOf(this.records.index.scope);
   }
 
   /** Adds or replaces a post; `InvalidArgumentError` (nothing written) if it is not a valid post. */
@@ -71,9 +74,7 @@ export class Journal {
 }
 
 /** Events in one scope. */
-export class Agenda {
-  private constructor(private readonly records: Collection<Stored<CellEvent>>) {}
-
+export class Agenda extends ScopedRecords<CellEvent> {
   /** A new agenda in `scope`. */
   static async create(kit: Kit, scope: ScopeId): Promise<Agenda> {
     return new Agenda(await Collection.create(kit, scope, "agenda"));
@@ -82,14 +83,6 @@ export class Agenda {
   /** Opens an agenda by its ID. */
   static async open(kit: Kit, id: DocId): Promise<Agenda> {
     return new Agenda(await Collection.open(kit, id));
-  }
-
-  get id(): DocId {
-    return this.records.id;
-  }
-
-  get visibility(): Visibility {
-    return visibilityOf(this.records.index.scope);
   }
 
   /** Adds or replaces an event; `InvalidArgumentError` (nothing written) if it is not a valid event. */
