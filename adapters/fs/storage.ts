@@ -33,12 +33,30 @@ export interface FileStorageInit {
    * @default 64
    */
   maxOpenFiles?: number;
+  /**
+   * Told of each chunk file that is not one (changed outside Cellule, a bad disk): it is moved to the
+   * `.quarantine` folder of the directory and read as missing, so one bad file never stops a device from
+   * opening; what it held is fetched again from relays or other devices.
+   * @default a warning on the console
+   */
+  onCorrupt?: (report: CorruptChunk) => void;
+}
+
+/** A chunk file that was not one, and where it was moved (see `FileStorageInit.onCorrupt`). */
+export interface CorruptChunk {
+  key: StorageKey;
+  /** Where the file was. */
+  path: string;
+  /** Where it is now (undefined if it could not be moved; it is read as missing all the same). */
+  quarantined?: string;
+  error: StorageError;
 }
 
 const CHUNK_FILE = "chunk.cel";
 const MAGIC = [0x43, 0x45, 0x4c, 0x01]; // "CEL" v1
 const HEADER = 12;
 const TRASH = ".trash-";
+const QUARANTINE = ".quarantine";
 
 // Save sequence: microseconds of wall-clock time, bumped to stay strictly increasing within the process
 // (shared by every instance, so a reopened adapter in the same process keeps counting up).
@@ -76,6 +94,10 @@ function parseChunk(bytes: Uint8Array, path: string): { sequence: number; data: 
  */
 export function fileStorage(directory: string, init: FileStorageInit = {}): StorageAdapterInterface {
   const { fsync = true, maxOpenFiles = 64 } = init;
+  const onCorrupt =
+    init.onCorrupt ??
+    ((report: CorruptChunk) =>
+      console.warn(`cellule: ${report.error.message} (moved to ${report.quarantined ?? "nowhere"})`));
   const root = resolve(directory);
   const limit = limiter(maxOpenFiles);
   const dirOf = (key: StorageKey): string => join(root, ...key.map((part) => encodePart(part)));
@@ -112,7 +134,26 @@ export function fileStorage(directory: string, init: FileStorageInit = {}): Stor
     }
   };
 
-  const readChunk = async (path: string): Promise<{ sequence: number; data: Uint8Array } | undefined> => {
+  /** Moves a bad chunk file out of the key tree, and reports it. */
+  const quarantine = async (key: StorageKey, path: string, error: StorageError): Promise<void> => {
+    let quarantined: string | undefined = join(
+      root,
+      QUARANTINE,
+      `${Date.now()}-${toHex(randomBytes(4))}.cel`,
+    );
+    try {
+      await makeDirectory(dirname(quarantined), fsync);
+      await rename(path, quarantined);
+    } catch {
+      quarantined = undefined;
+    }
+    onCorrupt({ key, path, ...(quarantined ? { quarantined } : {}), error });
+  };
+
+  const readChunk = async (
+    path: string,
+    key: StorageKey,
+  ): Promise<{ sequence: number; data: Uint8Array } | undefined> => {
     let bytes: Uint8Array;
     try {
       bytes = await limit(() => readFile(path));
@@ -120,7 +161,13 @@ export function fileStorage(directory: string, init: FileStorageInit = {}): Stor
       if (missing(error)) return undefined;
       throw new StorageError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
     }
-    return parseChunk(bytes, path);
+    try {
+      return parseChunk(bytes, path);
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      await quarantine(key, path, error);
+      return undefined;
+    }
   };
 
   /** Every key at or below `dir`, whose key is `key`. Names the encoder never produces are skipped. */
@@ -186,7 +233,7 @@ export function fileStorage(directory: string, init: FileStorageInit = {}): Stor
     async load(key) {
       checkStorageKey(key, false);
       await start();
-      return (await readChunk(join(dirOf(key), CHUNK_FILE)))?.data;
+      return (await readChunk(join(dirOf(key), CHUNK_FILE), key))?.data;
     },
 
     save,
@@ -211,7 +258,11 @@ export function fileStorage(directory: string, init: FileStorageInit = {}): Stor
       const found: { key: StorageKey; path: string }[] = [];
       await walk(dir, [...prefix], found);
       const chunks = await Promise.all(
-        found.map(async ({ key, path }) => ({ key, chunk: await readChunk(path), id: JSON.stringify(key) })),
+        found.map(async ({ key, path }) => ({
+          key,
+          chunk: await readChunk(path, key),
+          id: JSON.stringify(key),
+        })),
       );
       return chunks
         .filter((c): c is typeof c & { chunk: NonNullable<typeof c.chunk> } => c.chunk !== undefined)

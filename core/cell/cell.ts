@@ -88,7 +88,11 @@ export class Cell extends Emitter<CellEvents> {
       emit: (event, ...args) => this.emit(event, ...args),
       admitApproved: (op) => this.membership.admitApproved(op),
     });
-    kit.onGovernance(id, (opened) => this.sync.receive(opened));
+    kit.onGovernance(
+      id,
+      (opened) => this.sync.receive(opened),
+      (scope) => this.sync.accepts(scope),
+    );
   }
 
   /** The cells this device belongs to, or asked to join (for `Cell.open`). */

@@ -4,7 +4,7 @@
  * are the public face of these steps.
  */
 import { fromBase64 } from "../base/bytes.js";
-import { IntegrityError, NotAMemberError } from "../base/errors.js";
+import { CelluleError, IntegrityError, NotAMemberError } from "../base/errors.js";
 import type { DeviceIdentity } from "../crypto/identity.js";
 import type { Invitation } from "../governance/actions.js";
 import { redeemInvite } from "../governance/actions.js";
@@ -31,12 +31,42 @@ export function genesisOf(ops: readonly SignedOp[]): SignedOp {
 export async function openStored(ctx: CellContext, sync: GovernanceSync): Promise<void> {
   const record = await ctx.store.loadRecord();
   if (!record) throw new NotAMemberError(`this device knows no cell ${ctx.id.slice(0, 12)}…`);
-  const ops = await Promise.all((await ctx.store.loadOps()).map((bytes) => readStoredOp(bytes)));
-  if (!(await sync.adopt(ops, false)) && record.invitation) {
+  const ops = await readStoredOps(ctx);
+  if (!(await sync.adopt(ops.read, false)) && record.invitation) {
     await ctx.kit.addScope(ctx.inboxScope(record.invitation.id), fromBase64(record.invitation.inbox));
     await awaitWelcome(ctx, record.invitation.id);
   }
+  // What a bad file held is in the governance envelopes this device kept: judged again, it comes back.
+  // (Also when ops wait for a parent no file held: a chunk file the storage found damaged and set aside.)
+  if (ctx.started && (ops.bad > 0 || ctx.log().waiting > 0))
+    await ctx.kit.replay(ctx.kit.topicsOf(ctx.scopeId("members")));
   await ctx.kit.retryHeld();
+}
+
+/**
+ * The stored ops that read back; each one that does not is reported (the Kit's `corrupt` event) and
+ * quarantined, so that one bad file never stops the cell from opening.
+ */
+async function readStoredOps(ctx: CellContext): Promise<{ read: SignedOp[]; bad: number }> {
+  const stored = await ctx.store.loadOps();
+  const read = await Promise.allSettled(stored.map(({ bytes }) => readStoredOp(bytes)));
+  const ops: SignedOp[] = [];
+  let bad = 0;
+  for (const [i, r] of read.entries()) {
+    if (r.status === "fulfilled") {
+      ops.push(r.value);
+      continue;
+    }
+    bad++;
+    const { key, bytes } = stored[i]!;
+    const error =
+      r.reason instanceof CelluleError
+        ? r.reason
+        : new IntegrityError("a stored governance op cannot be read", { cause: r.reason });
+    await ctx.store.quarantine(key, bytes);
+    ctx.kit.reportCorrupt(error, key);
+  }
+  return { read: ops, bad };
 }
 
 /** Founds the cell from its genesis: a first key for each sealed scope, then the genesis sent, then the publication keys. */

@@ -5,9 +5,10 @@
  * the lockboxes in the log with the device's own key.
  *
  * Keys: `["cellule-cell", cellId]` → JSON record, `["cellule-gov", cellId, opHash]` → op bytes,
- * `["cellule-mailbox", cellId, scope]` → JSON heads of the ops already posted to a recovery mailbox.
+ * `["cellule-mailbox", cellId, scope]` → JSON heads of the ops already posted to a recovery mailbox,
+ * `["cellule-quarantine", …key]` → a stored value that could not be read (see `quarantine`).
  */
-import type { StorageAdapterInterface } from "@automerge/automerge-repo";
+import type { StorageAdapterInterface, StorageKey } from "@automerge/automerge-repo";
 import { fromUtf8, utf8 } from "../base/bytes.js";
 import { IntegrityError } from "../base/errors.js";
 import type { CellId } from "../base/ids.js";
@@ -17,6 +18,7 @@ import type { OpHash, SignedOp } from "../governance/types.js";
 const CELL_KEY = "cellule-cell";
 const OPS_KEY = "cellule-gov";
 const MAILBOX_KEY = "cellule-mailbox";
+const QUARANTINE_KEY = "cellule-quarantine";
 
 /** The record of one cell on this device. */
 export interface CellRecord {
@@ -74,9 +76,18 @@ export class CellStore {
     await Promise.all(ops.map((op) => this.storage.save([OPS_KEY, this.cellId, op.hash], op.bytes)));
   }
 
-  /** The stored ops' bytes (to be verified again by the caller). */
-  async loadOps(): Promise<Uint8Array[]> {
+  /** The stored ops' bytes, with their keys (to be verified again by the caller). */
+  async loadOps(): Promise<{ key: StorageKey; bytes: Uint8Array }[]> {
     const chunks = await this.storage.loadRange([OPS_KEY, this.cellId]);
-    return chunks.flatMap((c) => (c.data ? [c.data] : []));
+    return chunks.flatMap((c) => (c.data ? [{ key: c.key, bytes: c.data }] : []));
+  }
+
+  /**
+   * Moves a stored value that cannot be read out of the way: kept under `["cellule-quarantine", …key]`
+   * for whoever wants to look at it, removed from where it was.
+   */
+  async quarantine(key: StorageKey, bytes: Uint8Array): Promise<void> {
+    await this.storage.save([QUARANTINE_KEY, ...key], bytes);
+    await this.storage.remove(key);
   }
 }

@@ -85,6 +85,8 @@ interface Watched {
 interface Job {
   bytes: Uint8Array;
   source: string;
+  /** Judged again although it was seen (see `push`). */
+  again: boolean;
   resolve: (outcome: IngestOutcome) => void;
 }
 
@@ -203,10 +205,13 @@ export class Ingest {
     );
   }
 
-  /** Queues an envelope; resolves with its outcome (never rejects). */
-  push(bytes: Uint8Array, source: string): Promise<IngestOutcome> {
+  /**
+   * Queues an envelope; resolves with its outcome (never rejects). `again`: judge it even if it was seen
+   * or stored already (what a replay of kept envelopes needs).
+   */
+  push(bytes: Uint8Array, source: string, again = false): Promise<IngestOutcome> {
     return new Promise((resolve) => {
-      this.queue.push({ bytes, source, resolve });
+      this.queue.push({ bytes, source, again, resolve });
       if (!this.running) {
         this.running = true;
         this.draining = this.drain();
@@ -220,10 +225,10 @@ export class Ingest {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, BATCH);
-        const opened = await Promise.all(batch.map((job) => this.open(job.bytes)));
+        const opened = await Promise.all(batch.map((job) => this.open(job.bytes, job.again)));
         for (let i = 0; i < batch.length; i++) {
           const job = batch[i]!;
-          const outcome = await this.apply(opened[i]!, job.bytes, job.source);
+          const outcome = await this.apply(opened[i]!, job.bytes, job.source, job.again);
           this.ctx.onOutcome(outcome, job.source);
           job.resolve(outcome);
         }
@@ -233,11 +238,11 @@ export class Ingest {
     }
   }
 
-  private async open(bytes: Uint8Array): Promise<OpenedEnvelope | IngestOutcome | Watched> {
+  private async open(bytes: Uint8Array, again: boolean): Promise<OpenedEnvelope | IngestOutcome | Watched> {
     let hash: EnvelopeHash | undefined;
     try {
       hash = await envelopeHash(bytes);
-      if (this.seen.has(hash)) return { status: "duplicate", hash };
+      if (!again && this.seen.has(hash)) return { status: "duplicate", hash };
       const topic = readHeader(bytes).topic;
       const watched = this.ctx.watcher(topic);
       if (watched) return { watched, topic, hash };
@@ -251,18 +256,21 @@ export class Ingest {
     opened: OpenedEnvelope | IngestOutcome | Watched,
     bytes: Uint8Array,
     source: string,
+    again = false,
   ): Promise<IngestOutcome> {
     if ("status" in opened)
-      return opened.status === "duplicate" || this.seen.has(opened.hash!) ? dup(opened) : opened;
+      return opened.status === "duplicate" || (!again && this.seen.has(opened.hash!)) ? dup(opened) : opened;
     if ("watched" in opened) return this.hand(opened, bytes);
     const { hash, header, body } = opened;
     let scope: ScopeId | undefined;
     try {
-      if (this.seen.has(hash) || (await this.ctx.isKnown(header.topic, hash))) {
+      if (!again && (this.seen.has(hash) || (await this.ctx.isKnown(header.topic, hash)))) {
         this.seen.add(hash);
         return { status: "duplicate", hash };
       }
       scope = this.ctx.scopeFor(header.topic, header.epoch)!.scope;
+      // A replay restores governance ops; documents keep what they have.
+      if (again && body.kind !== EnvelopeKind.governance) return { status: "duplicate", hash };
       if (body.kind === EnvelopeKind.governance) {
         // Governance ops carry their own signatures and are judged by the cell's log, not by write roles.
         await this.ctx.governance(opened, source, scope);

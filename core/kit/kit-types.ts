@@ -2,7 +2,11 @@
  * The Kit's options, counters and events: its public shapes, apart from the Kit that implements them and
  * the factory (create-kit.ts) that fills in the defaults.
  */
-import type { NetworkAdapterInterface, StorageAdapterInterface } from "@automerge/automerge-repo/slim";
+import type {
+  NetworkAdapterInterface,
+  StorageAdapterInterface,
+  StorageKey,
+} from "@automerge/automerge-repo/slim";
 import type { CelluleError } from "../base/errors.js";
 import type { DocId, EnvelopeHash, ScopeId } from "../base/ids.js";
 import type { Logger } from "../base/logger.js";
@@ -59,4 +63,9 @@ export interface KitEvents {
   document: (docId: DocId, scope: ScopeId) => void;
   /** A document changed: a change made here was sent, or one from another device was applied. */
   written: (docId: DocId, scope: ScopeId) => void;
+  /**
+   * Something this device stored could not be read back (a damaged file, a bad disk): it was moved aside
+   * and is fetched again where it can be (governance ops from the envelopes kept of the log).
+   */
+  corrupt: (error: CelluleError, key: StorageKey) => void;
 }

@@ -279,6 +279,27 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     if (this.ingestion.holding > 0) await this.ingestion.retryHeld();
   }
 
+  /**
+   * Judges again the envelopes this device kept under these topics, as if they had just come (a cell
+   * calls it when a stored op could not be read back: its envelope still holds it); resolves once done.
+   */
+  async replay(topics: Topic[]): Promise<void> {
+    this.assertOpen();
+    const envelopes = await this.kept.backlog(topics);
+    await Promise.all(envelopes.map((e) => this.ingestion.push(e, "replay", true)));
+  }
+
+  /** The topics of every epoch of a scope this device holds a key for. */
+  topicsOf(scope: ScopeId): Topic[] {
+    return [...this.scopesByTopic.values()].filter((e) => e.scope === scope).map((e) => e.topic);
+  }
+
+  /** Reports something stored that could not be read back (the `corrupt` event), and logs it. */
+  reportCorrupt(error: CelluleError, key: StorageKey): void {
+    this.options.logger.warn(`could not read ${JSON.stringify(key)}: ${error.message}`);
+    this.emit("corrupt", error, key);
+  }
+
   /** The envelopes waiting for governance ops: how many, and their bytes (both bounded, see ingest.ts). */
   get held(): { count: number; bytes: number } {
     return { count: this.ingestion.holding, bytes: this.ingestion.holdingBytes };

@@ -76,7 +76,7 @@ const TEXT =
 
 /** The founder's log as the founder's device holds it, rebuilt from what its Cell stored. */
 export async function founderLog(kit: Kit, cell: Cell): Promise<GovernanceLog> {
-  const ops = await readOps(await new CellStore(kit.storage, cell.id).loadOps());
+  const ops = await readOps((await new CellStore(kit.storage, cell.id).loadOps()).map((o) => o.bytes));
   const genesis = ops.find((op) => op.body.op.type === "genesis");
   if (!genesis) throw new Error("the founder's device stored no genesis");
   const log = GovernanceLog.fromGenesis(genesis);
