@@ -10,8 +10,9 @@
  *
  * Where things travel (all sealed, so relays see opaque topics and ciphertext):
  * - governance ops: kind-3 envelopes under the `members` scope's current epoch;
- * - a redeem, and the welcome that answers it: under the invitation's inbox scope, whose secret is in the
- *   invitation and in the (sealed) invite op, so any member device can pick the redeem up;
+ * - a redeem: under the invitation's inbox scope, whose secret is in the invitation and in the (sealed)
+ *   invite op, so any member device can pick it up; the welcome that answers it, sealed to the redeeming
+ *   device's own key (welcome.ts), never under the inbox, which anyone holding the invitation reads;
  * - scope keys: lockboxes inside `rotate` and `share-keys` ops, one per reader device.
  * Removing a member rotates every scope they could read: new secret, lockboxes for the remaining
  * readers, the previous secret wrapped under the new one so history stays readable.
@@ -27,7 +28,7 @@ import {
   type MemberId,
   type ScopeId,
 } from "../base/ids.js";
-import { type PhraseLanguage, recoveryIdentity } from "../crypto/recovery-phrase.js";
+import { type PhraseLanguage, recoveryIdentity, recoveryMailboxSecret } from "../crypto/recovery-phrase.js";
 import {
   approveRules,
   createGenesis,
@@ -146,7 +147,7 @@ export class Cell extends Emitter<CellEvents> {
     timeoutMs?: number,
   ): Promise<{ checkCode: Promise<string>; cell: Promise<Cell> }> {
     const { checkCode, log } = await answerLink(kit, code, timeoutMs);
-    const cell = log.then(async (ops) => {
+    const cell = log.then(async ({ ops }) => {
       const cell = await Cell.fromSent(kit, ops);
       if (cell.status !== "member") throw new IntegrityError("the log sent does not certify this device");
       return cell;
@@ -162,9 +163,10 @@ export class Cell extends Emitter<CellEvents> {
    */
   static async recover(kit: Kit, phrase: string, options: { timeoutMs?: number } = {}): Promise<Cell> {
     const recovery = await recoveryIdentity(phrase);
-    const ops = await fetchMailbox(kit, recovery, options.timeoutMs ?? 30_000);
+    const secret = await recoveryMailboxSecret(phrase);
+    const ops = await fetchMailbox(kit, recovery, secret, options.timeoutMs ?? 30_000);
     const cell = await Cell.fromSent(kit, ops, recovery);
-    await cell.devices.completeRecovery(recovery);
+    await cell.devices.completeRecovery(recovery, secret);
     cell.keys.recovering = undefined;
     await cell.sync.refresh();
     return cell;

@@ -4,7 +4,14 @@ import { wordlist as french } from "@scure/bip39/wordlists/french.js";
 import { describe, expect, it } from "vitest";
 import { toBase64Url, toHex } from "../base/bytes.js";
 import { InvalidArgumentError } from "../base/errors.js";
-import { newRecoveryPhrase, phraseEntropy, recoveryIdentity, recoveryMailbox } from "./recovery-phrase.js";
+import {
+  legacyRecoveryMailbox,
+  newRecoveryPhrase,
+  phraseEntropy,
+  recoveryIdentity,
+  recoveryMailbox,
+  recoveryMailboxSecret,
+} from "./recovery-phrase.js";
 
 const v = JSON.parse(readFileSync(new URL("../test-vectors/recovery-v1.json", import.meta.url), "utf8"));
 
@@ -46,10 +53,14 @@ describe("recovery phrases", () => {
     expect(() => phraseEntropy(words.join(" "))).toThrow(/word 3 .*chocolatine/);
   });
 
-  it("give each recovery device its own mailbox scope", async () => {
-    const a = await recoveryMailbox(v.agreement);
-    expect((await recoveryMailbox(v.agreement)).scope).toBe(a.scope);
-    const other = await recoveryIdentity(newRecoveryPhrase());
-    expect((await recoveryMailbox(toBase64Url(other.agreementPublicKey))).scope).not.toBe(a.scope);
+  it("give each phrase its own mailbox, keyed by the phrase and not by anything the log shows", async () => {
+    const a = await recoveryMailbox(await recoveryMailboxSecret(v.phrase));
+    expect((await recoveryMailbox(await recoveryMailboxSecret(v.phrase))).scope).toBe(a.scope);
+    const other = await recoveryMailbox(await recoveryMailboxSecret(newRecoveryPhrase()));
+    expect(other.scope).not.toBe(a.scope);
+    // The pre-v2 mailbox came from the recovery device's public key, which the log holds.
+    const legacy = await legacyRecoveryMailbox(v.agreement);
+    expect(legacy.scope).not.toBe(a.scope);
+    expect(toHex(legacy.secret)).not.toBe(toHex(a.secret));
   });
 });

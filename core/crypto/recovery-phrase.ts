@@ -10,8 +10,12 @@
  *   entropy       = BIP-39 entropy of the phrase (16 bytes)
  *   d_signing     = HKDF-SHA-256(entropy, salt "cellule/recovery/v1", info "signing" ‖ counter, 32) mod-checked
  *   d_agreement   = the same with info "agreement"                    (retried with counter+1 while ≥ n)
- *   mailbox       = a sealed scope whose secret is HKDF(agreement public key, salt, info "mailbox"): the
- *                   member's devices post the log there; relays cannot link it to anything
+ *   mailbox       = a sealed scope whose secret is HKDF(entropy, salt, info "mailbox-secret"): only the
+ *                   phrase gives it, and the member's devices it was handed to (core/cell/devices.ts);
+ *                   they post the log there, relays cannot link it to anything
+ * Phrases made before that mailbox had one keyed by HKDF(agreement public key, salt, info "mailbox"),
+ * which anyone who saw the log could derive: no device posts there any more, and a recovery reads it only
+ * as a last resort (see core/cell/recovery-mailbox.ts).
  */
 import { entropyToMnemonic, mnemonicToEntropy, validateMnemonic } from "@scure/bip39";
 import { wordlist as english } from "@scure/bip39/wordlists/english.js";
@@ -20,7 +24,7 @@ import { concat, fromBase64, own, randomBytes, toHex, utf8 } from "../base/bytes
 import { InvalidArgumentError } from "../base/errors.js";
 import type { ScopeId } from "../base/ids.js";
 import { DeviceIdentity } from "./identity.js";
-import { hkdf } from "./suite.js";
+import { hkdf, sha256 } from "./suite.js";
 
 /** Languages of the recovery phrase. */
 export type PhraseLanguage = "fr" | "en";
@@ -118,8 +122,24 @@ export async function recoveryIdentity(phrase: string): Promise<DeviceIdentity> 
   });
 }
 
-/** The mailbox scope of a recovery device, from its agreement public key (base64url). */
-export async function recoveryMailbox(agreement: string): Promise<{ scope: ScopeId; secret: Uint8Array }> {
+/** The secret of a phrase's recovery mailbox (`InvalidArgumentError` for a wrong phrase). */
+export function recoveryMailboxSecret(phrase: string): Promise<Uint8Array> {
+  return hkdf(phraseEntropy(phrase), SALT, utf8("mailbox-secret"), 32);
+}
+
+/** The Kit scope of a recovery mailbox, from its secret. */
+export async function recoveryMailbox(secret: Uint8Array): Promise<{ scope: ScopeId; secret: Uint8Array }> {
+  return { scope: `recovery:${toHex(await sha256(secret)).slice(0, 32)}` as ScopeId, secret };
+}
+
+/**
+ * The mailbox of phrases made before the mailbox secret came from the phrase: derived from the recovery
+ * device's agreement public key (base64url), so anyone who saw the log can read it. Read only, as a last
+ * resort, by a recovery that finds nothing in the phrase's own mailbox.
+ */
+export async function legacyRecoveryMailbox(
+  agreement: string,
+): Promise<{ scope: ScopeId; secret: Uint8Array }> {
   const secret = await hkdf(fromBase64(agreement), SALT, utf8("mailbox"), 32);
   return { scope: `recovery:${toHex(secret).slice(0, 32)}` as ScopeId, secret };
 }
