@@ -12,7 +12,7 @@ import {
   type RelayFrame,
 } from "../../adapters/relay/ws/frames.js";
 import { randomBytes, utf8 } from "../../core/base/bytes.js";
-import type { DocId, ScopeId, Topic } from "../../core/base/ids.js";
+import { type DocId, parseScopeId, type Topic } from "../../core/base/ids.js";
 import type { DeviceIdentity } from "../../core/crypto/identity.js";
 import { EnvelopeKind, sealEnvelope } from "../../core/protocol/envelope.js";
 import { FrameType } from "../../core/protocol/relay.js";
@@ -157,12 +157,12 @@ export { looseIdentity as testIdentity } from "./devices.js";
 
 /** A public scope epoch with a unique ID. */
 export function testPublicScope(): Promise<ScopeEpoch> {
-  return publicEpoch(`public:test-${Buffer.from(randomBytes(8)).toString("hex")}` as ScopeId);
+  return publicEpoch(parseScopeId(`public:test-${Buffer.from(randomBytes(8)).toString("hex")}`));
 }
 
 /** A sealed scope epoch with a fresh secret. */
 export function testSealedScope(): Promise<ScopeEpoch> {
-  return sealedEpoch("members" as ScopeId, 1, randomBytes(32));
+  return sealedEpoch(parseScopeId("members"), 1, randomBytes(32));
 }
 
 /** `count` distinct real envelopes under `scope`, each carrying `itemBytes` bytes. */
