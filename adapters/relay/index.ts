@@ -18,7 +18,7 @@ import { RELAY_DEFAULTS } from "../../core/protocol/relay.js";
 import { editionForwarder } from "./editions/edition-peers.js";
 import { editionRoutes } from "./editions/edition-routes.js";
 import { type EditionPolicy, EditionStore } from "./editions/edition-store.js";
-import { createHttpHandler, type Route } from "./http/router.js";
+import { createHttpHandler, type Route, refuseSocket, requestPath } from "./http/router.js";
 import { describeError, type Logger, stderrLogger } from "./log.js";
 import { PeerCursors, PeerLink, type PeerStatus, peerWsUrl } from "./peering/peer.js";
 import { type AppFiles, appRoutes } from "./static/app-routes.js";
@@ -179,16 +179,29 @@ export async function startRelay(options: RelayOptions): Promise<RelayServer> {
   );
   // Frames are bounded by ws itself (close 1009) before they reach the hub.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes + FRAME_SLACK });
+  // Nothing a client sends may throw out of these listeners: an embedded relay shares its process with
+  // the embedder, and an exception here would end it. A socket refused or failed is destroyed, not left open.
   http.on("upgrade", (req, socket, head) => {
     socket.on("error", (e) => log.debug(`upgrade socket: ${describeError(e)}`));
-    if (new URL(req.url ?? "/", "http://relay.invalid").pathname !== "/ws") {
-      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-      return;
+    try {
+      if (requestPath(req.url) !== "/ws") {
+        refuseSocket(socket, 404, "Not Found");
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        try {
+          hub.handle(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`);
+        } catch (e) {
+          log.error("could not take over a WebSocket", e);
+          ws.terminate();
+        }
+      });
+    } catch (e) {
+      log.warn(`upgrade failed: ${describeError(e)}`);
+      socket.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) =>
-      hub.handle(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`),
-    );
   });
+  wss.on("error", (e) => log.warn(`WebSocket server: ${describeError(e)}`));
   http.on("clientError", (e, socket) => {
     log.debug(`bad HTTP request: ${describeError(e)}`);
     socket.destroy();

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import {
   CelluleError,
   IntegrityError,
@@ -169,6 +170,39 @@ async function postTopic(ctx: RouteContext, maxFrameBytes: number): Promise<void
   sendJson(ctx.res, r.stored ? 201 : 200, { hash: r.hash.toString("hex"), seq: r.seq, duplicate: !r.stored });
 }
 
+const BASE = "http://relay.invalid";
+
+/**
+ * The URL of a request target as this relay reads it: a path (`/…`, a `//x/…` one too: it names a path
+ * here, never another host) or an absolute `http(s)://…` URL; `undefined` for anything else (`*`, junk).
+ * Never throws: `new URL("//", base)` does, and a throw in the upgrade listener ended the process.
+ */
+export function requestUrl(target: string | undefined): URL | undefined {
+  const t = target ?? "/";
+  try {
+    if (t.startsWith("/")) return new URL(`${BASE}${t}`);
+    if (/^https?:\/\//i.test(t)) return new URL(t);
+  } catch {
+    // not a URL
+  }
+  return undefined;
+}
+
+/** The path of a request target (without the query), `""` when it is not one. */
+export function requestPath(target: string | undefined): string {
+  return requestUrl(target)?.pathname ?? "";
+}
+
+/** Answers a raw socket (an upgrade refused) with a bodyless status, then destroys it once written. */
+export function refuseSocket(socket: Duplex, status: number, reason: string, headers = ""): void {
+  if (socket.destroyed) return;
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${headers}Content-Length: 0\r\n\r\n`, () =>
+    socket.destroy(),
+  );
+  // A peer that reads nothing would keep the write pending: it gets a few seconds.
+  setTimeout(() => socket.destroy(), 5000).unref();
+}
+
 /** Builds the request listener of the relay's HTTP server. */
 export function createHttpHandler(options: HttpOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { store, log } = options;
@@ -181,7 +215,8 @@ export function createHttpHandler(options: HttpOptions): (req: IncomingMessage, 
   const buckets = new WeakMap<Socket, TokenBucket>();
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? "/", "http://relay.invalid");
+    const url = requestUrl(req.url);
+    if (!url) throw new HttpError(400, RelayErrorCode.malformed, "the request target is not a path");
     if (req.method === "OPTIONS") {
       res.writeHead(204, {
         ...CORS,
@@ -215,27 +250,36 @@ export function createHttpHandler(options: HttpOptions): (req: IncomingMessage, 
 
   return (req, res) => {
     route(req, res).catch((e: unknown) => {
-      const [status, code] =
-        e instanceof HttpError
-          ? [e.status, e.relayCode]
-          : e instanceof IntegrityError
-            ? [400, RelayErrorCode.badEnvelope]
-            : e instanceof WrongCellError
-              ? [400, RelayErrorCode.badEnvelope]
-              : e instanceof QuotaError
-                ? [413, RelayErrorCode.tooLarge]
-                : e instanceof StorageError
-                  ? [503, RelayErrorCode.storage]
-                  : [500, 0];
-      if (status >= 500) log.error(`${req.method} ${req.url} failed`, e);
-      if (res.headersSent) {
+      try {
+        answerError(req, res, e);
+      } catch (again) {
+        log.error("answering an error failed", again);
         res.destroy();
-        return;
       }
-      const message = status === 500 ? "internal error" : e instanceof Error ? e.message : String(e);
-      // After a refused upload the rest of the body is not read: close the connection rather than drain it.
-      const close = status === 413 || status === 429 ? { Connection: "close" } : undefined;
-      sendJson(res, status, { ok: false, error: message, code }, close);
     });
   };
+
+  function answerError(req: IncomingMessage, res: ServerResponse, e: unknown): void {
+    const [status, code] =
+      e instanceof HttpError
+        ? [e.status, e.relayCode]
+        : e instanceof IntegrityError
+          ? [400, RelayErrorCode.badEnvelope]
+          : e instanceof WrongCellError
+            ? [400, RelayErrorCode.badEnvelope]
+            : e instanceof QuotaError
+              ? [413, RelayErrorCode.tooLarge]
+              : e instanceof StorageError
+                ? [503, RelayErrorCode.storage]
+                : [500, 0];
+    if (status >= 500) log.error(`${req.method} ${req.url} failed`, e);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const message = status === 500 ? "internal error" : e instanceof Error ? e.message : String(e);
+    // After a refused upload the rest of the body is not read: close the connection rather than drain it.
+    const close = status === 413 || status === 429 ? { Connection: "close" } : undefined;
+    sendJson(res, status, { ok: false, error: message, code }, close);
+  }
 }

@@ -353,7 +353,8 @@ export class PeerLink {
           s.paused = false;
           s.ws.resume();
         }
-      });
+      })
+      .catch((e) => this.log.error(`peer ${this.url}: storing a pulled envelope failed`, e));
   }
 
   private onError(s: Session, reqId: number, code: number, message: string): void {

@@ -269,7 +269,9 @@ export class RelayStore {
     if (this.flushing) return;
     this.flushing = true;
     // setImmediate lets every put already queued in this turn of the event loop join the first batch.
-    setImmediate(() => void this.flushLoop());
+    setImmediate(() =>
+      this.flushLoop().catch((e) => this.options.log.error("the envelope log's flush failed", e)),
+    );
   }
 
   private async flushLoop(): Promise<void> {

@@ -237,14 +237,18 @@ export class RelayHub {
       this.fail(conn, reqId, RelayErrorCode.badEnvelope, describeError(e));
       return;
     }
-    this.store.put(envelope).then(
-      (r) => conn.send(encodeAck(reqId, r.stored ? 0 : 1, r.seq, r.hash)),
-      (e) => {
-        if (e instanceof IntegrityError) this.fail(conn, reqId, RelayErrorCode.badEnvelope, e.message);
-        else if (e instanceof QuotaError) conn.send(encodeError(reqId, RelayErrorCode.tooLarge, e.message));
-        else conn.send(encodeError(reqId, RelayErrorCode.storage, "the relay could not store the envelope"));
-      },
-    );
+    this.store
+      .put(envelope)
+      .then(
+        (r) => conn.send(encodeAck(reqId, r.stored ? 0 : 1, r.seq, r.hash)),
+        (e) => {
+          if (e instanceof IntegrityError) this.fail(conn, reqId, RelayErrorCode.badEnvelope, e.message);
+          else if (e instanceof QuotaError) conn.send(encodeError(reqId, RelayErrorCode.tooLarge, e.message));
+          else
+            conn.send(encodeError(reqId, RelayErrorCode.storage, "the relay could not store the envelope"));
+        },
+      )
+      .catch((e) => this.log.error(`answering a put from ${conn.remote} failed`, e));
   }
 
   private onSub(conn: Connection, reqId: number, topics: { topic: string; since: number }[]): void {
@@ -371,9 +375,14 @@ export class RelayHub {
     if (conn.closing) return;
     conn.closing = true;
     this.log.info(`closing connection ${conn.remote}: ${message}`);
-    conn.send(encodeError(reqId, code, message));
-    // A close reason is at most 123 bytes: keep it short and ASCII.
-    conn.ws.close(closeCode, message.replace(/[^\x20-\x7e]/g, "?").slice(0, 120));
+    try {
+      conn.send(encodeError(reqId, code, message));
+      // A close reason is at most 123 bytes: keep it short and ASCII.
+      conn.ws.close(closeCode, message.replace(/[^\x20-\x7e]/g, "?").slice(0, 120));
+    } catch (e) {
+      this.log.warn(`closing ${conn.remote} failed: ${describeError(e)}`);
+      conn.ws.terminate();
+    }
   }
 
   private drop(conn: Connection): void {
