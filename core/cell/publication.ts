@@ -27,6 +27,7 @@ import {
 import { writeOp } from "../governance/actions.js";
 import { hasRight } from "../governance/rules.js";
 import type { PublicationLink, PublicationState } from "../governance/types.js";
+import { CERT_VALIDITY_MS, type PublicationCert } from "../protocol/edition-format.js";
 import { envelopeHash } from "../protocol/envelope.js";
 import { certifyPublication, type PublicationKeys } from "../protocol/publication-cert.js";
 import { contactTopic, type OpenedContact, openContact } from "../public/contact.js";
@@ -90,13 +91,45 @@ export class CellPublication {
     );
   }
 
-  /** The keys a `Publisher` signs editions with. `ForbiddenError` if this device does not hold them. */
+  /**
+   * The keys a `Publisher` signs editions with, renewed first (a new link) when the last certificate has
+   * less than half its validity left, so that relays and contact forms never see it end while the cell
+   * publishes. `ForbiddenError` if this device does not hold them.
+   */
   async keys(): Promise<PublicationKeys> {
-    const chain = this.chain();
     if (!this.canPublish()) throw new ForbiddenError("this device does not hold the cell's publication keys");
+    const expires = this.chain().at(-1)!.cert.expires;
+    if (!(expires - this.ctx.kit.clock.now() >= CERT_VALIDITY_MS / 2) && !this.renewing) {
+      this.renewing = true;
+      try {
+        await this.next();
+      } finally {
+        this.renewing = false;
+      }
+    }
+    const chain = this.chain();
     const last = await this.open(chain.at(-1)!, chain.length - 1);
     const publicKey = await importVerifyKey(fromBase64(chain.at(-1)!.cert.key));
     return { signing: { privateKey: last.signing, publicKey }, chain: chain.map((l) => l.cert) };
+  }
+
+  /**
+   * The index of the first link of `chain` (an edition's, as a relay serves it) that this cell's log did not
+   * make, e.g. a past key holder's fork; `undefined` when every link is one of the log's `publication` ops.
+   */
+  foreignLink(chain: readonly PublicationCert[]): number | undefined {
+    const links = this.chain();
+    const same = (a: PublicationCert, b: PublicationCert) =>
+      a.key === b.key &&
+      a.admission === b.admission &&
+      a.expires === b.expires &&
+      a.heads === b.heads &&
+      a.sig === b.sig;
+    const i = chain.findIndex((c, i) => {
+      const l = links[i];
+      return !l || ![l, ...l.alternates].some((x) => same(x.cert, c));
+    });
+    return i === -1 ? undefined : i;
   }
 
   /** Link 0, from the founder's device when it founds the cell, if the rules let the founder publish. */
@@ -120,7 +153,10 @@ export class CellPublication {
     const by =
       chain.length === 0 ? this.ctx.kit.device : (await this.open(chain.at(-1)!, chain.length - 1)).signing;
     const certs = chain.map((l) => l.cert);
-    const cert = await certifyPublication(this.ctx.id, certs, by, signing.publicKey, admission.publicKey);
+    const cert = await certifyPublication(this.ctx.id, certs, by, signing.publicKey, admission.publicKey, {
+      expires: this.ctx.kit.clock.now() + CERT_VALIDITY_MS,
+      heads: log.heads(),
+    });
     const link = { scope: PUBLICATION_SCOPE, epoch };
     const aad = info(this.ctx.id, chain.length, link);
     const iv = randomBytes(12);

@@ -12,7 +12,7 @@ import type { Op } from "./types.js";
 
 const boxes = { ephemeral: "AAAA", entries: [{ tag: "AAAAAAAAAAA", box: "AAAA" }] };
 const member = "m".repeat(43);
-const cert = { key: "AAAA", admission: "BBBB", sig: "CCCC" };
+const cert = { key: "AAAA", admission: "BBBB", expires: 1, heads: "DDDD", sig: "CCCC" };
 
 describe("op shapes", () => {
   it("reads well-formed ops of every type", async () => {

@@ -10,20 +10,32 @@ import type { CellEvent, JournalPost, PublicPages, PublicProfile } from "./publi
 /** Prefix of the bytes an edition signature covers. */
 export const EDITION_DOMAIN = "cellule/edition/v1\n";
 /** Prefix of the bytes a publication certificate signature covers. */
-export const PUBLICATION_DOMAIN = "cellule/publication/v1\n";
+export const PUBLICATION_DOMAIN = "cellule/publication/v2\n";
+/** How long a publication certificate is valid: a cell's devices renew the key well before (publication.ts). */
+export const CERT_VALIDITY_MS = 180 * 86_400_000;
 /** Largest edition a relay stores or a widget reads. */
 export const MAX_EDITION_BYTES = 2 * 1024 * 1024;
 
 /**
- * One link of the publication chain: `key` may sign editions of `cell`. The first link is signed by the
- * founder device named in the genesis op, each next one by the previous link's key (a rotation).
+ * One link of the publication chain: `key` may sign editions of `cell` dated up to `expires`. The first link
+ * is signed by the founder device named in the genesis op, each next one by the previous link's key (a
+ * rotation or a renewal). A link is made by a `publication` governance op, and names the governance heads
+ * that op cites (`heads`): a member device holding the log can tell a link the cell made from one a past
+ * key holder made on its own (a fork), which never has its op.
  */
 export interface PublicationCert {
   /** ECDSA P-256 public key that signs editions, base64url raw point. */
   key: string;
   /** ECDH P-256 public key visitors seal contact requests to, base64url raw point. */
   admission: string;
-  /** Signature of `publicationStatement(cell, index, key, admission)` by the previous key, base64url. */
+  /**
+   * When the certificate ends, ms: no edition signed with `key` may be dated after it, relays take no
+   * edition whose last certificate has ended, and the contact form seals nothing to its admission key.
+   */
+  expires: number;
+  /** `headsDigest` of the governance heads the `publication` op that made this link cites. */
+  heads: string;
+  /** Signature of `publicationStatement(cell, index, cert)` by the previous key, base64url. */
   sig: string;
 }
 
@@ -46,6 +58,10 @@ export interface EditionBody {
 }
 
 /** What a publication certificate signs. */
-export function publicationStatement(cell: string, index: number, key: string, admission: string): string {
-  return `${PUBLICATION_DOMAIN}${cell}\n${index}\n${key}\n${admission}`;
+export function publicationStatement(
+  cell: string,
+  index: number,
+  { key, admission, expires, heads }: Omit<PublicationCert, "sig">,
+): string {
+  return `${PUBLICATION_DOMAIN}${cell}\n${index}\n${key}\n${admission}\n${expires}\n${heads}`;
 }

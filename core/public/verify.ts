@@ -2,7 +2,8 @@
  * Verifies an edition with WebCrypto alone (no Automerge, no WASM): what a keyless widget imports.
  * The chain: SHA-256(genesis body bytes) is the cell ID, and that body names the founder device's key;
  * each publication certificate is signed by the previous key (the first by the founder's); the edition
- * is signed by the last key. The genesis op's own signature is not checked here: the hash already binds
+ * is signed by the last key and dated no later than its certificate's end. Pure: nothing here reads a
+ * clock (relays and the contact form judge the certificate's end against theirs). The genesis op's own signature is not checked here: the hash already binds
  * the founder's key to the cell, and the first certificate proves its holder signed.
  */
 import { fromUtf8, toHex, utf8 } from "../base/bytes.js";
@@ -114,11 +115,19 @@ export async function verifyEdition(bytes: Uint8Array, cell?: string): Promise<V
   let signer = founder;
   for (const [i, cert] of chain.entries()) {
     const what = `publication certificate ${i}`;
-    if (typeof cert?.key !== "string" || typeof cert.admission !== "string" || typeof cert.sig !== "string")
+    if (
+      typeof cert?.key !== "string" ||
+      typeof cert.admission !== "string" ||
+      typeof cert.expires !== "number" ||
+      typeof cert.heads !== "string" ||
+      typeof cert.sig !== "string"
+    )
       throw new IntegrityError(`${what} is malformed`);
-    checks.push(check(signer, cert.sig, publicationStatement(body.cell, i, cert.key, cert.admission), what));
+    checks.push(check(signer, cert.sig, publicationStatement(body.cell, i, cert), what));
     signer = cert.key;
   }
+  if (body.at > chain[chain.length - 1]!.expires)
+    throw new IntegrityError("edition dated after its certificate's end");
   checks.push(check(signer, outer.sig, EDITION_DOMAIN + outer.text, "edition"));
   // The first failure in chain order, whichever settles first: the same edition gets the same error everywhere.
   const failed = (await Promise.allSettled(checks)).find((o) => o.status === "rejected");

@@ -5,9 +5,9 @@ import { generateAgreementKeyPair, generateSigningKeyPair } from "../crypto/suit
 import { readOp } from "../governance/ops.js";
 import { certifyPublication } from "../protocol/publication-cert.js";
 import { verifyEdition } from "../public/verify.js";
-import vector from "../test-vectors/edition-v1.json" with { type: "json" };
+import vector from "../test-vectors/edition-v2.json" with { type: "json" };
 import { buildEdition, signEdition } from "./edition.js";
-import { NOW, publishingCell, sampleContent } from "./test-support.js";
+import { LINK, NOW, publishingCell, sampleContent } from "./test-support.js";
 
 async function edition() {
   const cell = await publishingCell();
@@ -70,6 +70,7 @@ describe("editions", () => {
       intruder.privateKey,
       intruder.publicKey,
       adm.publicKey,
+      LINK,
     );
     const forged = await signEdition({ ...body, chain: [...keys.chain, self] }, intruder.privateKey);
     await expect(verifyEdition(forged)).rejects.toBeInstanceOf(IntegrityError);
@@ -81,6 +82,7 @@ describe("editions", () => {
       keys.signing.privateKey,
       next.publicKey,
       adm.publicKey,
+      LINK,
     );
     await expect(
       verifyEdition(await signEdition({ ...body, chain: [rotation] }, next.privateKey)),
@@ -94,11 +96,39 @@ describe("editions", () => {
     ).rejects.toThrow(/edition: bad signature/);
     // The founder may not certify a rotation, nor a key the first certificate.
     await expect(
-      certifyPublication(genesis.hash, keys.chain, founder, next.publicKey, adm.publicKey),
+      certifyPublication(genesis.hash, keys.chain, founder, next.publicKey, adm.publicKey, LINK),
     ).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(
-      certifyPublication(genesis.hash, [], next.privateKey, next.publicKey, adm.publicKey),
+      certifyPublication(genesis.hash, [], next.privateKey, next.publicKey, adm.publicKey, LINK),
     ).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+
+  it("refuses an edition dated after its certificate's end", async () => {
+    const { genesis, keys, body } = await edition();
+    const next = await generateSigningKeyPair();
+    const adm = await generateAgreementKeyPair();
+    const link = { expires: NOW + 1000, heads: [] };
+    const cert = await certifyPublication(
+      genesis.hash,
+      keys.chain,
+      keys.signing.privateKey,
+      next.publicKey,
+      adm.publicKey,
+      link,
+    );
+    const chain = [...keys.chain, cert];
+    await verifyEdition(await signEdition({ ...body, chain, at: NOW + 1000 }, next.privateKey), genesis.hash);
+    await expect(
+      verifyEdition(await signEdition({ ...body, chain, at: NOW + 1001 }, next.privateKey), genesis.hash),
+    ).rejects.toThrow(/after its certificate's end/);
+    // The end is signed: moving it breaks the certificate.
+    const moved = [...keys.chain, { ...cert, expires: NOW + 10_000 }];
+    await expect(
+      verifyEdition(
+        await signEdition({ ...body, chain: moved, at: NOW + 1001 }, next.privateKey),
+        genesis.hash,
+      ),
+    ).rejects.toThrow(/publication certificate 1: bad signature/);
   });
 
   it("refuses malformed bytes with IntegrityError", async () => {

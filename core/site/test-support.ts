@@ -5,9 +5,13 @@ import type { DeviceIdentity } from "../crypto/identity.js";
 import { generateAgreementKeyPair, generateSigningKeyPair } from "../crypto/suite.js";
 import { createGenesis } from "../governance/actions.js";
 import type { SignedOp } from "../governance/types.js";
+import { CERT_VALIDITY_MS } from "../protocol/edition-format.js";
 import type { CellEvent, JournalPost } from "../protocol/public-content.js";
 import { certifyPublication, type PublicationKeys } from "../protocol/publication-cert.js";
 import type { PublicContent } from "./edition.js";
+
+/** What the test links certify: valid for the usual time from now, made at no governance heads. */
+export const LINK = { expires: Date.now() + CERT_VALIDITY_MS, heads: [] as string[] };
 
 /** A new cell: its founder device, genesis op and first publication keys. */
 export async function publishingCell(name = "Cellule du 11e"): Promise<{
@@ -19,7 +23,14 @@ export async function publishingCell(name = "Cellule du 11e"): Promise<{
   const genesis = await createGenesis(founder, name, "Fatima");
   const signing = await generateSigningKeyPair();
   const admission = await generateAgreementKeyPair();
-  const cert = await certifyPublication(genesis.hash, [], founder, signing.publicKey, admission.publicKey);
+  const cert = await certifyPublication(
+    genesis.hash,
+    [],
+    founder,
+    signing.publicKey,
+    admission.publicKey,
+    LINK,
+  );
   return { founder, genesis, keys: { signing, chain: [cert] } };
 }
 
@@ -30,11 +41,12 @@ export async function publishingCell(name = "Cellule du 11e"): Promise<{
 export async function rotatedKeys(
   cell: string,
   keys: PublicationKeys,
+  link = LINK,
 ): Promise<PublicationKeys & { admission: CryptoKeyPair }> {
   const signing = await generateSigningKeyPair();
   const admission = await generateAgreementKeyPair();
   const by = keys.signing.privateKey;
-  const cert = await certifyPublication(cell, keys.chain, by, signing.publicKey, admission.publicKey);
+  const cert = await certifyPublication(cell, keys.chain, by, signing.publicKey, admission.publicKey, link);
   return { signing, admission, chain: [...keys.chain, cert] };
 }
 

@@ -51,7 +51,7 @@ const fetchFrom = (address: CellAddress, relays: string[]) =>
 /**
  * The newest valid edition any of the address's relays serves (longest chain, then latest), asking them
  * all at once: what to seal a visitor's details to, whatever one stale or hostile relay says.
- * `RelayFetchError` when none serves a valid one.
+ * `RelayFetchError` when none serves a valid one, or when the newest one's certificate has ended.
  */
 export async function newestEdition(address: CellAddress): Promise<VerifiedEdition> {
   const all = await Promise.all(address.relays.map((r) => fetchFrom(address, [r]).catch(() => undefined)));
@@ -61,7 +61,9 @@ export async function newestEdition(address: CellAddress): Promise<VerifiedEditi
     const n = newest?.chain.length ?? 0;
     if (e && (e.chain.length > n || (e.chain.length === n && e.at > newest!.at))) newest = e;
   }
-  if (!newest) throw new RelayFetchError("invalid", []);
+  // A certificate that has ended may be a past holder's key: nothing is sealed to it.
+  if (!newest || newest.chain[newest.chain.length - 1]!.expires < Date.now())
+    throw new RelayFetchError("invalid", []);
   return newest;
 }
 

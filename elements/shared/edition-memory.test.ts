@@ -3,7 +3,7 @@ import { IntegrityError } from "../../core/base/errors.js";
 import type { PublicationKeys } from "../../core/protocol/publication-cert.js";
 import { verifyEdition } from "../../core/public/verify.js";
 import { buildEdition, signEdition } from "../../core/site/edition.js";
-import { publishingCell, rotatedKeys, sampleContent } from "../../core/site/test-support.js";
+import { LINK, publishingCell, rotatedKeys, sampleContent } from "../../core/site/test-support.js";
 import { remember } from "./edition-memory.js";
 
 /** A `localStorage` of its own. */
@@ -42,9 +42,9 @@ describe("what a page remembers of a cell's editions", () => {
     remember(await edition(current, 20), s);
     remember(await edition(current, 20), s); // the same again
     const refused = [
-      await edition(old, 1e13), // the old key, dated later
-      await edition(fork, 1e13), // the old key's own fork
-      await edition(await rotatedKeys(id, fork), 1e13), // a longer fork
+      await edition(old, LINK.expires), // the old key, dated later
+      await edition(fork, LINK.expires), // the old key's own fork
+      await edition(await rotatedKeys(id, fork), LINK.expires), // a longer fork
       await edition(current, 19), // a stale copy on the chain
     ];
     for (const e of refused) expect(() => remember(e, s)).toThrow(IntegrityError);

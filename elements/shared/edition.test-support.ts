@@ -6,7 +6,7 @@
 import { DeviceIdentity } from "../../core/crypto/identity.js";
 import { generateAgreementKeyPair, generateSigningKeyPair } from "../../core/crypto/suite.js";
 import { createGenesis } from "../../core/governance/actions.js";
-import type { EditionBody } from "../../core/protocol/edition-format.js";
+import { CERT_VALIDITY_MS, type EditionBody } from "../../core/protocol/edition-format.js";
 import type {
   CellEvent,
   JournalPost,
@@ -15,6 +15,9 @@ import type {
 } from "../../core/protocol/public-content.js";
 import { certifyPublication } from "../../core/protocol/publication-cert.js";
 import { buildEdition, signEdition } from "../../core/site/edition.js";
+
+/** What the test links certify: valid for the usual time from now, made at no governance heads. */
+const LINK = { expires: Date.now() + CERT_VALIDITY_MS, heads: [] as string[] };
 
 /** The test relay started by web-test-runner. */
 export const relayUrl = async (): Promise<string> =>
@@ -36,7 +39,14 @@ export async function publishTestEdition(content: {
   const genesis = await createGenesis(founder, "Cellule du 11e", "Fatima");
   const signing = await generateSigningKeyPair();
   const admission = await generateAgreementKeyPair();
-  const cert = await certifyPublication(genesis.hash, [], founder, signing.publicKey, admission.publicKey);
+  const cert = await certifyPublication(
+    genesis.hash,
+    [],
+    founder,
+    signing.publicKey,
+    admission.publicKey,
+    LINK,
+  );
   const relay = await relayUrl();
   const body = buildEdition(
     genesis,
@@ -113,10 +123,10 @@ export async function rotatedOutEdition(): Promise<{ cellId: string; relay: stri
   const relay = await relayUrl();
   const k0 = await generateSigningKeyPair();
   const a0 = await generateAgreementKeyPair();
-  const c0 = await certifyPublication(genesis.hash, [], founder, k0.publicKey, a0.publicKey);
+  const c0 = await certifyPublication(genesis.hash, [], founder, k0.publicKey, a0.publicKey, LINK);
   const k1 = await generateSigningKeyPair();
   const a1 = await generateAgreementKeyPair();
-  const c1 = await certifyPublication(genesis.hash, [c0], k0.privateKey, k1.publicKey, a1.publicKey);
+  const c1 = await certifyPublication(genesis.hash, [c0], k0.privateKey, k1.publicKey, a1.publicKey, LINK);
   const content = (name: string) => ({
     profile: { name, place: "", description: "", contact: "", relays: [relay] },
     posts: [],

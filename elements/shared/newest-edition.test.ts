@@ -53,4 +53,27 @@ describe("the edition a contact form seals to", () => {
       RelayFetchError,
     );
   });
+
+  it("is none when the newest certificate has ended (it may be a past holder's key)", async () => {
+    const cell = await publishingCell();
+    const id = cell.genesis.hash;
+    const ending = await rotatedKeys(id, cell.keys, { expires: Date.now() + 2000, heads: [] });
+    const bytes = await signEdition(
+      buildEdition(cell.genesis, ending.chain, sampleContent(), Date.now()),
+      ending.signing.privateKey,
+    );
+    const r = relays[0]!;
+    expect(
+      (await fetch(`${r.url}/c/${id}/edition`, { method: "PUT", body: Buffer.from(bytes) })).status,
+    ).toBe(201);
+    const address = { cellId: id, relays: [`${r.url}/`] };
+    expect((await newestEdition(address)).chain).toHaveLength(2);
+    const realNow = Date.now;
+    Date.now = () => realNow() + 60_000; // this page's clock, a minute later
+    try {
+      await expect(newestEdition(address)).rejects.toBeInstanceOf(RelayFetchError);
+    } finally {
+      Date.now = realNow;
+    }
+  });
 });

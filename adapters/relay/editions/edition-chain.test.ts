@@ -78,6 +78,7 @@ describe("a relay holding the cell's chain", () => {
   });
 
   it("refuses an edition dated far beyond its clock (8.64e15), and one a few hours ahead", async () => {
+    // (On the code before, both were stored, and the real publisher's next editions refused as older.)
     const { cell, old, current } = await rotatedCell(relay.url);
     for (const [keys, at] of [
       [old, 8.64e15],
@@ -85,8 +86,8 @@ describe("a relay holding the cell's chain", () => {
       [current, Date.now() + 3 * 3_600_000],
     ] as const) {
       const res = await put(relay.url, cell, await sign(cell, keys, "DEFACED", at));
-      expect(res.status).toBe(422);
-      expect((await res.json()).outcome).toBe("future");
+      // Beyond the certificate's end too, for 8.64e15: then the edition does not even verify (400).
+      expect(res.status).toBe(at === 8.64e15 ? 400 : 422);
     }
     expect(await served(relay.url, cell)).toBe("Cellule du 11e");
     // The real publisher goes on: a newer edition on the chain, then a rotation, even one dated earlier.
@@ -252,5 +253,16 @@ describe("publishers' clocks (M4)", () => {
     } finally {
       await behind.close();
     }
+  });
+});
+
+describe("certificates that end", () => {
+  it("a relay refuses an edition whose last certificate has ended by its clock, and keeps the real one", async () => {
+    const { cell, current } = await rotatedCell(relay.url);
+    const ended = await rotatedKeys(cell.genesis.hash, current, { expires: Date.now() - 60_000, heads: [] });
+    const res = await put(relay.url, cell, await sign(cell, ended, "DEFACED", Date.now() - 120_000));
+    expect(res.status).toBe(403);
+    expect((await res.json()).outcome).toBe("expired");
+    expect(await served(relay.url, cell)).toBe("Cellule du 11e");
   });
 });

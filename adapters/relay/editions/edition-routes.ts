@@ -18,7 +18,7 @@ const CELL = "([0-9a-f]{64})";
 /**
  * The answer to each outcome of a PUT: 409 when the relay holds a newer edition on the same chain (which a
  * publisher counts as delivered); 403 for a chain that is a prefix of, or forks from, the held one (an old
- * publication key) and for a cell this relay does not take; 422 for an edition dated beyond the clock.
+ * publication key), for one whose certificate has ended and for a cell this relay does not take; 422 for an edition dated beyond the clock.
  */
 const PUT_STATUS: Record<EditionPutOutcome, number> = {
   stored: 201,
@@ -27,6 +27,7 @@ const PUT_STATUS: Record<EditionPutOutcome, number> = {
   prefix: 403,
   fork: 403,
   unlisted: 403,
+  expired: 403,
   future: 422,
 };
 

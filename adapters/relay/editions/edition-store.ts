@@ -36,10 +36,19 @@ export interface StoredEdition {
 /**
  * What `put` did: kept it (`stored`), already had it (`same`), holds a newer one on the same chain
  * (`older`); or refused it: its chain is a strict prefix of the held one (`prefix`) or forks from it
- * (`fork`), it is dated beyond this relay's clock (`future`), or this relay does not take this cell's
+ * (`fork`), it is dated beyond this relay's clock (`future`), its last certificate has ended by this
+ * relay's clock (`expired`: the key may be a past holder's, and a cell renews its key well before), or this relay does not take this cell's
  * editions (`unlisted`, see `EditionPolicy`).
  */
-export type EditionPutOutcome = "stored" | "same" | "older" | "prefix" | "fork" | "future" | "unlisted";
+export type EditionPutOutcome =
+  | "stored"
+  | "same"
+  | "older"
+  | "prefix"
+  | "fork"
+  | "future"
+  | "expired"
+  | "unlisted";
 
 /** Which editions a relay takes, and how many it keeps in memory. */
 export interface EditionPolicy {
@@ -160,7 +169,9 @@ export class EditionStore {
   put(cell: string, bytes: Buffer): Promise<EditionPutOutcome> {
     const run = (this.queues.get(cell) ?? Promise.resolve()).then(async (): Promise<EditionPutOutcome> => {
       const edition = await verifyEdition(bytes, cell);
-      if (edition.at > this.now() + this.maxSkewMs) return "future";
+      const now = this.now();
+      if (edition.at > now + this.maxSkewMs) return "future";
+      if (edition.chain[edition.chain.length - 1]!.expires < now) return "expired";
       if (!this.takes(edition)) return "unlisted";
       const next = entry(bytes, edition);
       const current = await this.get(cell);
