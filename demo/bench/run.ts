@@ -12,6 +12,7 @@ import { bootstrap1000Docs } from "./bootstrap-1000-docs.js";
 import { cryptoOverhead } from "./crypto-overhead.js";
 import { editionServe } from "./edition-serve.js";
 import { governance1000 } from "./governance-1000.js";
+import { governanceAdversary } from "./governance-adversary.js";
 import { load20kPosts } from "./load-20k-posts.js";
 import { postLatency } from "./post-latency.js";
 import { relayFanout } from "./relay-fanout.js";
@@ -28,6 +29,7 @@ const BENCHES: Record<string, { run: Bench; limitMs: number }> = {
   "crypto-overhead": { run: cryptoOverhead, limitMs: 90_000 },
   "load-20k-posts": { run: load20kPosts, limitMs: 600_000 },
   "governance-1000": { run: governance1000 as Bench, limitMs: 300_000 },
+  "governance-adversary": { run: governanceAdversary, limitMs: 600_000 },
   "rotation-1000": { run: rotation1000, limitMs: 120_000 },
   "edition-serve": { run: editionServe, limitMs: 60_000 },
   "widget-size": { run: widgetSize, limitMs: 60_000 },
