@@ -36,6 +36,8 @@ Options:
   --widgets <dir>     where cellule.js and cellule.iife.js are, served at /widgets/ (default: the
                       package's dist/widgets)
   --app <dir>         where the member space is, served at /app/ (default: the package's dist/app)
+  --trust-proxy       believe Forwarded / X-Forwarded-Proto (behind a reverse proxy that sets them):
+                      relays.json then names this relay https:// when the browser used TLS
   --log-level <l>     debug, info, warn or error (default info)
   -h, --help          show this help
 `;
@@ -229,6 +231,7 @@ function parse(argv: string[]) {
       "edition-cell": { type: "string", multiple: true },
       "editions-in-memory": { type: "string" },
       "log-level": { type: "string" },
+      "trust-proxy": { type: "boolean" },
       widgets: { type: "string" },
       app: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -264,6 +267,7 @@ function parse(argv: string[]) {
         1e9,
       ),
       editions: editionPolicy(values),
+      trustProxy: values["trust-proxy"] ?? false,
     },
   };
 }

@@ -70,6 +70,12 @@ export interface RelayOptions {
   app?: { files: AppFiles; connect?: string[] };
   /** Cellule's one `Logger` shape (core/base/logger.ts). @default stderr, warnings and errors only */
   log?: Logger;
+  /**
+   * Believe the `Forwarded` / `X-Forwarded-Proto` headers (set it behind a reverse proxy that terminates
+   * TLS and sets them): `relays.json` then names this relay `https://…` when the browser came over TLS.
+   * @default false
+   */
+  trustProxy?: boolean;
   /** Which cells' editions this relay takes, how many it keeps in memory, the clock skew it allows. */
   editions?: EditionPolicy;
 }
@@ -160,7 +166,9 @@ export async function startRelay(options: RelayOptions): Promise<RelayServer> {
       routes: [
         ...editionRoutes(editions, editionForwarder(peerUrls, log)),
         ...(options.widgets ? widgetRoutes(options.widgets) : []),
-        ...(options.app ? appRoutes(options.app.files, options.app.connect) : []),
+        ...(options.app
+          ? appRoutes(options.app.files, options.app.connect, { trustProxy: options.trustProxy ?? false })
+          : []),
         ...(options.routes ?? []),
       ],
       health: () => {

@@ -18,7 +18,17 @@ export interface Cacheable {
   lastModified?: number;
   /** Extra headers (e.g. `Content-Disposition`). */
   headers?: Record<string, string>;
+  /**
+   * Compress with the best (slowest) settings: only for the operator's own files, made once (the widget
+   * kit, the member space). Anything uploaded (editions, their renderings) gets cheap settings, so that a
+   * stream of uploads cannot keep the thread pool the store's fsyncs share busy with Brotli 11. @default false
+   */
+  compressBest?: boolean;
 }
+
+/** Brotli quality and gzip level for uploaded bodies (H5: at most 5). */
+export const UPLOADED_BROTLI_QUALITY = 5;
+const UPLOADED_GZIP_LEVEL = 6;
 
 /** Content codings offered, best first. */
 const CODINGS = ["br", "gzip"] as const;
@@ -35,10 +45,10 @@ const MIN_COMPRESSED_BYTES = 1024;
  */
 const compressed = new WeakMap<Uint8Array, Partial<Record<Coding, Uint8Array>>>();
 
-function compress(body: Uint8Array): void {
+function compress(body: Uint8Array, best: boolean): void {
   const copies: Partial<Record<Coding, Uint8Array>> = {};
   compressed.set(body, copies);
-  const quality = body.length > 1 << 20 ? 5 : constants.BROTLI_MAX_QUALITY;
+  const quality = best && body.length <= 1 << 20 ? constants.BROTLI_MAX_QUALITY : UPLOADED_BROTLI_QUALITY;
   brotliCompress(
     body,
     {
@@ -48,7 +58,7 @@ function compress(body: Uint8Array): void {
       if (!error && out.length < body.length) copies.br = out;
     },
   );
-  gzip(body, { level: 9 }, (error, out) => {
+  gzip(body, { level: best ? 9 : UPLOADED_GZIP_LEVEL }, (error, out) => {
     if (!error && out.length < body.length) copies.gzip = out;
   });
 }
@@ -67,7 +77,7 @@ function encoded(file: Cacheable, header: string | undefined): { coding?: Coding
   if (!wanted.length || file.body.length < MIN_COMPRESSED_BYTES || !COMPRESSIBLE.test(file.type))
     return { body: file.body };
   const copies = compressed.get(file.body);
-  if (!copies) compress(file.body);
+  if (!copies) compress(file.body, file.compressBest ?? false);
   for (const coding of wanted) {
     const body = copies?.[coding];
     if (body) return { coding, body };

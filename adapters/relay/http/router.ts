@@ -69,6 +69,18 @@ const CORS = {
   "X-Content-Type-Options": "nosniff",
 } as const;
 
+/**
+ * Headers every answer of the relay carries, set before any route runs (a route may give a page its own
+ * policy: the member space does). As HTTP headers, not `<meta>`: a `<meta>` cannot set `frame-ancestors`,
+ * so a cell's page could be framed by anyone. Nothing the relay serves runs scripts or loads anything but
+ * the member space, whose routes set its policy.
+ */
+export const SECURITY_HEADERS = {
+  "Content-Security-Policy":
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  "X-Content-Type-Options": "nosniff",
+} as const;
+
 /** Writes a JSON answer with the CORS headers. */
 export function sendJson(
   res: ServerResponse,
@@ -215,6 +227,7 @@ export function createHttpHandler(options: HttpOptions): (req: IncomingMessage, 
   const buckets = new WeakMap<Socket, TokenBucket>();
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     const url = requestUrl(req.url);
     if (!url) throw new HttpError(400, RelayErrorCode.malformed, "the request target is not a path");
     if (req.method === "OPTIONS") {

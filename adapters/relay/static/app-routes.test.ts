@@ -1,20 +1,26 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { get, type IncomingHttpHeaders } from "node:http";
+import { get, type IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RelayServer, silentLogger, startRelay } from "../index.js";
+import { requestScheme } from "./app-routes.js";
 
 let relay: RelayServer;
+let untrusting: RelayServer;
 let dataDir: string;
+let dataDir2: string;
 
 /** A GET with exactly these headers (Host included: `fetch` would not send a forged one). */
 function raw(
   path: string,
   headers: Record<string, string | string[]>,
+  r = relay,
 ): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    get(`${relay.url}${path}`, { headers }, (res) => {
+    get(`${r.url}${path}`, { headers }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk) => (body += chunk));
@@ -23,27 +29,48 @@ function raw(
   });
 }
 
-const relays = async (headers: Record<string, string | string[]>) =>
-  JSON.parse((await raw("/app/relays.json", { Host: "relais.example", ...headers })).body).relays;
+const relays = async (headers: Record<string, string | string[]>, r = relay) =>
+  JSON.parse((await raw("/app/relays.json", { Host: "relais.example", ...headers }, r)).body).relays;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "cellule-app-routes-"));
-  relay = await startRelay({
-    dataDir,
-    log: silentLogger,
-    app: {
-      files: { "index.html": "<!doctype html><title>Cellule</title>" },
-      connect: ["https://relais.example", "https://autre.example", "ftp://x.example"],
-    },
-  });
+  const app = {
+    files: { "index.html": "<!doctype html><title>Cellule</title>", "sw.js": "self.x = 1;" },
+    connect: ["https://relais.example", "https://autre.example", "ftp://x.example"],
+  };
+  relay = await startRelay({ dataDir, log: silentLogger, trustProxy: true, app });
+  dataDir2 = await mkdtemp(join(tmpdir(), "cellule-app-routes-"));
+  untrusting = await startRelay({ dataDir: dataDir2, log: silentLogger, app });
 });
 
 afterAll(async () => {
   await relay.close();
+  await untrusting.close();
   await rm(dataDir, { recursive: true, force: true });
+  await rm(dataDir2, { recursive: true, force: true });
 });
 
 describe("relays.json behind a reverse proxy", () => {
+  it("believes the proxy headers only when the operator trusts the proxy (--trust-proxy)", async () => {
+    for (const headers of [{ "X-Forwarded-Proto": "https" }, { Forwarded: "proto=https" }] as Record<
+      string,
+      string
+    >[])
+      expect((await relays(headers, untrusting))[0]).toBe("http://relais.example");
+    expect((await relays({ "X-Forwarded-Proto": "https" }, relay))[0]).toBe("https://relais.example");
+  });
+
+  it("says https when the request itself came over TLS, whatever the headers", () => {
+    const req = new IncomingMessage(new TLSSocket(new Socket()));
+    req.headers = { "x-forwarded-proto": "http" };
+    expect(requestScheme(req)).toBe("https");
+    expect(requestScheme(req, true)).toBe("https");
+    const plain = new IncomingMessage(new Socket());
+    plain.headers = { "x-forwarded-proto": "https" };
+    expect(requestScheme(plain)).toBe("http");
+    expect(requestScheme(plain, true)).toBe("https");
+  });
+
   it("names this relay with the scheme the proxy says the browser used", async () => {
     expect(await relays({})).toEqual([
       "http://relais.example",
@@ -90,12 +117,13 @@ describe("relays.json behind a reverse proxy", () => {
 });
 
 describe("the member space's policy", () => {
-  it("is right behind TLS and without, whatever the proxy headers say, so it needs no Vary on them", async () => {
+  it("names this relay as 'self', from no header a client sends (Host is not reflected)", async () => {
     const csp = async (headers: Record<string, string>) =>
       (await raw("/app/", { Host: "relais.example", ...headers })).headers["content-security-policy"];
     const plain = await csp({});
-    expect(plain).toMatch(/connect-src 'self' [^;]*https:\/\/relais\.example [^;]*wss:\/\/relais\.example/);
-    expect(plain).toContain("ws://relais.example");
+    expect(plain).toMatch(/connect-src 'self' https:\/\/relais\.example https:\/\/autre\.example/);
+    expect(plain).toContain("frame-ancestors 'none'");
+    expect(await csp({ Host: "other.example" })).toBe(plain);
     expect(await csp({ "X-Forwarded-Proto": "https" })).toBe(plain);
     expect(await csp({ Forwarded: "proto=http" })).toBe(plain);
     const page = await raw("/app/", { Host: "relais.example", "X-Forwarded-Proto": "https" });
@@ -108,5 +136,12 @@ describe("the member space's policy", () => {
     expect(policy).not.toContain("smuggled");
     expect(policy).not.toContain("unsafe-inline");
     expect(policy).toMatch(/connect-src 'self' https:\/\/relais\.example/);
+  });
+
+  it("is the policy of every file of the member space, the service worker's too", async () => {
+    const page = (await raw("/app/", { Host: "relais.example" })).headers["content-security-policy"];
+    const sw = await raw("/app/sw.js", { Host: "relais.example" });
+    expect(sw.headers["content-security-policy"]).toBe(page);
+    expect(sw.headers["x-content-type-options"]).toBe("nosniff");
   });
 });

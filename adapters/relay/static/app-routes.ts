@@ -3,13 +3,15 @@
  * strict Content-Security-Policy: scripts from the relay only (WASM allowed, no eval), connections to this
  * relay and the other relays the operator names, nothing framed, no form posts.
  *
- * Behind a reverse proxy that terminates TLS, the relay learns the scheme the browser used from the proxy
- * (`requestScheme`), so that `relays.json` names this relay as the browser reaches it (`https://…`).
+ * Behind a reverse proxy that terminates TLS and that the operator trusts (`--trust-proxy`), the relay
+ * learns the scheme the browser used from the proxy (`requestScheme`), so that `relays.json` names this
+ * relay as the browser reaches it (`https://…`).
  */
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import { extname, join } from "node:path";
+import type { TLSSocket } from "node:tls";
 import { sendCacheable } from "../http/cacheable.js";
 import { HttpError, type Route, sendJson } from "../http/router.js";
 
@@ -41,19 +43,19 @@ export async function loadAppFiles(dir: string): Promise<AppFiles | undefined> {
 }
 
 /**
- * The scheme the browser used to reach this relay: `https` or `http` as a reverse proxy in front says
- * (`Forwarded: proto=…`, RFC 7239, else `X-Forwarded-Proto`; the first hop's, the one nearest the browser),
- * else `http` (the relay itself speaks plain HTTP). Any other value is ignored.
+ * The scheme the browser used to reach this relay: `https` when the request came over TLS; else, only when
+ * `trustProxy` is set (the relay sits behind a reverse proxy that terminates TLS and sets these headers
+ * itself), what that proxy says (`Forwarded: proto=…`, RFC 7239, else `X-Forwarded-Proto`; the first hop's,
+ * the one nearest the browser); else `http`. Any other value is ignored.
  *
- * Believed from any peer, on purpose. A client can send these headers itself, but they shape only an answer
- * made for that client alone and never stored (`relays.json`: `no-store`, and `Vary` on them for any cache
- * that would store it anyway): a client that lies misleads only itself. Nothing kept or shared depends on
- * them: the page's policy names this relay under both schemes (`appCsp`), and edition renderings name no
- * origin (edition-routes.ts). Trusting only loopback peers would gain nothing against that, and would break
- * a proxy on another address (a container, another machine). Whatever answer comes to depend on them later
- * must be `no-store`, or carry `PROXY_VARY`.
+ * Without `trustProxy` the headers are not read at all: a client could send them itself. They shape only
+ * `relays.json`, an answer made for one client and never stored (`no-store`, and `Vary` on them for any
+ * cache that would store it anyway); nothing kept or shared depends on them or on `Host`: the page's policy
+ * names this relay as `'self'` (`appCsp`), and edition renderings name no origin (edition-routes.ts).
  */
-export function requestScheme(req: IncomingMessage): "http" | "https" {
+export function requestScheme(req: IncomingMessage, trustProxy = false): "http" | "https" {
+  if ((req.socket as Partial<TLSSocket>).encrypted === true) return "https";
+  if (!trustProxy) return "http";
   const forwarded = req.headers.forwarded?.split(",")[0]?.split(";") ?? [];
   const proto = forwarded.find((pair) => /^\s*proto\s*=/i.test(pair))?.split("=")[1];
   for (const value of [proto, req.headers["x-forwarded-proto"]?.toString().split(",")[0]]) {
@@ -76,17 +78,16 @@ export function requestHost(req: IncomingMessage): string | undefined {
 }
 
 /**
- * The page's policy; `host` is the relay as the browser reached it (`""` when unknown: `'self'` alone),
- * `connect` the other relays. It names the relay under both schemes, so it is right behind a proxy
- * that terminates TLS (`https:`, `wss:`) and without one, and depends on no header a client could forge but
- * `Host` (which caches key on anyway): the page can be cached without a `Vary` on the proxy headers.
+ * The member space's policy, `connect` the other relays it may reach. This relay is `'self'`, which covers
+ * `ws:`/`wss:` to the page's own host (CSP 3; checked in Chromium): the policy depends on nothing a client
+ * sends, `Host` included (it was reflected: a cache keyed without `Host` could serve one client's policy to
+ * others), and is right behind a proxy that terminates TLS and without one.
  */
-export function appCsp(host: string, connect: readonly string[]): string {
-  const self = host ? [`http://${host}`, `https://${host}`, `ws://${host}`, `wss://${host}`] : [];
+export function appCsp(connect: readonly string[]): string {
   return [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
-    `connect-src 'self' ${[...self, ...connect].join(" ")}`,
+    `connect-src ${["'self'", ...connect].join(" ")}`,
     "img-src 'self' data:",
     "style-src 'self'",
     "manifest-src 'self'",
@@ -96,8 +97,19 @@ export function appCsp(host: string, connect: readonly string[]): string {
   ].join("; ");
 }
 
+/** Options of `appRoutes`. */
+export interface AppRouteOptions {
+  /** Believe `Forwarded` / `X-Forwarded-Proto` (see `requestScheme`). @default false */
+  trustProxy?: boolean;
+}
+
 /** The routes serving `files` at `/app/`; `connect` lists the other relays the page may reach. */
-export function appRoutes(files: AppFiles, connect: readonly string[] = []): Route[] {
+export function appRoutes(
+  files: AppFiles,
+  connect: readonly string[] = [],
+  options: AppRouteOptions = {},
+): Route[] {
+  const policy = appCsp(connect);
   const entries = new Map(
     Object.entries(files).map(([name, content]) => {
       const body = typeof content === "string" ? Buffer.from(content) : content;
@@ -117,7 +129,7 @@ export function appRoutes(files: AppFiles, connect: readonly string[] = []): Rou
       path: /^\/app\/relays\.json$/,
       handle: ({ req, res }) => {
         const host = requestHost(req);
-        const self = host ? [`${requestScheme(req)}://${host}`] : [];
+        const self = host ? [`${requestScheme(req, options.trustProxy)}://${host}`] : [];
         const others = connect.filter((u) => /^https?:/.test(u) && !self.includes(u));
         sendJson(res, 200, { relays: [...self, ...new Set(others)] }, { Vary: PROXY_VARY });
       },
@@ -130,15 +142,15 @@ export function appRoutes(files: AppFiles, connect: readonly string[] = []): Rou
         const file = entries.get(name);
         if (!file) throw new HttpError(404, 0, `no ${name} in the member space`);
         const page = name === "index.html";
+        // Every file gets the page's policy: the service worker (sw.js) lives under the policy it is served with.
         sendCacheable(ctx, {
           ...file,
           maxAge: page ? 0 : 3600,
-          headers: page
-            ? {
-                "Content-Security-Policy": appCsp(requestHost(ctx.req) ?? "", connect),
-                "Referrer-Policy": "no-referrer",
-              }
-            : {},
+          compressBest: true,
+          headers: {
+            "Content-Security-Policy": policy,
+            ...(page ? { "Referrer-Policy": "no-referrer" } : {}),
+          },
         });
       },
     },

@@ -47,7 +47,13 @@ export function widgetRoutes(files: WidgetFiles): Route[] {
       method: "GET" as const,
       path: new RegExp(`^/widgets/${name.replace(/\./g, "\\.")}$`),
       handle: (ctx) =>
-        sendCacheable(ctx, { body, type: "text/javascript; charset=utf-8", etag, maxAge: WIDGETS_MAX_AGE_S }),
+        sendCacheable(ctx, {
+          body,
+          type: "text/javascript; charset=utf-8",
+          etag,
+          maxAge: WIDGETS_MAX_AGE_S,
+          compressBest: true,
+        }),
     };
   });
 }
