@@ -197,9 +197,13 @@ describe("the secretary in the member space", () => {
     // A new device for Sofia: the QR code beside the link code opens the member space with it filled in.
     await sofia.getByRole("button", { name: "Mes appareils" }).click();
     await sofia.getByRole("button", { name: "Lier un autre appareil" }).click();
-    const code = (await sofia.getByLabel("Code de liaison").textContent({ timeout: 15_000 }))!.trim();
+    const shown = (await sofia.getByLabel("Code de liaison").textContent({ timeout: 15_000 }))!.trim();
     const opened = await qrText(sofia.getByRole("img", { name: "Code QR pour lier le nouvel appareil" }));
+    // The QR code carries a 130-bit secret of its own, not the short code typed by hand.
+    const code = decodeURIComponent(opened.split("#link=")[1] ?? "");
     expect(opened).toBe(`${env.demo.relays[0]!.url}/app/#link=${encodeURIComponent(code)}`);
+    expect(code).toMatch(/^[0-9A-Z]{26}$/);
+    expect(code).not.toContain(shown.replace("-", ""));
     const tablet = await (await env.browser.newContext()).newPage();
     await tablet.goto(opened);
     await expect

@@ -122,6 +122,8 @@ export const app: AppStrings = {
   linked: "Device linked.",
   wrongCheck: "This is not the code the new device shows: nothing was linked.",
   expiredLink: "This code has expired: start again.",
+  linkAborted:
+    "More than one device answered this code: someone else knows it. Nothing was linked; start again.",
   linkThisDevice: "Link this device to my membership",
   link: "Link",
   typeCheckCode: "On your other device, type this check code:",

@@ -122,6 +122,8 @@ export const app: AppStrings = {
   linked: "Appareil lié.",
   wrongCheck: "Ce n'est pas le code affiché par le nouvel appareil : rien n'a été lié.",
   expiredLink: "Ce code a expiré : recommencez.",
+  linkAborted:
+    "Plus d'un appareil a répondu à ce code : quelqu'un d'autre le connaît. Rien n'a été lié ; recommencez.",
   linkThisDevice: "Lier cet appareil à mon adhésion",
   link: "Lier",
   typeCheckCode: "Sur votre autre appareil, tapez ce code de vérification :",

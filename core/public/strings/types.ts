@@ -96,6 +96,8 @@ export interface AppStrings {
   linked: string;
   wrongCheck: string;
   expiredLink: string;
+  /** More than one device answered a link code: nothing is linked. */
+  linkAborted: string;
   linkQr: string;
 
   // Settings.

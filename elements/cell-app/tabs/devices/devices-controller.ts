@@ -12,7 +12,7 @@ import type { TabContext, TabView } from "../tab.js";
 import { devicesView } from "./devices-view.js";
 
 /** What a confirmation said: a device linked, or why none was. */
-type Said = { text: "linked" | "wrongCheck" | "expiredLink"; ok: boolean };
+type Said = { text: "linked" | "wrongCheck" | "expiredLink" | "linkAborted"; ok: boolean };
 
 /** See the module comment. */
 export class DevicesController implements ReactiveController, TabView {
@@ -46,11 +46,16 @@ export class DevicesController implements ReactiveController, TabView {
       .filter((d) => d.member === me?.id && !d.removed && !d.recovery)
       .map((d) => ({ id: d.id as string, current: d.id === current }));
     const said = this.said;
-    return html`${devicesView(t, devices, this.offer && { code: this.offer.code, answers: this.answers }, {
-      start: () => this.run(() => this.start(cell)),
-      confirm: (code) => this.run(() => this.confirm(code)),
-      revoke: (id) => this.run(() => cell.removeDevice(parseDeviceId(id))),
-    })}
+    return html`${devicesView(
+      t,
+      devices,
+      this.offer && { code: this.offer.code, qr: this.offer.qr, answers: this.answers },
+      {
+        start: () => this.run(() => this.start(cell)),
+        confirm: (code) => this.run(() => this.confirm(code)),
+        revoke: (id) => this.run(() => cell.removeDevice(parseDeviceId(id))),
+      },
+    )}
     ${said ? html`<p role=${said.ok ? "status" : "alert"}>${t[said.text]}</p>` : ""}`;
   }
 
@@ -66,6 +71,12 @@ export class DevicesController implements ReactiveController, TabView {
         this.answers++;
         this.host.requestUpdate();
       });
+      // A second device answered: someone else knows the code, nothing can be linked with it.
+      offer.on("aborted", () => {
+        this.closeOffer();
+        this.said = { text: "linkAborted", ok: false };
+        this.host.requestUpdate();
+      });
     } finally {
       this.host.requestUpdate();
     }
@@ -77,7 +88,10 @@ export class DevicesController implements ReactiveController, TabView {
       this.offer = undefined;
       this.said = { text: "linked", ok: true };
     } catch (error) {
-      if (error instanceof CheckCodeError) this.said = { text: "wrongCheck", ok: false };
+      if (error instanceof CheckCodeError && this.offer?.aborted) {
+        this.closeOffer();
+        this.said = { text: "linkAborted", ok: false };
+      } else if (error instanceof CheckCodeError) this.said = { text: "wrongCheck", ok: false };
       else if (error instanceof ExpiredLinkError) {
         this.closeOffer();
         this.said = { text: "expiredLink", ok: false };

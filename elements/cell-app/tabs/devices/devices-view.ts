@@ -1,7 +1,8 @@
 /**
  * "My devices" in the member space: this member's devices, a way to link another one (the code to type on
- * the new device, and its QR code, then the check code it shows to type here), and revocation of a lost
- * one. The other side, linking a new device, is part of the way in (`session-view.ts`).
+ * the new device, and a QR code that carries a longer secret instead, then the check code it shows to type
+ * here), and revocation of a lost one. The other side, linking a new device, is part of the way in
+ * (`session-view.ts`).
  */
 import { html, nothing, type TemplateResult } from "lit";
 import type { AppStrings } from "../../../../core/public/strings/index.js";
@@ -18,6 +19,8 @@ export interface DeviceRow {
 /** A link in progress on the trusted device. */
 export interface LinkState {
   code: string;
+  /** The long secret the QR code carries (the short code is for typing by hand). */
+  qr: string;
   /** How many new devices answered. */
   answers: number;
 }
@@ -46,7 +49,7 @@ export function devicesView(
       link
         ? html`<p>${t.linkShowCode}</p>
             <p class="code" aria-label=${t.linkCode}><strong>${link.code}</strong></p>
-            ${qrCode(linkUrl(link.code), t.linkQr)}
+            ${qrCode(linkUrl(link.qr), t.linkQr)}
             <p role="status">${t.linkAnswers(link.answers)}</p>
             <form @submit=${onConfirm}>
               <label>${t.checkCode} <input name="check" required inputmode="numeric" pattern="[0-9 ]{6,7}" autocomplete="off" /></label>
