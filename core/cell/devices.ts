@@ -8,7 +8,7 @@
  * box on that device's handover topic, SHA-256("cellule/v1/recovery-handover\n<cell>\n<signing key>").
  * A device takes a handover only when the log shows the named recovery device as its own member's, active,
  * and the certificate is that device's signature. Devices that hold no secret for a recovery device (one
- * made before this scheme) post nothing for it.
+ * made before this scheme) post nothing for it, nor for one whose secret a removed device may hold.
  */
 
 import { fromBase64, fromUtf8, toBase64Url, toHex, utf8 } from "../base/bytes.js";
@@ -148,7 +148,7 @@ export class CellDevices {
     for (const id of me.devices) {
       const d = log.state().devices.get(id)!;
       const mailbox = this.mailboxes.get(id);
-      if (!d.recovery || d.removed || !mailbox) continue;
+      if (!d.recovery || d.removed || !mailbox || this.exposed(id, me)) continue;
       await this.handOver(mailbox, me);
       await this.keys.once(mailbox.scope, () => this.ctx.kit.addScope(mailbox.scope, mailbox.secret));
       // One post at a time per mailbox: the next waits for this one's heads.
@@ -171,6 +171,26 @@ export class CellDevices {
       );
       await next;
     }
+  }
+
+  /**
+   * Whether a device of the member that may hold a mailbox's secret was removed (a lost or stolen phone):
+   * any device removed other than before the recovery device was added. Nothing more is posted to that
+   * mailbox, so the removed device reads nothing new there; a recovery with the phrase still finds the
+   * cell from what it holds and catches up through the cell's scopes (the recovery device keeps getting
+   * their keys), and a new phrase makes a new mailbox.
+   */
+  private exposed(recovery: DeviceId, me: MemberState): boolean {
+    const log = this.ctx.log();
+    const ops = log.all();
+    const added = ops.find((op) => op.body.op.type === "add-device" && op.subjectId === recovery);
+    if (!added) return false;
+    const state = log.state();
+    return ops.some((op) => {
+      const o = op.body.op;
+      if (o.type !== "remove-device" || !me.devices.has(o.device as DeviceId)) return false;
+      return !state.devices.get(o.device as DeviceId)?.recovery && !log.precedes(op.hash, added.hash);
+    });
   }
 
   /** Keeps a mailbox's secret (in storage too): this device posts to it and hands it on. */

@@ -109,4 +109,47 @@ describe("the recovery mailbox", () => {
     await until(() => onLaptop.heads.join() === cell.heads.join(), "the laptop to get the new op");
     await until(() => got.some((g) => g.author === laptop.device.id), "the laptop to post to the mailbox");
   }, 90_000);
+
+  it("posts nothing more once a device that may hold the secret is removed; the phrase still recovers", async () => {
+    const [f, phone] = [await device(), await device()] as [Kit, Kit];
+    const { cell, cells } = await admittedCell(f, "Fatima", [{ kit: phone, name: "Ali" }]);
+    const ali = cells[0]!;
+    const offer = await ali.startLink();
+    const stolen = await device();
+    const requested = new Promise<LinkRequest>((resolve) => offer.on("request", resolve));
+    const { checkCode, cell: linked } = await Cell.link(stolen, offer.code);
+    await requested;
+    await offer.confirm(await checkCode);
+    await linked;
+    const phrase = await ali.createRecovery();
+    const mailbox = await recoveryMailbox(await recoveryMailboxSecret(phrase));
+    // The linked device was handed the secret: it posts to the mailbox too (and so can read it).
+    const watcher = await device();
+    const got = await listen(watcher, mailbox);
+    await until(() => got.some((g) => g.author === stolen.device.id), "the linked device to post");
+
+    // It is stolen: Ali removes it, then F admits N. Whoever holds the secret sees none of that.
+    await ali.removeDevice(stolen.device.id);
+    const n = await device();
+    const nCell = await Cell.join(n, await cell.invite(), { name: "Nour" });
+    await until(() => cell.members().some((m) => m.status === "pending"), "N's redeem");
+    await cell.admit(cell.members().find((m) => m.status === "pending")!.id);
+    await nCell.whenMember();
+    await until(() => ali.members().some((m) => m.name === "Nour" && m.status === "member"), "Ali to see N");
+    expect(got.some((g) => g.op.authorId === n.device.id)).toBe(false);
+
+    // Ali loses her phone too: the phrase finds the cell, and what came later through its scopes.
+    await phone.close(500);
+    const laptop = await device();
+    const restored = await Cell.recover(laptop, phrase);
+    expect(restored.id).toBe(cell.id);
+    await until(
+      () => restored.members().some((m) => m.name === "Nour" && m.status === "member"),
+      "the laptop to know N",
+    );
+    await until(
+      () => restored.state.devices.get(stolen.device.id)?.removed === true,
+      "the laptop to know the theft",
+    );
+  }, 120_000);
 });
