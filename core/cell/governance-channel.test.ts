@@ -10,6 +10,7 @@ import { randomBytes, toHex } from "../base/bytes.js";
 import type { DocId } from "../base/ids.js";
 import { DeviceIdentity } from "../crypto/identity.js";
 import * as c from "../crypto/suite.js";
+import { MAX_REFUSED_PER_AUTHOR } from "../governance/log.js";
 import { readOp, signOp } from "../governance/ops.js";
 import type { OpHash } from "../governance/types.js";
 import { EnvelopeKind, sealEnvelope } from "../protocol/envelope.js";
@@ -79,4 +80,50 @@ describe("governance envelopes on the members scope", () => {
     expect(f.held.count).toBe(1);
     expect(await f.storage.loadRange(["cellule-held"])).toEqual([]);
   });
+
+  it("takes at most MAX_REFUSED_PER_AUTHOR (and one envelope) of an author's refused ops, and still their allowed ones", async () => {
+    const f = await memoryKit();
+    const cell = await Cell.create(f, { name: "Cellule", founderName: "Fatima" });
+    const members = f.epochOf(cell.scopeId("members"))!;
+    const send = async (items: Uint8Array[]) =>
+      f.receive(
+        await sealEnvelope(f.device, members, {
+          kind: EnvelopeKind.governance,
+          docId: cell.id as string as DocId,
+          session: randomBytes(16),
+          heads: cell.heads,
+          items,
+        }),
+      );
+    const stored = async () => (await f.storage.loadRange(["cellule-gov", cell.id])).length;
+    // Admissions of nobody: signed by the founder's key (a stolen phone, a tampered app), all refused.
+    const refused = async (count: number) =>
+      Promise.all(
+        Array.from(
+          { length: count },
+          async () =>
+            (
+              await signOp(f.device, cell.id, cell.heads, {
+                type: "admit",
+                member: toHex(randomBytes(32)) as never,
+              })
+            ).bytes,
+        ),
+      );
+    const start = await stored();
+    for (let i = 0; i < MAX_REFUSED_PER_AUTHOR / 500; i++) await send(await refused(500));
+    expect(await stored()).toBe(start + MAX_REFUSED_PER_AUTHOR);
+    expect((await send(await refused(500))).status).toBe("rejected");
+    expect(await stored()).toBe(start + MAX_REFUSED_PER_AUTHOR);
+    // An op the rules allow still goes in.
+    const allowed = await signOp(f.device, cell.id, cell.heads, {
+      type: "set-role",
+      member: cell.me()!.id,
+      role: "treasurer",
+      granted: true,
+    });
+    const outcome = await send([allowed.bytes]);
+    expect(outcome.status).toBe("accepted");
+    expect(await stored()).toBe(start + MAX_REFUSED_PER_AUTHOR + 1);
+  }, 60_000);
 });

@@ -6,8 +6,9 @@
  */
 import { ForbiddenError, IntegrityError, PendingOpsError, QuotaError } from "../base/errors.js";
 import type { ScopeId } from "../base/ids.js";
+import { MAX_REFUSED_PER_AUTHOR } from "../governance/log.js";
 import { readOps } from "../governance/ops.js";
-import { memberOfDevice } from "../governance/state.js";
+import { authorize, memberOfDevice } from "../governance/state.js";
 import type { CellState, SignedOp } from "../governance/types.js";
 import type { OpenedEnvelope } from "../protocol/envelope.js";
 import type { CellContext } from "./context.js";
@@ -107,6 +108,16 @@ export class GovernanceSync {
     let strangers = 0;
     let unjudged = 0;
     const ops = await readOps(opened.body.items);
+    // Authors who reached MAX_REFUSED_PER_AUTHOR refused ops, judged once per envelope (before any op of
+    // it is added: each addition makes the next judgment resolve the log again).
+    const current = ctx.maybeLog();
+    const over = new Set(
+      current
+        ? [...new Set(ops.map((op) => op.authorId))].filter(
+            (a) => current.refusedOf(a) >= MAX_REFUSED_PER_AUTHOR,
+          )
+        : [],
+    );
     for (const op of ops) {
       if (op.body.op.type === "genesis") {
         if (op.hash !== (ctx.id as string)) throw new IntegrityError("a genesis of another cell");
@@ -124,14 +135,20 @@ export class GovernanceSync {
         else unjudged++;
         continue;
       }
-      if (log) log.add(op);
-      else if (ctx.early.length >= MAX_EARLY_OPS)
+      if (log) {
+        // Beyond the bound, what the rules would refuse now is not taken; what they allow still is.
+        if (over.has(op.authorId) && authorize(log.state(), op) !== undefined) {
+          strangers++;
+          continue;
+        }
+        log.add(op);
+      } else if (ctx.early.length >= MAX_EARLY_OPS)
         throw new QuotaError("too many ops before the cell's genesis");
       else ctx.early.push(op);
       fresh.push(op);
     }
     if (fresh.length === 0 && unjudged === 0 && strangers > 0)
-      throw new ForbiddenError("governance ops by devices the cell's log does not know");
+      throw new ForbiddenError("governance ops by devices the cell's log does not know, or refuses more of");
     await ctx.store.saveOps(fresh);
     if (fresh.length > 0) ctx.lastOp = Date.now();
     const log = ctx.maybeLog();

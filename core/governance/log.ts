@@ -17,6 +17,13 @@ export type AddOutcome = "added" | "duplicate" | "pending";
  */
 export const MAX_PENDING_PER_AUTHOR = 4_096;
 
+/**
+ * Most ops of one author the rules refuse that a device takes: beyond, it takes no more of that author's
+ * ops (see GovernanceSync). Honest devices make few refused ops (a race, a concurrent removal); a member
+ * who signs thousands only makes every device store and resolve them.
+ */
+export const MAX_REFUSED_PER_AUTHOR = 1_000;
+
 /** See the module comment. */
 export class GovernanceLog {
   private readonly ops = new Map<OpHash, SignedOp>();
@@ -31,6 +38,8 @@ export class GovernanceLog {
   private readonly devices = new Set<DeviceId>();
   /** Every invitation an op in the log creates. */
   private readonly invites = new Set<string>();
+  /** The ops of the log (not pending) by author. */
+  private readonly byAuthor = new Map<DeviceId, OpHash[]>();
   private resolution: Resolution | undefined;
   private validHeads: OpHash[] | undefined;
   private readonly atHeads = new Map<string, CellState | undefined>();
@@ -109,6 +118,9 @@ export class GovernanceLog {
   }
 
   private learn(op: SignedOp): void {
+    const mine = this.byAuthor.get(op.authorId);
+    if (mine) mine.push(op.hash);
+    else this.byAuthor.set(op.authorId, [op.hash]);
     if (op.subjectId) this.devices.add(op.subjectId);
     if (op.body.op.type === "invite") this.invites.add(op.body.op.invite);
   }
@@ -122,6 +134,12 @@ export class GovernanceLog {
     if (this.devices.has(op.authorId)) return true;
     const o = op.body.op;
     return o.type === "redeem" && this.invites.has(o.invite);
+  }
+
+  /** How many ops of this author the rules refuse, in the log as it is. */
+  refusedOf(device: DeviceId): number {
+    const r = this.resolved();
+    return (this.byAuthor.get(device) ?? []).filter((h) => r.status.get(h)?.valid === false).length;
   }
 
   /** Whether some op of the log introduces this device (see `knowsAuthorOf`). */
