@@ -5,4 +5,4 @@
  */
 export type { DexieInit } from "./database.js";
 export { type DexieKeystore, type DexieKeystoreInit, dexieKeystore } from "./keystore.js";
-export { type DexieStorage, dexieStorage } from "./storage.js";
+export { type DexieStorage, type DexieStorageInit, dexieStorage } from "./storage.js";

@@ -6,6 +6,7 @@
  */
 import type { Chunk, StorageAdapterInterface, StorageKey } from "@automerge/automerge-repo/slim";
 import type { IndexableType } from "dexie";
+import { StorageError } from "../../core/base/errors.js";
 import { checkStorageKey } from "../../core/ports/storage.js";
 import { type DexieInit, guard, openDatabase } from "./database.js";
 
@@ -15,6 +16,22 @@ interface ChunkRow {
   data: Uint8Array;
   /** Save sequence: one more than the highest in the table when saved (in the same transaction). */
   seq: number;
+  /** A set-aside row's value as it was found (see `onCorrupt`). */
+  raw?: unknown;
+}
+
+/** Where rows that are not chunks are set aside: `[QUARANTINE, …their key]`, their value in `raw`. */
+const QUARANTINE = "cellule-quarantine";
+
+/** Options of `dexieStorage`. */
+export interface DexieStorageInit extends DexieInit {
+  /**
+   * Told of each row whose value is not a chunk's bytes (written by something else, a damaged profile):
+   * it is set aside under `["cellule-quarantine", …key]` and read as missing, so one bad row never stops
+   * a device from opening; what it held is fetched again where it can be.
+   * @default a warning on the console
+   */
+  onCorrupt?: (report: { key: StorageKey; error: StorageError }) => void;
 }
 
 /** A Dexie storage adapter, which can be closed. */
@@ -45,17 +62,45 @@ function prefixRange(prefix: StorageKey): [IndexableType, IndexableType] {
  * const repo = new Repo({ storage: dexieStorage("cellule-documents") });
  * ```
  */
-export function dexieStorage(dbName = "cellule-storage", init: DexieInit = {}): DexieStorage {
+export function dexieStorage(dbName = "cellule-storage", init: DexieStorageInit = {}): DexieStorage {
   const db = openDatabase(dbName, { chunks: "key, seq" }, init);
   const chunks = db.table<ChunkRow, StorageKey>("chunks");
   const inRange = (prefix: StorageKey) => chunks.where(":id").between(...prefixRange(prefix), true, true);
+  const onCorrupt =
+    init.onCorrupt ?? ((r: { error: StorageError }) => console.warn(`cellule: ${r.error.message}`));
+
+  /** Whether a row read back holds a chunk; a row that does not is set aside and reported. */
+  const sound = async (row: ChunkRow): Promise<boolean> => {
+    if (row.data instanceof Uint8Array || row.key[0] === QUARANTINE) return true;
+    const key = row.key;
+    await db.transaction("rw", chunks, async () => {
+      const last = (await chunks.orderBy("seq").lastKey()) as number | undefined;
+      await chunks.delete(key);
+      await chunks.put({
+        key: [QUARANTINE, ...key],
+        data: new Uint8Array(0),
+        raw: row.data,
+        seq: (last ?? 0) + 1,
+      });
+    });
+    onCorrupt({
+      key,
+      error: new StorageError(
+        `the row ${JSON.stringify(key)} of ${dbName} holds no chunk (${typeof row.data}): set aside`,
+      ),
+    });
+    return false;
+  };
 
   return {
     dbName,
 
     load(key) {
       checkStorageKey(key, false);
-      return guard("load a chunk", dbName, async () => (await chunks.get(key))?.data);
+      return guard("load a chunk", dbName, async () => {
+        const row = await chunks.get(key);
+        return row && (await sound(row)) ? row.data : undefined;
+      });
     },
 
     save(key, data) {
@@ -79,7 +124,9 @@ export function dexieStorage(dbName = "cellule-storage", init: DexieInit = {}): 
       checkStorageKey(prefix, true);
       return guard("load a range of chunks", dbName, async () => {
         const rows = await inRange(prefix).toArray();
-        return rows.sort((a, b) => a.seq - b.seq).map((row) => ({ key: row.key, data: row.data }));
+        const kept: ChunkRow[] = [];
+        for (const row of rows) if (await sound(row)) kept.push(row);
+        return kept.sort((a, b) => a.seq - b.seq).map((row) => ({ key: row.key, data: row.data }));
       });
     },
 
