@@ -7,7 +7,7 @@
  *
  * Runs itself when executed directly: `tsx adapters/relay/cli.ts relay --port 8787 --data ./relay-data`.
  */
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { InvalidArgumentError } from "../../core/base/errors.js";
@@ -29,6 +29,17 @@ Options:
   --rate <n>          frames per second per connection (default ${RELAY_DEFAULTS.ratePerSecond})
   --burst <n>         burst of frames above the rate (default ${RELAY_DEFAULTS.rateBurst})
   --max-topics <n>    topics one connection may subscribe to (default ${RELAY_DEFAULTS.maxTopicsPerConnection})
+  --min-envelope <bytes>       smallest envelope accepted (default ${RELAY_DEFAULTS.minEnvelopeBytes})
+  --max-connections <n>        open connections in total (default ${RELAY_DEFAULTS.maxConnections}; keep it under ulimit -n)
+  --max-connections-per-ip <n> open connections from one address, an IPv6 /64 (default ${RELAY_DEFAULTS.maxConnectionsPerIp})
+  --ip-rate <n>       HTTP requests + WebSocket frames per second from one address (default ${RELAY_DEFAULTS.ipRatePerSecond})
+  --ip-burst <n>      burst above --ip-rate (default ${RELAY_DEFAULTS.ipRateBurst})
+  --max-store-bytes <n>        quota of the whole store, bytes (default ${RELAY_DEFAULTS.maxStoreBytes}); full: 507
+  --max-store-envelopes <n>    quota of the whole store, envelopes (default ${RELAY_DEFAULTS.maxStoreEnvelopes})
+  --max-topic-bytes <n>        quota of one topic, bytes (default ${RELAY_DEFAULTS.maxTopicBytes})
+  --max-topic-envelopes <n>    quota of one topic, envelopes (default ${RELAY_DEFAULTS.maxTopicEnvelopes})
+  --peer-secret-file <path>    file holding the secret the relays that replicate together share (16+
+                      characters; or the CELLULE_PEER_SECRET variable): SUB_ALL only for who shows it
   --public-url <url>  this relay's public address: then it takes only editions of cells whose relay list
                       names it, or that --edition-cell allows (repeatable; default: every cell's)
   --edition-cell <id> a cell whose editions this relay takes whatever its relay list (repeatable)
@@ -232,6 +243,16 @@ function parse(argv: string[]) {
       "editions-in-memory": { type: "string" },
       "log-level": { type: "string" },
       "trust-proxy": { type: "boolean" },
+      "min-envelope": { type: "string" },
+      "max-connections": { type: "string" },
+      "max-connections-per-ip": { type: "string" },
+      "ip-rate": { type: "string" },
+      "ip-burst": { type: "string" },
+      "max-store-bytes": { type: "string" },
+      "max-store-envelopes": { type: "string" },
+      "max-topic-bytes": { type: "string" },
+      "max-topic-envelopes": { type: "string" },
+      "peer-secret-file": { type: "string" },
       widgets: { type: "string" },
       app: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -268,8 +289,45 @@ function parse(argv: string[]) {
       ),
       editions: editionPolicy(values),
       trustProxy: values["trust-proxy"] ?? false,
+      ...resourceLimits(values),
+      ...peerSecret(values["peer-secret-file"]),
     },
   };
+}
+
+/** The resource limits (issue 11, H5), checked. */
+function resourceLimits(values: Record<string, string | boolean | string[] | undefined>) {
+  const n = (name: string, fallback: number, min: number, max = 2 ** 50) => {
+    const v = values[name];
+    return integer(name, typeof v === "string" ? v : undefined, fallback, min, max);
+  };
+  const D = RELAY_DEFAULTS;
+  return {
+    minEnvelopeBytes: n("min-envelope", D.minEnvelopeBytes, 50),
+    maxConnections: n("max-connections", D.maxConnections, 1),
+    maxConnectionsPerIp: n("max-connections-per-ip", D.maxConnectionsPerIp, 1),
+    ipRatePerSecond: n("ip-rate", D.ipRatePerSecond, 1),
+    ipRateBurst: n("ip-burst", D.ipRateBurst, 1),
+    maxStoreBytes: n("max-store-bytes", D.maxStoreBytes, 1024),
+    maxStoreEnvelopes: n("max-store-envelopes", D.maxStoreEnvelopes, 1),
+    maxTopicBytes: n("max-topic-bytes", D.maxTopicBytes, 1024),
+    maxTopicEnvelopes: n("max-topic-envelopes", D.maxTopicEnvelopes, 1),
+  };
+}
+
+/** The peers' shared secret, from `--peer-secret-file` or `CELLULE_PEER_SECRET` (never the command line: ps shows it). */
+function peerSecret(file: string | undefined): { peerSecret?: string } {
+  let secret = process.env.CELLULE_PEER_SECRET;
+  if (file !== undefined) {
+    try {
+      secret = readFileSync(file, "utf8").trim();
+    } catch (e) {
+      throw new InvalidArgumentError(`--peer-secret-file: cannot read ${file}`, { cause: e });
+    }
+  }
+  if (secret === undefined || secret === "") return {};
+  if (secret.length < 16) throw new InvalidArgumentError("the peers' secret has at least 16 characters");
+  return { peerSecret: secret };
 }
 
 /** The `--public-url`, `--edition-cell` and `--editions-in-memory` options, checked. */

@@ -8,19 +8,23 @@
  * await relay.close();
  * ```
  */
+
+import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { WebSocketServer } from "ws";
+import { InvalidArgumentError } from "../../core/base/errors.js";
 import { RELAY_DEFAULTS } from "../../core/protocol/relay.js";
 import { editionForwarder } from "./editions/edition-peers.js";
 import { editionRoutes } from "./editions/edition-routes.js";
 import { type EditionPolicy, EditionStore } from "./editions/edition-store.js";
+import { ClientLimits, clientAddress } from "./http/limits.js";
 import { createHttpHandler, type Route, refuseSocket, requestPath } from "./http/router.js";
 import { describeError, type Logger, stderrLogger } from "./log.js";
-import { PeerCursors, PeerLink, type PeerStatus, peerWsUrl } from "./peering/peer.js";
+import { PEER_AUTH_HEADER, PeerCursors, PeerLink, type PeerStatus, peerWsUrl } from "./peering/peer.js";
 import { type AppFiles, appRoutes } from "./static/app-routes.js";
 import { type WidgetFiles, widgetRoutes } from "./static/widget-routes.js";
 import { RelayStore } from "./store/store.js";
@@ -62,6 +66,26 @@ export interface RelayOptions {
   maxTopicsPerConnection?: number;
   /** Bytes of recent envelopes kept in memory. @default 64 MiB */
   cacheBytes?: number;
+  /** Smallest envelope accepted. @default RELAY_DEFAULTS.minEnvelopeBytes (114) */
+  minEnvelopeBytes?: number;
+  /** Open connections in total, and from one address (an IPv6 /64). @default 768 and 64 */
+  maxConnections?: number;
+  maxConnectionsPerIp?: number;
+  /** HTTP requests plus WebSocket frames per second from one address, all connections together. @default 4000, burst 8000 */
+  ipRatePerSecond?: number;
+  ipRateBurst?: number;
+  /** Quota of the whole store: bytes of its log, envelopes. @default 16 GiB, 4,000,000 */
+  maxStoreBytes?: number;
+  maxStoreEnvelopes?: number;
+  /** Quota of one topic: bytes, envelopes. @default 1 GiB, 250,000 */
+  maxTopicBytes?: number;
+  maxTopicEnvelopes?: number;
+  /**
+   * The secret the relays that replicate together share (at least 16 characters): a connection that shows
+   * it (`Authorization: Bearer …`) may SUB_ALL (every topic's envelopes), and this relay's `peers` links
+   * show it. Without it no client may SUB_ALL, and peers only push to each other.
+   */
+  peerSecret?: string;
   /** Extra HTTP routes (editions, feeds, `/app/`…), tried after the built-in ones. */
   routes?: Route[];
   /** The widget kit to serve at `/widgets/` (see widget-routes.ts); not served when absent. */
@@ -71,8 +95,10 @@ export interface RelayOptions {
   /** Cellule's one `Logger` shape (core/base/logger.ts). @default stderr, warnings and errors only */
   log?: Logger;
   /**
-   * Believe the `Forwarded` / `X-Forwarded-Proto` headers (set it behind a reverse proxy that terminates
-   * TLS and sets them): `relays.json` then names this relay `https://…` when the browser came over TLS.
+   * Believe the `Forwarded` / `X-Forwarded-Proto` / `X-Forwarded-For` headers (set it behind a reverse
+   * proxy that terminates TLS and sets them): `relays.json` then names this relay `https://…` when the
+   * browser came over TLS, and the limits per address key on the client the proxy names (connections are
+   * then capped in total only: the proxy limits them per client).
    * @default false
    */
   trustProxy?: boolean;
@@ -134,6 +160,12 @@ function findVersion(): string {
   return "0.0.0";
 }
 
+/** Compares two secrets in constant time (their hashes: the lengths may differ). */
+function sameSecret(a: string, b: string): boolean {
+  const h = (s: string) => createHash("sha256").update(s).digest();
+  return timingSafeEqual(h(a), h(b));
+}
+
 /** Opens the store in `options.dataDir`, listens, starts the peer links, and resolves once ready. */
 export async function startRelay(options: RelayOptions): Promise<RelayServer> {
   const log = options.log ?? stderrLogger("warn");
@@ -144,12 +176,40 @@ export async function startRelay(options: RelayOptions): Promise<RelayServer> {
     maxTopicsPerConnection: options.maxTopicsPerConnection ?? RELAY_DEFAULTS.maxTopicsPerConnection,
   };
   const peerUrls = (options.peers ?? []).map(peerWsUrl);
-  const store = await RelayStore.open(options.dataDir, { cacheBytes: options.cacheBytes, log });
+  if (options.peerSecret !== undefined && options.peerSecret.length < 16)
+    throw new InvalidArgumentError("the peers' secret has at least 16 characters");
+  const store = await RelayStore.open(options.dataDir, {
+    cacheBytes: options.cacheBytes,
+    log,
+    maxEnvelopeBytes: limits.maxFrameBytes,
+    minEnvelopeBytes: options.minEnvelopeBytes ?? RELAY_DEFAULTS.minEnvelopeBytes,
+    maxStoreBytes: options.maxStoreBytes ?? RELAY_DEFAULTS.maxStoreBytes,
+    maxStoreEnvelopes: options.maxStoreEnvelopes ?? RELAY_DEFAULTS.maxStoreEnvelopes,
+    maxTopicBytes: options.maxTopicBytes ?? RELAY_DEFAULTS.maxTopicBytes,
+    maxTopicEnvelopes: options.maxTopicEnvelopes ?? RELAY_DEFAULTS.maxTopicEnvelopes,
+  });
+  const clients = new ClientLimits({
+    maxConnections: options.maxConnections ?? RELAY_DEFAULTS.maxConnections,
+    maxConnectionsPerIp: options.maxConnectionsPerIp ?? RELAY_DEFAULTS.maxConnectionsPerIp,
+    ipRatePerSecond: options.ipRatePerSecond ?? RELAY_DEFAULTS.ipRatePerSecond,
+    ipRateBurst: options.ipRateBurst ?? RELAY_DEFAULTS.ipRateBurst,
+    trustProxy: options.trustProxy ?? false,
+  });
   const editions = await EditionStore.open(store.dir, log, options.editions);
   const started = Date.now();
-  const hub = new RelayHub(store, limits, log);
+  const hub = new RelayHub(store, limits, log, clients);
   const cursors = await PeerCursors.load(store.dir, log);
-  const peers = peerUrls.map((url) => new PeerLink(url, store, cursors, log));
+  const peers = peerUrls.map(
+    (url) =>
+      new PeerLink(url, store, cursors, log, {
+        maxFrameBytes: limits.maxFrameBytes,
+        ...(options.peerSecret ? { secret: options.peerSecret } : {}),
+      }),
+  );
+  const isPeer = (header: string | undefined): boolean =>
+    options.peerSecret !== undefined &&
+    header !== undefined &&
+    sameSecret(header, `Bearer ${options.peerSecret}`);
 
   const stats = (): RelayStats => ({
     storeId: store.storeIdHex,
@@ -163,6 +223,9 @@ export async function startRelay(options: RelayOptions): Promise<RelayServer> {
       store,
       log,
       ...limits,
+      clients,
+      trustProxy: options.trustProxy ?? false,
+      refused: (socket) => refused.has(socket),
       routes: [
         ...editionRoutes(editions, editionForwarder(peerUrls, log)),
         ...(options.widgets ? widgetRoutes(options.widgets) : []),
@@ -187,18 +250,41 @@ export async function startRelay(options: RelayOptions): Promise<RelayServer> {
   );
   // Frames are bounded by ws itself (close 1009) before they reach the hub.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes + FRAME_SLACK });
+  // Connections over the limits are answered and closed before anything is read from them.
+  const refused = new WeakSet<Socket>();
+  http.on("connection", (socket: Socket) => {
+    try {
+      const refusal = clients.admit(socket);
+      if (!refusal) return;
+      refused.add(socket);
+      log.info(
+        `refused a connection from ${socket.remoteAddress}: too many ${refusal === "ip" ? "from it" : "in all"}`,
+      );
+      socket.on("error", () => {});
+      if (refusal === "ip")
+        refuseSocket(socket, 429, "Too Many Requests", "too many connections from this address");
+      else refuseSocket(socket, 503, "Service Unavailable", "too many connections");
+    } catch (e) {
+      log.warn(`connection: ${describeError(e)}`);
+      socket.destroy();
+    }
+  });
   // Nothing a client sends may throw out of these listeners: an embedded relay shares its process with
   // the embedder, and an exception here would end it. A socket refused or failed is destroyed, not left open.
   http.on("upgrade", (req, socket, head) => {
     socket.on("error", (e) => log.debug(`upgrade socket: ${describeError(e)}`));
     try {
+      if (refused.has(req.socket)) return;
       if (requestPath(req.url) !== "/ws") {
         refuseSocket(socket, 404, "Not Found");
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
         try {
-          hub.handle(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`);
+          hub.handle(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`, {
+            address: clientAddress(req, options.trustProxy ?? false),
+            peer: isPeer(req.headers[PEER_AUTH_HEADER]),
+          });
         } catch (e) {
           log.error("could not take over a WebSocket", e);
           ws.terminate();
@@ -236,6 +322,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayServer> {
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     hub.stop();
+    clients.stop();
     await Promise.all(peers.map((p) => p.close()));
     await cursors.flush();
     const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));

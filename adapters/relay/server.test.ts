@@ -7,8 +7,9 @@ import { relayTestBed } from "../../test/support/relay-test-bed.js";
 import { silentLogger, startRelay } from "./index.js";
 import { ALL_TOPICS, encodeSub, encodeUnsub } from "./ws/frames.js";
 
-const { author, pub, sealed, relay, client, tempDir } = await relayTestBed();
+const { author, pub, sealed, relay, client, tempDir, later } = await relayTestBed();
 
+const PEER_SECRET = "a secret of the relays that peer";
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 
 describe("relay WebSocket protocol", () => {
@@ -92,14 +93,15 @@ describe("relay WebSocket protocol", () => {
   });
 
   it("streams every topic by global seq with SUB_ALL", async () => {
-    const r = await relay();
+    const r = await relay({ peerSecret: PEER_SECRET });
     const writer = await client(r);
     const [p1, p2] = await makeEnvelopes(author, pub, 2);
     const [s1] = await makeEnvelopes(author, sealed, 1);
     await writer.put(p1!);
     await writer.put(s1!);
     await writer.put(p2!);
-    const all = await client(r);
+    const all = await TestClient.connect(r.wsUrl, { Authorization: `Bearer ${PEER_SECRET}` });
+    later(() => all.close());
     const caught = await all.subAll(1);
     expect(caught).toMatchObject({ topic: ALL_TOPICS, seq: 3 });
     expect(all.ofType(FrameType.deliverAll).map((d) => [d.globalSeq, hex(d.envelope)])).toEqual([

@@ -45,6 +45,10 @@ export const RelayErrorCode = {
   badEnvelope: 4,
   storage: 5,
   tooManyTopics: 6,
+  /** The topic or the whole store is at its quota (HTTP 507): retry later or elsewhere. */
+  quota: 7,
+  /** Not allowed to this client (SUB_ALL without the peers' shared secret). */
+  forbidden: 8,
 } as const;
 
 /** Defaults a relay starts with; each can be changed on its command line. */
@@ -57,4 +61,25 @@ export const RELAY_DEFAULTS = {
   rateBurst: 4000,
   /** Topics one connection may subscribe to. */
   maxTopicsPerConnection: 10_000,
+  /**
+   * Smallest envelope accepted: a header (50 bytes) and a signature (64). Smaller ones cannot be real, and
+   * would make the index (about 100 bytes of memory per envelope) cost more than the disk they take.
+   */
+  minEnvelopeBytes: 114,
+  /** Open connections (HTTP and WebSocket), in total. Keep it below the process's descriptor limit. */
+  maxConnections: 768,
+  /** Open connections from one address (an IPv6 /64 counts as one). */
+  maxConnectionsPerIp: 128,
+  /** Sustained HTTP requests plus WebSocket frames per second from one address, all its connections together. */
+  ipRatePerSecond: 8000,
+  /** Burst above that rate. */
+  ipRateBurst: 16000,
+  /** Bytes of the envelope log, in total. */
+  maxStoreBytes: 16 * 1024 ** 3,
+  /** Envelopes stored, in total (each costs about 100 bytes of memory, at runtime and after a restart). */
+  maxStoreEnvelopes: 4_000_000,
+  /** Bytes stored under one topic. */
+  maxTopicBytes: 1024 ** 3,
+  /** Envelopes stored under one topic. */
+  maxTopicEnvelopes: 250_000,
 } as const;

@@ -17,7 +17,7 @@ import { FrameType } from "../../core/protocol/relay.js";
 import { sealedEpoch } from "../../core/protocol/scope-keys.js";
 import { admittedCell, relayFixture } from "../support/cells.js";
 import { looseIdentity, until } from "../support/devices.js";
-import { TestClient } from "../support/relay-client.js";
+import { AS_PEER, TestClient } from "../support/relay-client.js";
 
 const network = relayFixture();
 const device = () => network.device();
@@ -65,7 +65,7 @@ describe("linking a device, against code holders and recorded relays", () => {
   it("keeps the log out of what the code opens: the relays' link traffic holds no op", async () => {
     const { ali } = await cellOfTwo();
     // Everything the relay stores from now on, as someone with SUB_ALL (or the relay's disk) gets it.
-    const recorder = await TestClient.connect(network.relays()[0]!.wsUrl);
+    const recorder = await TestClient.connect(network.relays()[0]!.wsUrl, AS_PEER);
     await recorder.subAll(0);
     const offer = await ali.startLink();
     const laptop = await device();

@@ -12,6 +12,7 @@ import { type RelayServer, silentLogger, startRelay } from "../../adapters/relay
 import { relayClient } from "../../adapters/relay-client/index.js";
 import { Cell, createKit, type Kit, type KitOptions, type Role } from "../../core/index.js";
 import { type DeviceStore, fileStore, until } from "./devices.js";
+import { TEST_PEER_SECRET } from "./relay-client.js";
 
 export type { DeviceStore } from "./devices.js";
 
@@ -78,7 +79,9 @@ export function relayFixture(count = 2) {
   const kits: Kit[] = [];
   beforeAll(async () => {
     dirs = await Promise.all(Array.from({ length: count }, () => mkdtemp(join(tmpdir(), "cellule-relay-"))));
-    relays = await Promise.all(dirs.map((dataDir) => startRelay({ dataDir, log: silentLogger })));
+    relays = await Promise.all(
+      dirs.map((dataDir) => startRelay({ dataDir, log: silentLogger, peerSecret: TEST_PEER_SECRET })),
+    );
   });
   afterAll(async () => {
     await Promise.all(kits.map((k) => k.close(0)));

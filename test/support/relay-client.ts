@@ -19,6 +19,11 @@ import { FrameType } from "../../core/protocol/relay.js";
 import { publicEpoch, type ScopeEpoch, sealedEpoch } from "../../core/protocol/scope-keys.js";
 import { until } from "./devices.js";
 
+/** The peers' shared secret of test relays (`peerSecret`): a client showing it may SUB_ALL, as a peer relay does. */
+export const TEST_PEER_SECRET = "the shared secret of test relays";
+/** The upgrade headers of a client that shows `TEST_PEER_SECRET`. */
+export const AS_PEER = { Authorization: `Bearer ${TEST_PEER_SECRET}` };
+
 /** A relay frame of one type. */
 export type FrameOf<T extends RelayFrame["type"]> = Extract<RelayFrame, { type: T }>;
 
@@ -53,9 +58,9 @@ export class TestClient {
     });
   }
 
-  /** Connects and waits for HELLO. */
-  static async connect(wsUrl: string): Promise<TestClient> {
-    const ws = new WebSocket(wsUrl, { maxPayload: 64 * 1024 * 1024 });
+  /** Connects (with these upgrade headers, e.g. a peer's `Authorization`) and waits for HELLO. */
+  static async connect(wsUrl: string, headers?: Record<string, string>): Promise<TestClient> {
+    const ws = new WebSocket(wsUrl, { maxPayload: 64 * 1024 * 1024, ...(headers ? { headers } : {}) });
     const client = new TestClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());

@@ -17,8 +17,8 @@ import {
 import { readHeader } from "../../../core/protocol/envelope.js";
 import { RelayErrorCode } from "../../../core/protocol/relay.js";
 import { describeError, type RelayLogger } from "../log.js";
-import type { RelayStore } from "../store/store.js";
-import { TokenBucket } from "../ws/hub.js";
+import { type RelayStore, StoreFullError } from "../store/store.js";
+import { type ClientLimits, clientAddress, TokenBucket } from "./limits.js";
 
 /** What a route handler gets. */
 export interface RouteContext {
@@ -48,6 +48,12 @@ export interface HttpOptions {
   rateBurst: number;
   /** Routes added to the built-in ones (editions, feeds, `/app/`…). */
   routes?: Route[];
+  /** Limits per address, shared with the WebSocket side. */
+  clients?: ClientLimits;
+  /** Key the limits by the address a trusted proxy names (`clientAddress`). */
+  trustProxy?: boolean;
+  /** True for a socket refused at connection (it is being answered and closed): its requests are ignored. */
+  refused?(socket: Socket): boolean;
   /** The body of `GET /health`. */
   health(): Record<string, unknown>;
 }
@@ -206,10 +212,15 @@ export function requestPath(target: string | undefined): string {
 }
 
 /** Answers a raw socket (an upgrade refused) with a bodyless status, then destroys it once written. */
-export function refuseSocket(socket: Duplex, status: number, reason: string, headers = ""): void {
+export function refuseSocket(socket: Duplex, status: number, reason: string, error?: string): void {
   if (socket.destroyed) return;
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${headers}Content-Length: 0\r\n\r\n`, () =>
-    socket.destroy(),
+  const body = error
+    ? JSON.stringify({ ok: false, error, code: status === 429 ? RelayErrorCode.rateLimited : 0 })
+    : "";
+  const type = error ? "Content-Type: application/json; charset=utf-8\r\n" : "";
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${type}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    () => socket.destroy(),
   );
   // A peer that reads nothing would keep the write pending: it gets a few seconds.
   setTimeout(() => socket.destroy(), 5000).unref();
@@ -245,7 +256,10 @@ export function createHttpHandler(options: HttpOptions): (req: IncomingMessage, 
       bucket = new TokenBucket(options.ratePerSecond, options.rateBurst);
       buckets.set(req.socket, bucket);
     }
-    if (!bucket.take()) {
+    if (
+      !bucket.take() ||
+      (options.clients && !options.clients.take(clientAddress(req, options.trustProxy ?? false)))
+    ) {
       throw new HttpError(429, RelayErrorCode.rateLimited, "rate limit exceeded");
     }
     let pathMatched = false;
@@ -262,6 +276,7 @@ export function createHttpHandler(options: HttpOptions): (req: IncomingMessage, 
   };
 
   return (req, res) => {
+    if (options.refused?.(req.socket)) return;
     route(req, res).catch((e: unknown) => {
       try {
         answerError(req, res, e);
@@ -280,11 +295,13 @@ export function createHttpHandler(options: HttpOptions): (req: IncomingMessage, 
           ? [400, RelayErrorCode.badEnvelope]
           : e instanceof WrongCellError
             ? [400, RelayErrorCode.badEnvelope]
-            : e instanceof QuotaError
-              ? [413, RelayErrorCode.tooLarge]
-              : e instanceof StorageError
-                ? [503, RelayErrorCode.storage]
-                : [500, 0];
+            : e instanceof StoreFullError
+              ? [507, RelayErrorCode.quota]
+              : e instanceof QuotaError
+                ? [413, RelayErrorCode.tooLarge]
+                : e instanceof StorageError
+                  ? [503, RelayErrorCode.storage]
+                  : [500, 0];
     if (status >= 500) log.error(`${req.method} ${req.url} failed`, e);
     if (res.headersSent) {
       res.destroy();

@@ -7,6 +7,9 @@ import { eventually, fetchTopic, makeEnvelopes, TestClient } from "../../../test
 import { relayTestBed } from "../../../test/support/relay-test-bed.js";
 import { peerWsUrl } from "./peer.js";
 
+// The relays that replicate share a secret (SUB_ALL needs it): the processes read it from their environment.
+const PEER_SECRET = "the peers' shared secret, for tests";
+process.env.CELLULE_PEER_SECRET = PEER_SECRET;
 const { author, pub, sealed, later, relay, relayProcess: spawn } = await relayTestBed();
 
 const sha = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
@@ -77,10 +80,10 @@ describe("relay peering", () => {
   });
 
   it("pushes to a peer that does not know it, and pulls from it", async () => {
-    const hub = await relay();
+    const hub = await relay({ peerSecret: PEER_SECRET });
     const onHub = await makeEnvelopes(author, sealed, 20);
     await putAll(hub.wsUrl, onHub);
-    const edge = await relay({ peers: [hub.url] });
+    const edge = await relay({ peers: [hub.url], peerSecret: PEER_SECRET });
     const onEdge = await makeEnvelopes(author, pub, 30);
     await putAll(edge.wsUrl, onEdge);
     await eventually(() => hub.stats().envelopes === 50 && edge.stats().envelopes === 50);

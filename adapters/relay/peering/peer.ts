@@ -15,10 +15,10 @@ import { join } from "node:path";
 import { WebSocket } from "ws";
 import { IntegrityError, InvalidArgumentError, QuotaError } from "../../../core/base/errors.js";
 import { FrameType, RELAY_DEFAULTS, RelayErrorCode } from "../../../core/protocol/relay.js";
+import { TokenBucket } from "../http/limits.js";
 import { describeError, type RelayLogger } from "../log.js";
-import type { RelayStore } from "../store/store.js";
-import { decodeRelayFrame, encodePut, encodeSubAll, type RelayFrame } from "../ws/frames.js";
-import { TokenBucket } from "../ws/hub.js";
+import { type RelayStore, StoreFullError } from "../store/store.js";
+import { decodeRelayFrame, encodePut, encodeSubAll, FRAME_SLACK, type RelayFrame } from "../ws/frames.js";
 
 const CURSOR_FILE = "peers.json";
 const PUSH_WINDOW = 256;
@@ -162,6 +162,20 @@ interface Session {
   pumping: boolean;
 }
 
+/** Options of a `PeerLink`. */
+export interface PeerLinkOptions {
+  /** The shared secret of the relays that replicate together, shown to the peer (SUB_ALL needs it). */
+  secret?: string;
+  /**
+   * This relay's own envelope limit: frames from the peer are bounded by a few times it (not 256 MiB), and
+   * the store refuses (and the link skips) envelopes above it. @default RELAY_DEFAULTS.maxFrameBytes
+   */
+  maxFrameBytes?: number;
+}
+
+/** The header a peer link shows its secret in. */
+export const PEER_AUTH_HEADER = "authorization";
+
 /** Replicates with one peer relay, reconnecting with backoff until closed. */
 export class PeerLink {
   private session: Session | undefined;
@@ -182,6 +196,7 @@ export class PeerLink {
     private readonly store: RelayStore,
     private readonly cursors: PeerCursors,
     private readonly log: RelayLogger,
+    private readonly options: PeerLinkOptions = {},
   ) {
     // After a macrotask, so the pulls whose commit triggered this have recorded themselves in fromPeer.
     this.unlisten = store.onCommit(() => this.queuePump());
@@ -216,13 +231,21 @@ export class PeerLink {
 
   private connect(): void {
     if (this.closed) return;
-    const ws = new WebSocket(this.url, { perMessageDeflate: false, maxPayload: 256 * 1024 * 1024 });
+    // A frame far above our own limit is refused by ws (close 1009) before it is held in memory; one a little
+    // above it is read, refused by the store and skipped, so one big envelope does not stop the link.
+    const maxFrame = this.options.maxFrameBytes ?? RELAY_DEFAULTS.maxFrameBytes;
+    const ws = new WebSocket(this.url, {
+      perMessageDeflate: false,
+      maxPayload: 4 * maxFrame + FRAME_SLACK,
+      ...(this.options.secret ? { headers: { [PEER_AUTH_HEADER]: `Bearer ${this.options.secret}` } } : {}),
+    });
     const s: Session = {
       ws,
       peerMaxFrame: RELAY_DEFAULTS.maxFrameBytes,
       pushNext: 0,
       pushing: new Map(),
-      nextReqId: 1,
+      // 1 is the SUB_ALL's.
+      nextReqId: 2,
       pendingPulls: 0,
       paused: false,
       pumping: false,
@@ -335,7 +358,12 @@ export class PeerLink {
           s.pull!.done(item);
         },
         (e) => {
-          if (e instanceof IntegrityError || e instanceof QuotaError) {
+          if (e instanceof StoreFullError) {
+            // Not stored, and not to be skipped: the cursor stays before it, the link retries later.
+            this.lastError = e.message;
+            this.log.warn(`peer ${this.url}: ${e.message}; pulling again later`);
+            s.ws.terminate();
+          } else if (e instanceof IntegrityError || e instanceof QuotaError) {
             // The peer holds something that is not an envelope: skip it, it will never become one.
             this.log.warn(
               `peer ${this.url} sent a bad envelope (global seq ${globalSeq}): ${describeError(e)}`,
@@ -358,6 +386,12 @@ export class PeerLink {
   }
 
   private onError(s: Session, reqId: number, code: number, message: string): void {
+    if (reqId === 1 && code === RelayErrorCode.forbidden) {
+      // The peer does not know our secret: pushing still works, pulling does not.
+      this.lastError = `peer ${this.url} refuses SUB_ALL: give both relays the same --peer-secret`;
+      this.log.warn(this.lastError);
+      return;
+    }
     const item = s.pushing.get(reqId);
     if (item && (code === RelayErrorCode.badEnvelope || code === RelayErrorCode.tooLarge)) {
       this.log.warn(`peer ${this.url} refused envelope ${item.seq}: ${message}`);

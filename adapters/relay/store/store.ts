@@ -10,8 +10,9 @@
  */
 import { createHash } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
-import { ClosedError, QuotaError, StorageError } from "../../../core/base/errors.js";
+import { ClosedError, IntegrityError, QuotaError, StorageError } from "../../../core/base/errors.js";
 import { readHeader } from "../../../core/protocol/envelope.js";
+import { RELAY_DEFAULTS } from "../../../core/protocol/relay.js";
 import { describeError, type RelayLogger, silentLogger } from "../log.js";
 import { openDataDir, releaseLock } from "./data-dir.js";
 import { MAX_RECORD_BYTES, RECORD_HEADER_BYTES, writeRecord } from "./log-file.js";
@@ -27,7 +28,30 @@ export interface RelayStoreOptions {
   cacheBytes?: number;
   /** Most bytes written under one fsync; more waits for the next one. @default 8 MiB */
   maxBatchBytes?: number;
+  /** Largest envelope stored, from any source (clients, peers). @default RELAY_DEFAULTS.maxFrameBytes */
+  maxEnvelopeBytes?: number;
+  /** Smallest envelope stored. @default RELAY_DEFAULTS.minEnvelopeBytes */
+  minEnvelopeBytes?: number;
+  /** Quotas: the whole log, and each topic (bytes and envelopes). @default RELAY_DEFAULTS */
+  maxStoreBytes?: number;
+  maxStoreEnvelopes?: number;
+  maxTopicBytes?: number;
+  maxTopicEnvelopes?: number;
   log?: RelayLogger;
+}
+
+/**
+ * The store or one topic is at its quota: nothing more is taken there (HTTP 507, an ERROR frame with
+ * code `quota`), what is stored stays readable.
+ */
+export class StoreFullError extends QuotaError {
+  constructor(
+    /** What is full. */
+    readonly scope: "store" | "topic",
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The answer to a put. */
@@ -65,6 +89,8 @@ interface TopicState {
   gseqs: number[];
   /** Next topic seq to hand out, counting puts not yet durable. */
   next: number;
+  /** Bytes of the topic's envelopes, counting puts not yet durable. */
+  bytes: number;
 }
 
 interface PendingPut {
@@ -94,6 +120,8 @@ export class RelayStore {
   private cacheUsed = 0;
   private topicsWithData = 0;
   private nextGlobal = 1;
+  /** Bytes of records queued or being written, not yet in `end`. */
+  private pendingBytes = 0;
   private syncs = 0;
   private flushing = false;
   private idleWaiters: (() => void)[] = [];
@@ -120,6 +148,12 @@ export class RelayStore {
     const opts: Required<RelayStoreOptions> = {
       cacheBytes: options.cacheBytes ?? 64 * 1024 * 1024,
       maxBatchBytes: options.maxBatchBytes ?? 8 * 1024 * 1024,
+      maxEnvelopeBytes: options.maxEnvelopeBytes ?? RELAY_DEFAULTS.maxFrameBytes,
+      minEnvelopeBytes: options.minEnvelopeBytes ?? RELAY_DEFAULTS.minEnvelopeBytes,
+      maxStoreBytes: options.maxStoreBytes ?? RELAY_DEFAULTS.maxStoreBytes,
+      maxStoreEnvelopes: options.maxStoreEnvelopes ?? RELAY_DEFAULTS.maxStoreEnvelopes,
+      maxTopicBytes: options.maxTopicBytes ?? RELAY_DEFAULTS.maxTopicBytes,
+      maxTopicEnvelopes: options.maxTopicEnvelopes ?? RELAY_DEFAULTS.maxTopicEnvelopes,
       log: options.log ?? silentLogger,
     };
     const { root, storeId, fh, scan, lockPath } = await openDataDir(dir, LOG_FILE, opts.log);
@@ -129,7 +163,9 @@ export class RelayStore {
         store.gOffset.push(r.offset);
         store.gLength.push(r.length);
         store.gSeq.push(r.seq);
-        store.topicState(r.topic).gseqs.push(r.globalSeq);
+        const t = store.topicState(r.topic);
+        t.gseqs.push(r.globalSeq);
+        t.bytes += r.length;
         if (!store.byHash.has(r.hashKey)) store.byHash.set(r.hashKey, r.globalSeq);
       }
       for (const t of store.topics.values()) t.next = t.gseqs.length + 1;
@@ -186,7 +222,13 @@ export class RelayStore {
     if (this.closed) throw new ClosedError("relay store");
     if (this.broken) throw this.broken;
     const topicHex = readHeader(envelope).topic;
-    if (envelope.length + 16 > MAX_RECORD_BYTES) throw new QuotaError("envelope too large for the store");
+    const o = this.options;
+    if (envelope.length + 16 > MAX_RECORD_BYTES || envelope.length > o.maxEnvelopeBytes)
+      throw new QuotaError(`envelope over ${o.maxEnvelopeBytes} bytes, this relay's limit`);
+    if (envelope.length < o.minEnvelopeBytes)
+      throw new IntegrityError(
+        `envelope of ${envelope.length} bytes, under the ${o.minEnvelopeBytes} of a real one`,
+      );
     const hash = createHash("sha256").update(envelope).digest();
     const hashKey = hash.toString("latin1");
     const existing = this.byHash.get(hashKey);
@@ -195,10 +237,18 @@ export class RelayStore {
     }
     const inFlight = this.pending.get(hashKey);
     if (inFlight) return { ...(await inFlight.promise), stored: false };
-    const topic = this.topicState(topicHex);
+    const recordBytes = RECORD_HEADER_BYTES + envelope.length;
+    if (this.nextGlobal > o.maxStoreEnvelopes || this.end + this.pendingBytes + recordBytes > o.maxStoreBytes)
+      throw new StoreFullError("store", "this relay's store is full");
+    const known = this.topics.get(topicHex);
+    if (known && (known.next > o.maxTopicEnvelopes || known.bytes + envelope.length > o.maxTopicBytes))
+      throw new StoreFullError("topic", "this topic is at its quota on this relay");
+    const topic = known ?? this.topicState(topicHex);
     const globalSeq = this.nextGlobal++;
     const seq = topic.next++;
-    const record = Buffer.allocUnsafe(RECORD_HEADER_BYTES + envelope.length);
+    topic.bytes += envelope.length;
+    this.pendingBytes += recordBytes;
+    const record = Buffer.allocUnsafe(recordBytes);
     writeRecord(record, 0, globalSeq, seq, envelope);
     let resolveFn!: (r: PutResult) => void;
     let rejectFn!: (e: unknown) => void;
@@ -259,7 +309,7 @@ export class RelayStore {
   private topicState(hex: string): TopicState {
     let t = this.topics.get(hex);
     if (!t) {
-      t = { gseqs: [], next: 1 };
+      t = { gseqs: [], next: 1, bytes: 0 };
       this.topics.set(hex, t);
     }
     return t;
@@ -280,7 +330,11 @@ export class RelayStore {
         if (this.broken) {
           const failed = this.queue;
           this.queue = [];
-          for (const p of failed) this.pending.delete(p.hashKey);
+          for (const p of failed) {
+            this.pending.delete(p.hashKey);
+            p.topic.bytes -= p.record.length - RECORD_HEADER_BYTES;
+            this.pendingBytes -= p.record.length;
+          }
           for (const p of failed) p.reject(this.broken);
           break;
         }
@@ -332,6 +386,7 @@ export class RelayStore {
       records.push({ globalSeq: p.globalSeq, seq: p.seq, topic: p.topicHex, envelope });
       offset += p.record.length;
     }
+    this.pendingBytes -= offset - this.end;
     this.end = offset;
     for (const listener of this.listeners) {
       try {
@@ -355,6 +410,8 @@ export class RelayStore {
     for (const p of failed) {
       this.pending.delete(p.hashKey);
       p.topic.next = p.topic.gseqs.length + 1;
+      p.topic.bytes -= p.record.length - RECORD_HEADER_BYTES;
+      this.pendingBytes -= p.record.length;
     }
     try {
       await this.fh.truncate(this.end);

@@ -11,8 +11,9 @@ import { IntegrityError, QuotaError } from "../../../core/base/errors.js";
 import type { Topic } from "../../../core/base/ids.js";
 import { readHeader } from "../../../core/protocol/envelope.js";
 import { FrameType, RelayErrorCode } from "../../../core/protocol/relay.js";
+import { type ClientLimits, TokenBucket } from "../http/limits.js";
 import { describeError, type RelayLogger } from "../log.js";
-import type { RelayStore, StoredEnvelope } from "../store/store.js";
+import { type RelayStore, type StoredEnvelope, StoreFullError } from "../store/store.js";
 import {
   ALL_TOPICS,
   type ClientFrame,
@@ -44,25 +45,14 @@ interface Subscription {
   live: boolean;
 }
 
-/** Token bucket: `burst` frames at once, refilled at `rate` per second. */
-export class TokenBucket {
-  private tokens: number;
-  private last = performance.now();
-  constructor(
-    private readonly rate: number,
-    private readonly burst: number,
-  ) {
-    this.tokens = burst;
-  }
-  /** Takes a token; false when none is left. */
-  take(): boolean {
-    const now = performance.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.rate) / 1000);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
+export { TokenBucket } from "../http/limits.js";
+
+/** Who is on the other end of a connection, as the upgrade request said. */
+export interface ClientInfo {
+  /** The address, for the limits per address. */
+  address: string | undefined;
+  /** True for a configured peer relay (it showed the peers' shared secret): SUB_ALL is for it alone. */
+  peer: boolean;
 }
 
 class Connection {
@@ -74,6 +64,7 @@ class Connection {
     readonly ws: WebSocket,
     readonly remote: string,
     readonly bucket: TokenBucket,
+    readonly client: ClientInfo,
   ) {}
 
   send(frame: Uint8Array): void {
@@ -118,6 +109,8 @@ export class RelayHub {
     private readonly store: RelayStore,
     private readonly limits: HubLimits,
     private readonly log: RelayLogger,
+    /** Limits per address, shared with the HTTP side; none in tests of the hub alone. */
+    private readonly clients?: ClientLimits,
   ) {
     this.unlisten = store.onCommit((records) => this.fanOut(records));
     this.slowLimit = Math.max(32 * 1024 * 1024, 4 * limits.maxFrameBytes);
@@ -133,11 +126,12 @@ export class RelayHub {
   }
 
   /** Takes over an upgraded WebSocket. */
-  handle(ws: WebSocket, remote: string): void {
+  handle(ws: WebSocket, remote: string, client: ClientInfo = { address: undefined, peer: false }): void {
     const conn = new Connection(
       ws,
       remote,
       new TokenBucket(this.limits.ratePerSecond, this.limits.rateBurst),
+      client,
     );
     this.conns.add(conn);
     ws.on("message", (data, isBinary) => {
@@ -187,7 +181,11 @@ export class RelayHub {
 
   private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     if (conn.closing || this.stopping) return;
-    if (!conn.bucket.take()) {
+    // A peer relay has its own connection's limit only: it carries many clients' envelopes.
+    if (
+      !conn.bucket.take() ||
+      (!conn.client.peer && this.clients && !this.clients.take(conn.client.address))
+    ) {
       this.fail(conn, 0, RelayErrorCode.rateLimited, "rate limit exceeded", 1008);
       return;
     }
@@ -243,6 +241,8 @@ export class RelayHub {
         (r) => conn.send(encodeAck(reqId, r.stored ? 0 : 1, r.seq, r.hash)),
         (e) => {
           if (e instanceof IntegrityError) this.fail(conn, reqId, RelayErrorCode.badEnvelope, e.message);
+          else if (e instanceof StoreFullError)
+            conn.send(encodeError(reqId, RelayErrorCode.quota, e.message));
           else if (e instanceof QuotaError) conn.send(encodeError(reqId, RelayErrorCode.tooLarge, e.message));
           else
             conn.send(encodeError(reqId, RelayErrorCode.storage, "the relay could not store the envelope"));
@@ -302,6 +302,13 @@ export class RelayHub {
   }
 
   private onSubAll(conn: Connection, reqId: number, since: number): void {
+    // Every topic's envelopes and their timing: for the relays this one replicates with, not for anyone.
+    if (!conn.client.peer) {
+      conn.send(
+        encodeError(reqId, RelayErrorCode.forbidden, "SUB_ALL is for this relay's peers (--peer-secret)"),
+      );
+      return;
+    }
     const sub: Subscription = { live: false };
     conn.all = sub;
     this.allSubs.add(conn);
