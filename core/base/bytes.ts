@@ -1,6 +1,7 @@
 /** Small byte helpers used across the protocol. No dependency, works in browsers and Node. */
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+// Pure: bundles that never write hex (the widgets) drop the table.
+const HEX = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 /** Lowercase hex of bytes. */
 export function toHex(bytes: Uint8Array): string {

@@ -23,9 +23,9 @@ export class RelayFetchError extends CelluleError {
   ) {
     super(
       code,
-      `${code === "unreachable" ? "no relay answered" : "no relay served a valid answer"} (${attempts
-        .map((a) => `${a.relay}: ${a.error}`)
-        .join("; ")})`,
+      `no relay ${code === "unreachable" ? "answered" : "served a valid answer"}: ${attempts
+        .map((a) => `${a.relay} ${a.error}`)
+        .join(", ")}`,
     );
   }
 }

@@ -1,9 +1,9 @@
-import { css, html, nothing } from "lit";
+import { html, nothing } from "lit";
 import type { WidgetStrings } from "../../core/public/strings/index.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 import { EditionElement } from "../shared/edition-element.js";
 import { clip } from "../shared/safe.js";
-import { baseStyles } from "../shared/styles.js";
+import { baseStyles, css } from "../shared/styles.js";
 
 /**
  * A cell's card: its name, place, description and how to reach it, from its signed edition.

@@ -81,7 +81,7 @@ describe("<cell-contact>", () => {
       // public edition (edition-memory.ts).
       const kept = Object.entries(localStorage);
       check(
-        kept.every(([k, v]) => k.startsWith("cellule:edition:") && !/Camille|camille@|Bonjour/.test(v)) &&
+        kept.every(([k, v]) => k.startsWith("cellule:") && !/Camille|camille@|Bonjour/.test(v)) &&
           sessionStorage.length === 0,
         `web storage: ${JSON.stringify(kept)}`,
       );

@@ -1,4 +1,4 @@
-import { css, html, nothing } from "lit";
+import { html, nothing } from "lit";
 import { CONTACT_LIMITS, type ContactRequest, contactTopic, sealContact } from "../../core/public/contact.js";
 import { sendToRelays } from "../../core/public/relay-http.js";
 import { contactStrings, type Lang } from "../../core/public/strings/index.js";
@@ -6,7 +6,7 @@ import type { VerifiedEdition } from "../../core/public/verify.js";
 import { parseCellAddress } from "../shared/cell-address.js";
 import { newestEdition } from "../shared/edition-controller.js";
 import { EditionElement } from "../shared/edition-element.js";
-import { baseStyles } from "../shared/styles.js";
+import { baseStyles, css } from "../shared/styles.js";
 
 /** Fired when a visitor's request has reached at least one of the cell's relays (it carries nothing). */
 export class ContactSentEvent extends Event {

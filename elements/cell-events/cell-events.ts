@@ -4,7 +4,7 @@ import type { Lang, WidgetStrings } from "../../core/public/strings/index.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 import { formatRange, isTime } from "../shared/dates.js";
 import { EditionElement } from "../shared/edition-element.js";
-import { clip, records } from "../shared/safe.js";
+import { clip } from "../shared/safe.js";
 import { baseStyles, listStyles } from "../shared/styles.js";
 
 /** The "add to my calendar" link of an event, when its ID makes a URL (a lone surrogate does not). */
@@ -56,7 +56,7 @@ export class CellEvents extends EditionElement {
     { lang, t, relay }: { lang: Lang; t: WidgetStrings; relay: string },
   ) {
     const now = Date.now();
-    const upcoming = records<CellEvent>(edition.events)
+    const upcoming = (edition.events as CellEvent[])
       .filter((e) => isTime(e.start) && (isTime(e.end) ? e.end : e.start) >= now)
       .sort((a, b) => a.start - b.start)
       .slice(0, EditionElement.count(this.limit));

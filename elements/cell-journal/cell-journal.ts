@@ -5,7 +5,7 @@ import type { Lang, WidgetStrings } from "../../core/public/strings/index.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 import { formatDate } from "../shared/dates.js";
 import { EditionElement } from "../shared/edition-element.js";
-import { clip, records } from "../shared/safe.js";
+import { clip } from "../shared/safe.js";
 import { baseStyles, listStyles } from "../shared/styles.js";
 
 /**
@@ -49,7 +49,7 @@ export class CellJournal extends EditionElement {
   private shown = 0;
 
   protected renderEdition(edition: VerifiedEdition, { lang, t }: { lang: Lang; t: WidgetStrings }) {
-    const all = records<JournalPost>(edition.posts).filter((p) => !this.post || p.id === this.post);
+    const all = (edition.posts as JournalPost[]).filter((p) => !this.post || p.id === this.post);
     if (all.length === 0) return html`<p part="status" class="status">${t.noPosts}</p>`;
     const step = EditionElement.count(this.limit);
     const count = Math.max(this.shown, step);

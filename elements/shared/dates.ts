@@ -7,17 +7,10 @@
 import type { Lang } from "../../core/public/strings/index.js";
 
 const OPTIONS = { date: { dateStyle: "long" }, when: { dateStyle: "full", timeStyle: "short" } } as const;
-const formats = new Map<string, Intl.DateTimeFormat>();
+const formats: Record<string, Intl.DateTimeFormat> = {};
 
-function format(lang: Lang, kind: keyof typeof OPTIONS): Intl.DateTimeFormat {
-  const key = lang + kind;
-  let f = formats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(lang, OPTIONS[kind]);
-    formats.set(key, f);
-  }
-  return f;
-}
+const format = (lang: Lang, kind: keyof typeof OPTIONS): Intl.DateTimeFormat =>
+  (formats[lang + kind] ??= new Intl.DateTimeFormat(lang, OPTIONS[kind]));
 
 /** Whether `ms` is a time a `Date` can hold (anything else formats as ""). */
 export const isTime = (ms: unknown): ms is number => typeof ms === "number" && Math.abs(ms) <= 8.64e15;

@@ -26,7 +26,7 @@ describe("a page that verified a cell's newer chain", () => {
       } finally {
         remove();
         console.warn = warn;
-        localStorage.removeItem(`cellule:edition:${cellId}`);
+        localStorage.removeItem(`cellule:${cellId}`);
       }
     });
 
@@ -35,11 +35,11 @@ describe("a page that verified a cell's newer chain", () => {
     const { el, remove } = mount(`<cell-card cell="${relay}/c/${cellId}/"></cell-card>`);
     try {
       await rendered(el, (r) => !!r.querySelector("[part=name]"), "the card");
-      const seen = JSON.parse(localStorage.getItem(`cellule:edition:${cellId}`)!);
-      check(seen.n === 1, JSON.stringify(seen));
+      const seen = JSON.parse(localStorage.getItem(`cellule:${cellId}`)!);
+      check(seen[0] === 1, JSON.stringify(seen));
     } finally {
       remove();
-      localStorage.removeItem(`cellule:edition:${cellId}`);
+      localStorage.removeItem(`cellule:${cellId}`);
     }
   });
 });

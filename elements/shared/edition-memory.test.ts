@@ -61,7 +61,7 @@ describe("what a page remembers of a cell's editions", () => {
     );
     expect(remember(theirs, s)).toBe(theirs);
     expect(remember(refused[0]!, undefined)).toBe(refused[0]);
-    s.setItem(`cellule:edition:${id}`, "{garbled");
+    s.setItem(`cellule:${id}`, "{garbled");
     expect(remember(refused[0]!, s)).toBe(refused[0]);
   });
 });

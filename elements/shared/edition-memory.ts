@@ -10,39 +10,26 @@
 import { IntegrityError } from "../../core/base/errors.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
 
-interface Seen {
-  n: number;
-  key: string;
-  at: number;
-}
-
-/** Where the page keeps it: `localStorage`, when the page may use it (sandboxed frames may not). */
-function store(): Storage | undefined {
-  try {
-    return localStorage;
-  } catch {}
-}
-
 /**
  * `edition` if it is not older than what this page verified for its cell before (then remembered as the
- * newest), else `IntegrityError`. `storage` is the page's `localStorage` by default; without one, nothing
- * is remembered.
+ * newest: `[chain length, last key, at]`), else `IntegrityError`. `storage` is the page's `localStorage`
+ * by default (sandboxed frames may have none: then nothing is remembered).
  */
-export function remember(edition: VerifiedEdition, storage = store()): VerifiedEdition {
-  const name = `cellule:edition:${edition.cell}`;
+export function remember(edition: VerifiedEdition, storage?: Storage): VerifiedEdition {
+  const name = `cellule:${edition.cell}`;
   const { chain, at } = edition;
   const n = chain.length;
-  let seen: Seen | undefined;
+  let m = 0;
+  let key: unknown;
+  let when = 0;
   try {
-    seen = JSON.parse(storage!.getItem(name)!);
+    storage ??= localStorage;
+    [m, key, when] = JSON.parse(storage.getItem(name)!);
   } catch {}
-  if (typeof seen?.n === "number") {
-    if (n < seen.n || chain[seen.n - 1]!.key !== seen.key || (n === seen.n && at < seen.at))
-      throw new IntegrityError("an edition older than one this page verified");
-    if (n === seen.n && at === seen.at) return edition;
-  }
+  if (m && (n < m || chain[m - 1]?.key !== key || (n === m && at < when)))
+    throw new IntegrityError("older than an edition seen");
   try {
-    storage!.setItem(name, JSON.stringify({ n, key: chain[n - 1]!.key, at }));
+    storage!.setItem(name, JSON.stringify([n, chain[n - 1]!.key, at]));
   } catch {}
   return edition;
 }

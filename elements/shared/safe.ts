@@ -13,7 +13,3 @@ export function clip(value: unknown, max: number): string {
   const text = typeof value === "string" ? plainText(value) : "";
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
-
-/** The objects of a signed list (`null`, numbers, strings and lists dropped: a broken item shows as nothing). */
-export const records = <T>(list: unknown): T[] =>
-  Array.isArray(list) ? list.filter((x) => typeof x === "object" && x !== null && !Array.isArray(x)) : [];
