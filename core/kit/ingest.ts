@@ -86,7 +86,7 @@ interface Job {
   bytes: Uint8Array;
   source: string;
   /** Judged again although it was seen (see `push`). */
-  again: boolean;
+  again: Again;
   resolve: (outcome: IngestOutcome) => void;
 }
 
@@ -134,6 +134,12 @@ class HeldSet {
     this.size = 0;
   }
 }
+
+/**
+ * A replay of kept envelopes (see `Ingest.push`): `false` for a new envelope, `"governance"` to take the
+ * governance ops again (documents keep what they have), `"all"` for documents' changes too.
+ */
+export type Again = false | "governance" | "all";
 
 /** The Kit's receive queue. */
 export class Ingest {
@@ -207,9 +213,9 @@ export class Ingest {
 
   /**
    * Queues an envelope; resolves with its outcome (never rejects). `again`: judge it even if it was seen
-   * or stored already (what a replay of kept envelopes needs).
+   * or stored already (what a replay of kept envelopes needs, see `Again`).
    */
-  push(bytes: Uint8Array, source: string, again = false): Promise<IngestOutcome> {
+  push(bytes: Uint8Array, source: string, again: Again = false): Promise<IngestOutcome> {
     return new Promise((resolve) => {
       this.queue.push({ bytes, source, again, resolve });
       if (!this.running) {
@@ -238,7 +244,7 @@ export class Ingest {
     }
   }
 
-  private async open(bytes: Uint8Array, again: boolean): Promise<OpenedEnvelope | IngestOutcome | Watched> {
+  private async open(bytes: Uint8Array, again: Again): Promise<OpenedEnvelope | IngestOutcome | Watched> {
     let hash: EnvelopeHash | undefined;
     try {
       hash = await envelopeHash(bytes);
@@ -256,7 +262,7 @@ export class Ingest {
     opened: OpenedEnvelope | IngestOutcome | Watched,
     bytes: Uint8Array,
     source: string,
-    again = false,
+    again: Again = false,
   ): Promise<IngestOutcome> {
     if ("status" in opened)
       return opened.status === "duplicate" || (!again && this.seen.has(opened.hash!)) ? dup(opened) : opened;
@@ -270,7 +276,8 @@ export class Ingest {
       }
       scope = this.ctx.scopeFor(header.topic, header.epoch)!.scope;
       // A replay restores governance ops; documents keep what they have.
-      if (again && body.kind !== EnvelopeKind.governance) return { status: "duplicate", hash };
+      if (again === "governance" && body.kind !== EnvelopeKind.governance)
+        return { status: "duplicate", hash };
       if (body.kind === EnvelopeKind.governance) {
         // Governance ops carry their own signatures and are judged by the cell's log, not by write roles.
         await this.ctx.governance(opened, source, scope);

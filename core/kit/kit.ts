@@ -283,10 +283,10 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
    * Judges again the envelopes this device kept under these topics, as if they had just come (a cell
    * calls it when a stored op could not be read back: its envelope still holds it); resolves once done.
    */
-  async replay(topics: Topic[]): Promise<void> {
+  async replay(topics: Topic[], what: "governance" | "all" = "governance"): Promise<void> {
     this.assertOpen();
     const envelopes = await this.kept.backlog(topics);
-    await Promise.all(envelopes.map((e) => this.ingestion.push(e, "replay", true)));
+    await Promise.all(envelopes.map((e) => this.ingestion.push(e, "replay", what)));
   }
 
   /** The topics of every epoch of a scope this device holds a key for. */
@@ -294,10 +294,17 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     return [...this.scopesByTopic.values()].filter((e) => e.scope === scope).map((e) => e.topic);
   }
 
-  /** Reports something stored that could not be read back (the `corrupt` event), and logs it. */
+  /**
+   * Reports something stored that could not be read back (the `corrupt` event), and logs it. A piece of a
+   * document (automerge-repo keys start with the document's ID) is fetched again from the envelopes this
+   * device kept of its scope. Storage adapters call it through their own option, e.g.
+   * `fileStorage(dir, { onCorrupt: (r) => kit.reportCorrupt(r.error, r.key) })`.
+   */
   reportCorrupt(error: CelluleError, key: StorageKey): void {
     this.options.logger.warn(`could not read ${JSON.stringify(key)}: ${error.message}`);
     this.emit("corrupt", error, key);
+    const scope = this.docScopes.get(key[0] as DocId);
+    if (scope && !this.closed) this.track(this.replay(this.topicsOf(scope), "all"));
   }
 
   /** The envelopes waiting for governance ops: how many, and their bytes (both bounded, see ingest.ts). */

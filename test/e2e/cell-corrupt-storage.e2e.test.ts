@@ -8,6 +8,8 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { encodePart } from "../../adapters/fs/key-path.js";
+import { fileStorage } from "../../adapters/fs/storage.js";
 import { Cell, type CelluleError, IntegrityError, type Kit, StorageError } from "../../core/index.js";
 import { admittedCell, relayFixture, storeOf } from "../support/cells.js";
 import { type FileStore, until } from "../support/devices.js";
@@ -61,5 +63,38 @@ describe("a damaged file on a member's device", () => {
     await writeFile(keyFile, "{ not json");
     await expect(net.device(store)).rejects.toBeInstanceOf(StorageError);
     expect(await readFile(keyFile, "utf8")).toBe("{ not json");
+  }, 60_000);
+
+  it("restores a document whose chunk file is damaged from the envelopes the device kept", async () => {
+    const [f, a] = [await net.device(), await net.device()];
+    const { cells } = await admittedCell(f, "Fatima Ouali", [{ kit: a, name: "Ali Benali" }]);
+    const ali = cells[0]!;
+    const notes = await ali.create<{ lines: string[] }>("members", { lines: [] });
+    for (let i = 0; i < 5; i++) notes.change((d) => void d.lines.push(`point ${i}`));
+    await a.flush();
+    const store = storeOf(a) as FileStore;
+    await a.close(0);
+
+    // Every chunk file of the document damaged: the device keeps nothing of it but its envelopes.
+    const dir = join(store.dir, "documents", encodePart(notes.id));
+    for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }))
+      if (entry.isFile()) await writeFile(join(entry.parentPath, entry.name), "damaged");
+
+    let kit: Kit | undefined;
+    const reported: unknown[] = [];
+    const storage = fileStorage(join(store.dir, "documents"), {
+      fsync: false,
+      onCorrupt: (r) => {
+        reported.push(r.key);
+        kit?.reportCorrupt(r.error, r.key);
+      },
+    });
+    kit = await net.device(store, { storage });
+    const reopened = await Cell.open(kit, ali.id);
+    const copy = await reopened.open<{ lines: string[] }>(notes.id);
+    await kit.flush();
+    await until(() => copy.value().lines?.length === 5, "the document to come back");
+    expect(copy.value().lines).toEqual(["point 0", "point 1", "point 2", "point 3", "point 4"]);
+    expect(reported.length).toBeGreaterThan(0);
   }, 60_000);
 });
