@@ -34,6 +34,9 @@ describe("the publication chain", () => {
     expect(renewed.chain).toHaveLength(2);
     expect(renewed.chain[1]!.expires).toBe(now + CERT_VALIDITY_MS);
     expect(publication.foreignLink(renewed.chain)).toBeUndefined();
+    // Long offline, past the end: renewed before it signs anything.
+    now += CERT_VALIDITY_MS * 2;
+    expect((await cell.publicationKeys()).chain.at(-1)!.expires).toBe(now + CERT_VALIDITY_MS);
 
     // A past holder of key 0 forks: its link is not the log's.
     const fork = await rotatedKeys(cell.id, { signing: keys.signing, chain: keys.chain });

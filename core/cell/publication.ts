@@ -99,10 +99,15 @@ export class CellPublication {
   async keys(): Promise<PublicationKeys> {
     if (!this.canPublish()) throw new ForbiddenError("this device does not hold the cell's publication keys");
     const expires = this.chain().at(-1)!.cert.expires;
-    if (!(expires - this.ctx.kit.clock.now() >= CERT_VALIDITY_MS / 2) && !this.renewing) {
+    const now = this.ctx.kit.clock.now();
+    if (!(expires - now >= CERT_VALIDITY_MS / 2) && !this.renewing) {
       this.renewing = true;
       try {
         await this.next();
+      } catch (error) {
+        // Not renewed now (e.g. this device cannot read the officers' newest epoch yet): the key still
+        // serves until its end, and the next edition tries again.
+        if (!(expires > now)) throw error;
       } finally {
         this.renewing = false;
       }
