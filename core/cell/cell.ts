@@ -87,7 +87,7 @@ export class Cell extends Emitter<CellEvents> {
       devices: this.devices,
       publication: this.publication,
       emit: (event, ...args) => this.emit(event, ...args),
-      admitApproved: (op) => this.membership.admitApproved(op),
+      redeemed: (op) => this.membership.redeemed(op),
     });
     kit.onGovernance(
       id,

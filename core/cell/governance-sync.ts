@@ -34,7 +34,8 @@ export interface SyncParts {
   /** Tells the cell's listeners. */
   emit<K extends keyof CellEvents>(event: K, ...args: Parameters<CellEvents[K]>): void;
   /** Admits a pending member whose request to join this device accepted (membership.ts). */
-  admitApproved(redeem: SignedOp): Promise<void>;
+  /** Judges a redeem received (see Membership.redeemed): whether to pass it on. */
+  redeemed(redeem: SignedOp): Promise<boolean>;
 }
 
 /**
@@ -158,9 +159,11 @@ export class GovernanceSync {
     // with this very envelope).
     if (fresh.length > 0) void ctx.kit.retryHeld();
     // A redeem picked up from an invitation inbox: pass it on to every member (once the keys are open:
-    // a new member's welcome carries redeems too, and must not stop at them).
-    const redeems = fresh.filter((op) => op.body.op.type === "redeem");
-    for (const op of redeems) await this.parts.admitApproved(op);
+    // a new member's welcome carries redeems too, and must not stop at them) — only a valid one that
+    // arrived before its invitation expired by this device's clock: junk is not multiplied (M5).
+    const redeems: SignedOp[] = [];
+    for (const op of fresh)
+      if (op.body.op.type === "redeem" && (await this.parts.redeemed(op))) redeems.push(op);
     const members = ctx.kit.epochOf(ctx.scopeId("members"));
     if (redeems.length > 0 && members && memberOfDevice(log.state(), ctx.kit.device.id)) {
       await ctx.kit.publishGovernance(

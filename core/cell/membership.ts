@@ -4,6 +4,7 @@
  * devices (each loss rotating what the lost person or device could read), and requests to join accepted
  * from a contact.
  */
+import { ExpiredInviteError } from "../base/errors.js";
 import { type DeviceId, type MemberId, memberIdOf } from "../base/ids.js";
 import {
   admit as admitOp,
@@ -40,6 +41,7 @@ export class Membership {
   private readonly welcomed = new Set<string>();
   /** Signing keys of devices whose request to join this device accepted: their redeem is admitted. */
   private readonly approved = new Set<string>();
+  private lateMembers: Promise<Set<MemberId>> | undefined;
 
   constructor(
     private readonly ctx: CellContext,
@@ -57,6 +59,10 @@ export class Membership {
   }
 
   async admit(member: MemberId): Promise<void> {
+    if ((await this.late()).has(member))
+      throw new ExpiredInviteError(
+        "this request reached this device after its invitation had expired: invite them again",
+      );
     await this.ctx.commit(await admitOp(this.ctx.kit.device, this.ctx.log(), member));
     await this.keys.share(member);
     await this.welcome(member);
@@ -97,11 +103,32 @@ export class Membership {
     await this.ctx.kit.post(await sealInvitation(this.ctx.id, device, invitation));
   }
 
-  /** A redeem received: admits its member when its device is one whose request to join this device accepted. */
-  async admitApproved(redeem: SignedOp): Promise<void> {
-    const o = redeem.body.op as { device: { signing: string } };
-    const member = this.ctx.log().state().members.get(memberIdOf(redeem.authorId));
-    if (this.approved.delete(o.device.signing) && member?.status === "pending") await this.admit(member.id);
+  /**
+   * A redeem received (M5): judged late when it reached this device after its invitation expired by this
+   * device's clock, whatever time the redeemer claims (a late one is recorded, never admitted from here and
+   * never passed on); on time, its member is admitted at once when its device is one whose request to join
+   * this device accepted. Returns whether it is on time and valid, that is worth passing on to the members.
+   */
+  async redeemed(redeem: SignedOp): Promise<boolean> {
+    const log = this.ctx.log();
+    const o = redeem.body.op as { invite: string; device: { signing: string } };
+    const id = memberIdOf(redeem.authorId);
+    const member = log.state().members.get(id);
+    const invite = log.state().invites.get(o.invite);
+    if (!log.status(redeem.hash)?.valid || !invite || member?.status !== "pending") return false;
+    if (invite.expires < this.ctx.kit.clock.now()) {
+      (await this.late()).add(id);
+      await this.ctx.store.saveLate(id);
+      return false;
+    }
+    if (this.approved.delete(o.device.signing)) await this.admit(id);
+    return true;
+  }
+
+  /** Members whose redeem reached this device after their invitation had expired (loaded once). */
+  private late(): Promise<Set<MemberId>> {
+    this.lateMembers ??= this.ctx.store.loadLate();
+    return this.lateMembers;
   }
 
   /** After this device's op made keys stale: rotates them, then renews the publication keys. */

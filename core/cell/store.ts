@@ -6,12 +6,14 @@
  *
  * Keys: `["cellule-cell", cellId]` → JSON record, `["cellule-gov", cellId, opHash]` → op bytes,
  * `["cellule-mailbox", cellId, scope]` → JSON heads of the ops already posted to a recovery mailbox,
+ * `["cellule-late", cellId, memberId]` → nothing: that member's redeem reached this device only after its
+ * invitation expired by this device's clock (see Membership.redeemed),
  * `["cellule-quarantine", …key]` → a stored value that could not be read (see `quarantine`).
  */
 import type { StorageAdapterInterface, StorageKey } from "@automerge/automerge-repo";
 import { fromUtf8, utf8 } from "../base/bytes.js";
 import { IntegrityError } from "../base/errors.js";
-import type { CellId } from "../base/ids.js";
+import type { CellId, MemberId } from "../base/ids.js";
 import type { Invitation } from "../governance/actions.js";
 import type { OpHash, SignedOp } from "../governance/types.js";
 
@@ -19,6 +21,7 @@ const CELL_KEY = "cellule-cell";
 const OPS_KEY = "cellule-gov";
 const MAILBOX_KEY = "cellule-mailbox";
 const QUARANTINE_KEY = "cellule-quarantine";
+const LATE_KEY = "cellule-late";
 
 /** The record of one cell on this device. */
 export interface CellRecord {
@@ -70,6 +73,17 @@ export class CellStore {
     } catch {
       return [];
     }
+  }
+
+  /** Records that a member's redeem reached this device after its invitation had expired. */
+  async saveLate(member: MemberId): Promise<void> {
+    await this.storage.save([LATE_KEY, this.cellId, member], new Uint8Array(0));
+  }
+
+  /** The members `saveLate` recorded. */
+  async loadLate(): Promise<Set<MemberId>> {
+    const chunks = await this.storage.loadRange([LATE_KEY, this.cellId]);
+    return new Set(chunks.map((c) => c.key[2] as MemberId));
   }
 
   async saveOps(ops: readonly SignedOp[]): Promise<void> {
