@@ -93,14 +93,17 @@ export class CellPublication {
 
   /**
    * The keys a `Publisher` signs editions with, renewed first (a new link) when the last certificate has
-   * less than half its validity left, so that relays and contact forms never see it end while the cell
-   * publishes. `ForbiddenError` if this device does not hold them.
+   * less than half its validity left (a quarter, on devices of other members than the first who may
+   * publish), so that relays and contact forms never see it end while the cell publishes. `ForbiddenError` if this device does not hold them.
    */
   async keys(): Promise<PublicationKeys> {
     if (!this.canPublish()) throw new ForbiddenError("this device does not hold the cell's publication keys");
     const expires = this.chain().at(-1)!.cert.expires;
     const now = this.ctx.kit.clock.now();
-    if (!(expires - now >= CERT_VALIDITY_MS / 2) && !this.renewing) {
+    // Two devices renewing at once make two links with one index, and relays keep whichever came first: the
+    // first member who may publish renews at half the validity, the others only when a quarter is left.
+    const due = this.firstPublisher() ? CERT_VALIDITY_MS / 2 : CERT_VALIDITY_MS / 4;
+    if (!(expires - now >= due) && !this.renewing) {
       this.renewing = true;
       try {
         await this.next();
@@ -194,17 +197,23 @@ export class CellPublication {
     const last = state.publication.at(-1);
     const current = state.scopes.get(PUBLICATION_SCOPE)?.at(-1)?.epoch;
     if (!last || current === undefined || last.epoch >= current || !this.canRenew(current)) return;
-    const publishers = [...state.members.values()]
-      .filter((m) => m.status === "member" && hasRight(state.rules, m.roles, "publish"))
-      .map((m) => m.id)
-      .sort();
-    if (this.renewing || !(mine || publishers[0] === this.ctx.me()?.id)) return;
+    if (this.renewing || !(mine || this.firstPublisher())) return;
     this.renewing = true;
     try {
       await this.next();
     } finally {
       this.renewing = false;
     }
+  }
+
+  /** Whether this device's member is the first, by ID, of the members who may publish. */
+  private firstPublisher(): boolean {
+    const state = this.ctx.log().state();
+    const publishers = [...state.members.values()]
+      .filter((m) => m.status === "member" && hasRight(state.rules, m.roles, "publish"))
+      .map((m) => m.id)
+      .sort();
+    return publishers[0] === this.ctx.me()?.id;
   }
 
   private canRenew(epoch: number): boolean {
