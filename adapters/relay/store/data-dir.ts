@@ -4,7 +4,17 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { type FileHandle, mkdir, open, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import {
+  copyFile,
+  type FileHandle,
+  link,
+  mkdir,
+  open,
+  readFile,
+  rename,
+  unlink,
+  writeFile,
+} from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { StorageError } from "../../../core/base/errors.js";
 import type { RelayLogger } from "../log.js";
@@ -25,33 +35,57 @@ export interface OpenedDataDir {
   lockPath: string;
 }
 
+/** The steps of a log repair, in order (a test makes each one fail, as a crash there would). */
+export type RepairStep = "store-id" | "rewrite" | "keep-damaged" | "replace" | "sync-dir";
+
 /**
  * Locks `dir` (created if missing), scans the log `logName`, and repairs it: a torn tail is cut; a hole
  * in the middle makes a rewritten log of the records that still check out and a new store ID.
  * `StorageError` if the directory is in use by a live process or cannot be read.
+ *
+ * A repair survives a crash at any step: the new store ID is made durable first (clients re-post what the
+ * relay lost as soon as it runs again, whatever happens next), the damaged file is kept by a second link to
+ * it, and the rewritten log replaces it in one rename, so the log is always there, whole, either the damaged
+ * one (repaired again at the next start) or the rewritten one. A log that is missing while a store ID is
+ * there (lost data) also takes a new ID. `step` is called before each step of a repair (tests only).
  */
-export async function openDataDir(dir: string, logName: string, log: RelayLogger): Promise<OpenedDataDir> {
+export async function openDataDir(
+  dir: string,
+  logName: string,
+  log: RelayLogger,
+  step: (name: RepairStep) => void = () => {},
+): Promise<OpenedDataDir> {
   const root = resolve(dir);
   await mkdir(root, { recursive: true, mode: 0o700 });
   const lockPath = await acquireLock(root);
   try {
     const logPath = join(root, logName);
+    let storeId = await readStoreId(root, log);
     if (!existsSync(logPath)) {
+      if (storeId) {
+        log.error(`${logPath} is missing: taking a new store ID so clients re-post what they hold`);
+        storeId = undefined;
+      }
       await (await open(logPath, "a", 0o600)).close();
       await syncDir(root);
     }
-    let storeId = await readStoreId(root, log);
+    await unlink(`${logPath}.rewrite`).catch(() => {});
     let scan = scanLog(logPath);
     if (!scan.clean) {
       // A hole in the middle is not a crash artefact: keep the damaged file for inspection, keep every
       // record that still checks out, and take a new store ID so clients re-post what they hold.
       const damaged = `${logPath}.damaged-${Date.now()}`;
       log.error(`log ${logPath} is damaged (${scan.holeBytes} bytes unreadable); kept as ${damaged}`);
+      step("store-id");
+      storeId = await writeStoreId(root);
+      step("rewrite");
       rewriteLog(logPath, `${logPath}.rewrite`, scan.records);
-      await rename(logPath, damaged);
+      step("keep-damaged");
+      await link(logPath, damaged).catch(() => copyFile(logPath, damaged));
+      step("replace");
       await rename(`${logPath}.rewrite`, logPath);
+      step("sync-dir");
       await syncDir(root);
-      storeId = undefined;
       scan = scanLog(logPath);
     }
     storeId ??= await writeStoreId(root);

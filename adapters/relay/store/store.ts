@@ -14,7 +14,7 @@ import { ClosedError, IntegrityError, QuotaError, StorageError } from "../../../
 import { readHeader } from "../../../core/protocol/envelope.js";
 import { RELAY_DEFAULTS } from "../../../core/protocol/relay.js";
 import { describeError, type RelayLogger, silentLogger } from "../log.js";
-import { openDataDir, releaseLock } from "./data-dir.js";
+import { openDataDir, type RepairStep, releaseLock } from "./data-dir.js";
 import { MAX_RECORD_BYTES, RECORD_HEADER_BYTES, writeRecord } from "./log-file.js";
 
 const LOG_FILE = "envelopes.log";
@@ -38,6 +38,8 @@ export interface RelayStoreOptions {
   maxTopicBytes?: number;
   maxTopicEnvelopes?: number;
   log?: RelayLogger;
+  /** Called before each step of a log repair; a test throws there to stand for a crash. @internal */
+  repairStep?: (step: RepairStep) => void;
 }
 
 /**
@@ -155,8 +157,9 @@ export class RelayStore {
       maxTopicBytes: options.maxTopicBytes ?? RELAY_DEFAULTS.maxTopicBytes,
       maxTopicEnvelopes: options.maxTopicEnvelopes ?? RELAY_DEFAULTS.maxTopicEnvelopes,
       log: options.log ?? silentLogger,
+      repairStep: options.repairStep ?? (() => {}),
     };
-    const { root, storeId, fh, scan, lockPath } = await openDataDir(dir, LOG_FILE, opts.log);
+    const { root, storeId, fh, scan, lockPath } = await openDataDir(dir, LOG_FILE, opts.log, opts.repairStep);
     try {
       const store = new RelayStore(root, storeId, fh, scan.end, lockPath, opts);
       for (const r of scan.records) {
