@@ -152,12 +152,17 @@ export function applySnapshot(handle: DocHandle<unknown>, snapshot: Uint8Array):
 }
 
 /**
- * The actor of a change in `snapshot` that `doc` does not hold and that is not by `own` (the snapshot's
- * author's actor), if there is one: a snapshot may only bring its author's own changes, or else anyone
- * who may write could forge a colleague's next changes and have their real ones refused as duplicates.
+ * The actor of a change in `snapshot` that `doc` (undefined: a document never seen) does not hold and
+ * that is not by `own` (the snapshot's author's actor), if there is one: a snapshot may only bring its
+ * author's own changes, or else anyone who may write could forge a colleague's next changes and have
+ * their real ones refused as duplicates.
  * `IntegrityError` when the snapshot is not an Automerge document.
  */
-export function foreignChange(doc: A.Doc<unknown>, snapshot: Uint8Array, own: ActorId): ActorId | undefined {
+export function foreignChange(
+  doc: A.Doc<unknown> | undefined,
+  snapshot: Uint8Array,
+  own: ActorId,
+): ActorId | undefined {
   let changes: A.DecodedChange[];
   try {
     changes = A.getAllChanges(A.load(snapshot)).map((c) => A.decodeChange(c));
@@ -165,7 +170,7 @@ export function foreignChange(doc: A.Doc<unknown>, snapshot: Uint8Array, own: Ac
     throw new IntegrityError("snapshot is not a valid Automerge document", { cause });
   }
   for (const c of changes) {
-    if (c.actor !== own && !A.hasHeads(doc, [c.hash])) return c.actor as ActorId;
+    if (c.actor !== own && !(doc && A.hasHeads(doc, [c.hash]))) return c.actor as ActorId;
   }
   return undefined;
 }

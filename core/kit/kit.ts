@@ -476,19 +476,20 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     items: Uint8Array[],
     actor: ActorId,
   ): Promise<void> {
-    // A snapshot is judged against the document it would merge into, so the document is opened for it
-    // (snapshots are rare: one per `snapshotEvery` local changes).
-    const open =
-      this.handles.get(docId) ?? (kind === EnvelopeKind.snapshot ? this.handleFor(docId, scope) : undefined);
-    if (!open) return this.keep(docId, scope, kind, items);
-    const handle = await open;
+    // A snapshot is judged against the document it would merge into: one this device holds is opened for
+    // it (snapshots are rare: one per `snapshotEvery` local changes); of a document it has never seen, it
+    // may only bring its author's own changes, and nothing is registered before that is known.
+    let open = this.handles.get(docId);
     if (kind === EnvelopeKind.snapshot) {
-      const foreign = foreignChange(handle.doc(), items[0]!, actor);
+      if (!open && this.docScopes.has(docId)) open = this.handleFor(docId, scope);
+      const foreign = foreignChange(open && (await open).doc(), items[0]!, actor);
       if (foreign)
         throw new ActorMismatchError(
           `a snapshot brings a change by actor ${foreign.slice(0, 8)}… this device does not hold, not the author's own`,
         );
     }
+    if (!open) return this.keep(docId, scope, kind, items);
+    const handle = await open;
     try {
       if (kind === EnvelopeKind.snapshot) applySnapshot(handle, items[0]!);
       else applyChanges(handle, items);
