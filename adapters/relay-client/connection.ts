@@ -47,6 +47,12 @@ export interface ConnectionSettings {
 
 const STATE_KEY = "cellule-relay";
 const WINDOW = 256;
+/**
+ * A relay's store ID changes when it lost its data, which is rare: after one re-post of everything, a
+ * change within this time is taken (cursors from 0) without re-posting again, so a relay that changes it
+ * on every connection cannot make this device re-read its storage and upload it all in a loop (M7).
+ */
+export const RESEED_COOLDOWN_MS = 10 * 60_000;
 
 /** @internal */
 export class RelayConnection {
@@ -63,6 +69,7 @@ export class RelayConnection {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private pumpTimer: ReturnType<typeof setTimeout> | undefined;
   private reseedId = 0;
+  private lastReseed = Number.NEGATIVE_INFINITY;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private tokens: number;
   private lastRefill = Date.now();
@@ -189,18 +196,29 @@ export class RelayConnection {
   private async onHello(storeId: string): Promise<void> {
     if (storeId !== this.saved.storeId) {
       // A new or emptied relay: forget its old numbering and give it everything this device holds.
-      const reseed = this.saved.storeId !== "" || this.topics.size > 0;
+      const changed = this.saved.storeId !== "";
+      const reseed = changed || this.topics.size > 0;
       this.saved = { storeId, cursors: {} };
       this.persist(true);
-      if (reseed && this.topics.size > 0) {
+      const now = Date.now();
+      if (reseed && this.topics.size > 0 && now - this.lastReseed < RESEED_COOLDOWN_MS) {
+        this.settings.logger.warn(
+          `${this.url} changed its store ID again: not re-posting everything again yet`,
+        );
+      } else if (reseed && this.topics.size > 0) {
+        // The first HELLO of a relay this device never saw is no change: it starts no cooldown.
+        if (changed) this.lastReseed = now;
+        // The previous re-post, if any is left, is replaced: the outbox holds one copy of the backlog at most.
+        for (const id of [...this.outbox.keys()]) if (id < 0) this.outbox.delete(id);
         for (const bytes of await this.context.backlog([...this.topics])) {
           const id = --this.reseedId;
           this.outbox.set(id, { id, bytes, waiting: new Set([this]), onDone: () => {} });
         }
       }
     }
+    // The backoff is reset by the first acknowledgement, not by a HELLO: a relay that says HELLO and
+    // nothing useful must not get this device reconnecting at its fastest.
     this.connected = true;
-    this.attempts = 0;
     this.lastError = undefined;
     this.subscribe([...this.topics]);
     this.sendQueue = [...this.outbox.keys()];
@@ -210,6 +228,7 @@ export class RelayConnection {
   private onAck(reqId: number): void {
     const id = this.inflight.get(reqId);
     if (id === undefined) return;
+    this.attempts = 0;
     this.inflight.delete(reqId);
     const entry = this.outbox.get(id);
     this.outbox.delete(id);
