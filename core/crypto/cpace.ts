@@ -39,11 +39,16 @@ const prependLen = (b: Uint8Array) => concat(leb128(b.length), b);
 const lvCat = (...parts: Uint8Array[]) => concat(...parts.map(prependLen));
 
 /** The session's generator, from the shared secret (PRS), the channel identifier (CI) and the session ID. */
-export function cpaceGenerator(prs: Uint8Array, ci: Uint8Array, sid: Uint8Array) {
+function generator(prs: Uint8Array, ci: Uint8Array, sid: Uint8Array) {
   const zpad = Math.max(0, S_IN_BYTES - 1 - prependLen(prs).length - prependLen(DSI).length);
   const generatorString = lvCat(DSI, prs, new Uint8Array(zpad), ci, sid);
   if (!derive) throw new UnavailableError("@noble/curves has no ristretto255 element derivation");
   return derive(sha512(generatorString));
+}
+
+/** The session's generator as bytes (for the draft's test vectors). */
+export function cpaceGenerator(prs: Uint8Array, ci: Uint8Array, sid: Uint8Array): Uint8Array {
+  return generator(prs, ci, sid).toBytes();
 }
 
 function scalarFrom(bytes: Uint8Array): bigint {
@@ -69,7 +74,7 @@ export class CPace {
     let y = scalarFrom(scalar ?? randomBytes(64));
     while (y === 0n) y = scalarFrom(randomBytes(64));
     this.y = y;
-    this.message = cpaceGenerator(input.prs, input.ci, input.sid).multiply(y).toBytes();
+    this.message = generator(input.prs, input.ci, input.sid).multiply(y).toBytes();
   }
 
   /**
