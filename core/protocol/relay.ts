@@ -16,6 +16,9 @@
  * client → relay  SUB_ALL    0x09  reqId u32 ‖ since u64                           every topic, by global seq
  * relay → client  DELIVER_ALL 0x0a global seq u64 ‖ envelope                      answer to SUB_ALL
  * ```
+ * SUB_ALL is answered only on a connection whose upgrade request showed the relays' shared secret
+ * (`Authorization: Bearer <secret>`): a peer relay; anyone else gets ERROR `forbidden`. A full topic or
+ * store answers a PUT with ERROR `quota` (HTTP 507) and keeps the connection.
  * `since` is the last seq the client holds (0 for everything). Seqs are assigned by one relay and mean
  * nothing on another. A relay whose `storeId` changed has lost or replaced its data: clients then start
  * from 0 and re-post what they hold.
