@@ -266,7 +266,7 @@ describe("governance log", () => {
     const link = (index: number, key: string) => ({
       type: "publication" as const,
       index,
-      cert: { key, admission: "BBBB", expires: 1, heads: "DDDD", sig: "CCCC" },
+      cert: { key, admission: "BBBB", expires: 1, heads: "d".repeat(64), sig: "CCCC" },
       scope: "officers",
       epoch: 1,
       box: "AAAA",

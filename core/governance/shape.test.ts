@@ -12,7 +12,7 @@ import type { Op } from "./types.js";
 
 const boxes = { ephemeral: "AAAA", entries: [{ tag: "AAAAAAAAAAA", box: "AAAA" }] };
 const member = "m".repeat(43);
-const cert = { key: "AAAA", admission: "BBBB", expires: 1, heads: "DDDD", sig: "CCCC" };
+const cert = { key: "AAAA", admission: "BBBB", expires: 1, heads: "d".repeat(64), sig: "CCCC" };
 
 describe("op shapes", () => {
   it("reads well-formed ops of every type", async () => {
@@ -71,6 +71,23 @@ describe("op shapes", () => {
       { type: "set-policy", doc: "d", scope: "members", writers: [], name: "Le Journal" },
       { type: "publication", index: -1, cert, scope: "officers", epoch: 1, box: "AAAA" },
       { type: "publication", index: 0, cert: { ...cert, sig: 7 }, scope: "officers", epoch: 1, box: "AAAA" },
+      // A certificate that does not end, or is bound to no governance heads (issue 11, C3).
+      {
+        type: "publication",
+        index: 0,
+        cert: { ...cert, expires: undefined },
+        scope: "officers",
+        epoch: 1,
+        box: "AAAA",
+      },
+      {
+        type: "publication",
+        index: 0,
+        cert: { ...cert, heads: "DDDD" },
+        scope: "officers",
+        epoch: 1,
+        box: "AAAA",
+      },
       { type: "publication", index: 0, cert, scope: "officers", epoch: 0, box: "AAAA" },
       { type: "publication", index: 0, cert, scope: "officers", epoch: 1, box: "not base64!" },
     ];

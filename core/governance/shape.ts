@@ -99,7 +99,13 @@ const SHAPES: Record<Op["type"], Record<string, Check>> = {
   "set-relays": { relays: list(text, 64) },
   publication: {
     index: (v) => Number.isSafeInteger(v) && (v as number) >= 0,
-    cert: fields({ key: b64, admission: b64, sig: b64 }),
+    cert: fields({
+      key: b64,
+      admission: b64,
+      expires: (v) => Number.isSafeInteger(v) && (v as number) >= 0,
+      heads: hash,
+      sig: b64,
+    }),
     scope: name,
     epoch,
     box: b64,
