@@ -5,6 +5,7 @@
  * MAX_OPS_PER_ENVELOPE ops. A stranger's envelope that waits for ops is held in memory only.
  */
 import { describe, expect, it } from "vitest";
+import { memoryKeystore, memoryStorage } from "../../adapters/memory/index.js";
 import { memoryKit } from "../../test/support/devices.js";
 import { randomBytes, toHex } from "../base/bytes.js";
 import type { DocId } from "../base/ids.js";
@@ -16,6 +17,7 @@ import type { OpHash } from "../governance/types.js";
 import { EnvelopeKind, sealEnvelope } from "../protocol/envelope.js";
 import { Cell } from "./cell.js";
 import { MAX_OPS_PER_ENVELOPE } from "./governance-sync.js";
+import { CellStore } from "./store.js";
 
 const stranger = async () =>
   DeviceIdentity.fromKeys({
@@ -126,4 +128,19 @@ describe("governance envelopes on the members scope", () => {
     expect(outcome.status).toBe("accepted");
     expect(await stored()).toBe(start + MAX_REFUSED_PER_AUTHOR + 1);
   }, 60_000);
+
+  it("keeps no stranger's op that came before the genesis (a welcome, stored ops)", async () => {
+    const store = { storage: memoryStorage(), keystore: memoryKeystore() };
+    const f = await memoryKit(store);
+    const cell = await Cell.create(f, { name: "Cellule", founderName: "Fatima" });
+    const heads = cell.heads;
+    const x = await stranger();
+    const junk = await signOp(x, cell.id, heads, { type: "set-relays", relays: ["wss://x.example"] });
+    await new CellStore(f.storage, cell.id).saveOps([junk]);
+    await f.close(0);
+    const again = await memoryKit(store);
+    const reopened = await Cell.open(again, cell.id);
+    expect(reopened.heads).toEqual(heads);
+    expect(reopened.refused().map((r) => r.op.hash)).not.toContain(junk.hash);
+  });
 });

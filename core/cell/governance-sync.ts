@@ -89,6 +89,7 @@ export class GovernanceSync {
     const genesis = ops.find((op) => op.body.op.type === "genesis" && op.hash === (ctx.id as string));
     ctx.early.push(...ops.filter((op) => op !== genesis && op.body.cell === ctx.id));
     if (!genesis) return false;
+    dropStrangers(ctx.early, genesis);
     ctx.start(genesis);
     await this.refresh();
     return true;
@@ -124,6 +125,7 @@ export class GovernanceSync {
         if (op.hash !== (ctx.id as string)) throw new IntegrityError("a genesis of another cell");
         if (!ctx.started) {
           await ctx.store.saveOps([op]);
+          dropStrangers(ctx.early, op);
           ctx.start(op);
         }
         continue;
@@ -194,4 +196,30 @@ export class GovernanceSync {
       emit("refused", op, error);
     }
   }
+}
+
+/**
+ * Removes from `early` (ops that came before the genesis) those by strangers: the same rule as
+ * `GovernanceLog.knowsAuthorOf`, applied to ops that may come in any order (the devices the others
+ * introduce, from the genesis's founder on, repeated until nothing changes).
+ */
+function dropStrangers(early: SignedOp[], genesis: SignedOp): void {
+  const devices = new Set<string>(genesis.subjectId ? [genesis.subjectId] : []);
+  const invites = new Set<string>();
+  const taken = new Set<SignedOp>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const op of early) {
+      if (taken.has(op)) continue;
+      const o = op.body.op;
+      if (!devices.has(op.authorId) && !(o.type === "redeem" && invites.has(o.invite))) continue;
+      taken.add(op);
+      grew = true;
+      if (op.subjectId) devices.add(op.subjectId);
+      if (o.type === "invite") invites.add(o.invite);
+    }
+  }
+  const kept = early.filter((op) => taken.has(op));
+  early.length = 0;
+  for (const op of kept) early.push(op);
 }
