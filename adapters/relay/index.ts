@@ -279,11 +279,17 @@ export async function startRelay(options: RelayOptions): Promise<RelayServer> {
         refuseSocket(socket, 404, "Not Found");
         return;
       }
+      const peer = isPeer(req.headers[PEER_AUTH_HEADER]);
+      // An upgrade is a request too: opening and dropping WebSockets in a loop draws on the same bucket.
+      if (!peer && !clients.take(clientAddress(req, options.trustProxy ?? false))) {
+        refuseSocket(socket, 429, "Too Many Requests", "rate limit exceeded");
+        return;
+      }
       wss.handleUpgrade(req, socket, head, (ws) => {
         try {
           hub.handle(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`, {
             address: clientAddress(req, options.trustProxy ?? false),
-            peer: isPeer(req.headers[PEER_AUTH_HEADER]),
+            peer,
           });
         } catch (e) {
           log.error("could not take over a WebSocket", e);

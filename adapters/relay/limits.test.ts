@@ -76,12 +76,12 @@ describe("connections", () => {
 describe("the token bucket of an address", () => {
   it("is shared by its WebSocket frames and HTTP requests; another address is not affected", async () => {
     // Refilled so slowly that the test never sees a token come back.
-    const r = await relay({ ipRatePerSecond: 0.001, ipRateBurst: 12 });
+    const r = await relay({ ipRatePerSecond: 0.001, ipRateBurst: 13 });
     const flooder = await TestClient.connect(r.wsUrl);
     later(() => flooder.close());
     const envelopes = await makeEnvelopes(author, pub, 12);
     for (const e of envelopes.slice(0, 10)) expect((await flooder.put(e)).type).toBe(FrameType.ack);
-    // Two tokens left: one HTTP request, one more frame, then nothing from this address, on any connection.
+    // 13 tokens: the upgrade, 10 frames, one HTTP request, one more frame; then nothing, on any connection.
     expect((await getFrom(`${r.url}/health`, "127.0.0.1")).status).toBe(200);
     expect((await flooder.put(envelopes[10]!)).type).toBe(FrameType.ack);
     const limited = await getFrom(`${r.url}/health`, "127.0.0.1");
@@ -91,8 +91,11 @@ describe("the token bucket of an address", () => {
     expect(refused).toMatchObject({ type: FrameType.error });
     expect((await flooder.closed).code).toBe(1008);
     expect(flooder.ofType(FrameType.error)[0]).toMatchObject({ code: RelayErrorCode.rateLimited });
+    // Opening WebSockets again draws on the same bucket.
+    expect((await openFrom(r.wsUrl)).status).toBe(429);
     // An honest client elsewhere keeps syncing, over HTTP and WebSocket.
     expect((await getFrom(`${r.url}/health`, "127.0.0.2")).status).toBe(200);
+    expect((await openFrom(r.wsUrl, "127.0.0.2")).status).toBe("open");
   });
 });
 
