@@ -38,6 +38,8 @@ Options:
   --max-store-envelopes <n>    quota of the whole store, envelopes (default ${RELAY_DEFAULTS.maxStoreEnvelopes})
   --max-topic-bytes <n>        quota of one topic, bytes (default ${RELAY_DEFAULTS.maxTopicBytes})
   --max-topic-envelopes <n>    quota of one topic, envelopes (default ${RELAY_DEFAULTS.maxTopicEnvelopes})
+  --idle-timeout <s>  a WebSocket that subscribes to nothing and sends nothing is closed after it (default ${RELAY_DEFAULTS.idleTimeoutMs / 1000})
+  --headers-timeout <s>        time a client has to send a request's headers (default ${RELAY_DEFAULTS.headersTimeoutMs / 1000})
   --peer-secret-file <path>    file holding the secret the relays that replicate together share (16+
                       characters; or the CELLULE_PEER_SECRET variable): SUB_ALL only for who shows it
   --public-url <url>  this relay's public address: then it takes only editions of cells whose relay list
@@ -253,6 +255,8 @@ function parse(argv: string[]) {
       "max-topic-bytes": { type: "string" },
       "max-topic-envelopes": { type: "string" },
       "peer-secret-file": { type: "string" },
+      "idle-timeout": { type: "string" },
+      "headers-timeout": { type: "string" },
       widgets: { type: "string" },
       app: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -312,6 +316,8 @@ function resourceLimits(values: Record<string, string | boolean | string[] | und
     maxStoreEnvelopes: n("max-store-envelopes", D.maxStoreEnvelopes, 1),
     maxTopicBytes: n("max-topic-bytes", D.maxTopicBytes, 1024),
     maxTopicEnvelopes: n("max-topic-envelopes", D.maxTopicEnvelopes, 1),
+    idleTimeoutMs: 1000 * n("idle-timeout", D.idleTimeoutMs / 1000, 1, 86_400),
+    headersTimeoutMs: 1000 * n("headers-timeout", D.headersTimeoutMs / 1000, 1, 3600),
   };
 }
 

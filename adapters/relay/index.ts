@@ -74,6 +74,10 @@ export interface RelayOptions {
   /** HTTP requests plus WebSocket frames per second from one address, all connections together. @default 4000, burst 8000 */
   ipRatePerSecond?: number;
   ipRateBurst?: number;
+  /** A WebSocket with no subscription that sends nothing this long is closed. @default 120,000 ms */
+  idleTimeoutMs?: number;
+  /** Time a client has to send a request's headers; the whole request gets 3 times that. @default 20,000 ms */
+  headersTimeoutMs?: number;
   /** Quota of the whole store: bytes of its log, envelopes. @default 16 GiB, 4,000,000 */
   maxStoreBytes?: number;
   maxStoreEnvelopes?: number;
@@ -174,6 +178,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayServer> {
     ratePerSecond: options.ratePerSecond ?? RELAY_DEFAULTS.ratePerSecond,
     rateBurst: options.rateBurst ?? RELAY_DEFAULTS.rateBurst,
     maxTopicsPerConnection: options.maxTopicsPerConnection ?? RELAY_DEFAULTS.maxTopicsPerConnection,
+    idleTimeoutMs: options.idleTimeoutMs ?? RELAY_DEFAULTS.idleTimeoutMs,
   };
   const peerUrls = (options.peers ?? []).map(peerWsUrl);
   if (options.peerSecret !== undefined && options.peerSecret.length < 16)
@@ -218,7 +223,14 @@ export async function startRelay(options: RelayOptions): Promise<RelayServer> {
     uptimeS: Math.round((Date.now() - started) / 1000),
     peers: peers.map((p) => p.status()),
   });
+  const headersTimeout = options.headersTimeoutMs ?? RELAY_DEFAULTS.headersTimeoutMs;
   const http = createServer(
+    {
+      headersTimeout,
+      requestTimeout: 3 * headersTimeout,
+      // How often Node checks those timeouts (30 s by default: longer than a short timeout).
+      connectionsCheckingInterval: Math.min(30_000, Math.max(50, headersTimeout / 4)),
+    },
     createHttpHandler({
       store,
       log,

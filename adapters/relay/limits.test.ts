@@ -6,6 +6,7 @@
  * honest one (another address, another topic) keeps syncing. 127.0.0.2 is another address on loopback.
  */
 import { get } from "node:http";
+import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { FrameType, RelayErrorCode } from "../../core/protocol/relay.js";
@@ -116,6 +117,30 @@ describe("behind a trusted reverse proxy (trustProxy)", () => {
     expect((await viaProxy("198.51.100.2")).status).toBe(200);
     expect((await openFrom(r.wsUrl)).status).toBe("open");
     expect((await openFrom(r.wsUrl)).status).toBe("open");
+  });
+});
+
+describe("slots held by idle clients", () => {
+  it("a WebSocket that subscribes to nothing and sends nothing is closed; a subscribed one stays", async () => {
+    const r = await relay({ idleTimeoutMs: 200 });
+    const idle = await TestClient.connect(r.wsUrl);
+    later(() => idle.close());
+    const busy = await client(r);
+    await busy.sub([{ topic: pub.topic, since: 0 }]);
+    expect(await idle.closed).toMatchObject({ code: 1000, reason: expect.stringMatching(/idle/) });
+    // Past the same time the subscribed one is still served.
+    const [e] = await makeEnvelopes(author, pub, 1);
+    expect((await busy.put(e!)).type).toBe(FrameType.ack);
+  });
+
+  it("a client that never finishes its request's headers is cut off", async () => {
+    const r = await relay({ headersTimeoutMs: 300 });
+    const socket = connect({ port: r.port, host: "127.0.0.1" });
+    later(() => socket.destroy());
+    socket.on("error", () => {});
+    socket.write("GET /health HTTP/1.1\r\nHost: x\r\n");
+    await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    expect((await fetch(`${r.url}/health`)).status).toBe(200);
   });
 });
 

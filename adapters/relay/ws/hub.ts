@@ -38,6 +38,8 @@ export interface HubLimits {
   ratePerSecond: number;
   rateBurst: number;
   maxTopicsPerConnection: number;
+  /** A connection with no subscription that sends nothing for this long is closed (it holds a slot). */
+  idleTimeoutMs?: number;
 }
 
 interface Subscription {
@@ -60,6 +62,7 @@ class Connection {
   all: Subscription | undefined;
   closing = false;
   alive = true;
+  idle: NodeJS.Timeout | undefined;
   constructor(
     readonly ws: WebSocket,
     readonly remote: string,
@@ -148,6 +151,7 @@ export class RelayHub {
     // ws reports protocol violations (oversized frame: close 1009, bad opcode…) here, then closes.
     ws.on("error", (e) => this.log.info(`connection ${remote} closed: ${describeError(e)}`));
     ws.on("close", () => this.drop(conn));
+    this.watchIdle(conn);
     conn.send(encodeHello(this.store.storeId, this.limits.maxFrameBytes));
   }
 
@@ -179,8 +183,25 @@ export class RelayHub {
     for (const c of this.conns) c.ws.terminate();
   }
 
+  /** (Re)arms the idle timer of `conn`: it fires only on a connection that subscribes to nothing. */
+  private watchIdle(conn: Connection): void {
+    const ms = this.limits.idleTimeoutMs;
+    if (!ms) return;
+    clearTimeout(conn.idle);
+    conn.idle = setTimeout(() => {
+      if (conn.subs.size > 0 || conn.all) this.watchIdle(conn);
+      else if (!conn.closing) {
+        conn.closing = true;
+        this.log.debug(`closing idle connection ${conn.remote}`);
+        conn.ws.close(1000, "idle: no subscription and nothing sent");
+      }
+    }, ms);
+    conn.idle.unref();
+  }
+
   private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     if (conn.closing || this.stopping) return;
+    this.watchIdle(conn);
     // A peer relay has its own connection's limit only: it carries many clients' envelopes.
     if (
       !conn.bucket.take() ||
@@ -394,6 +415,7 @@ export class RelayHub {
 
   private drop(conn: Connection): void {
     conn.closing = true;
+    clearTimeout(conn.idle);
     this.conns.delete(conn);
     for (const topic of [...conn.subs.keys()]) this.unsubscribe(conn, topic);
     conn.all = undefined;
