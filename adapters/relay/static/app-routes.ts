@@ -103,13 +103,15 @@ export interface AppRouteOptions {
   trustProxy?: boolean;
 }
 
-/** The routes serving `files` at `/app/`; `connect` lists the other relays the page may reach. */
+/**
+ * The routes serving `files` at `/app/`; `connect` lists the other relays the page may reach (read at each
+ * answer: the caller may fill it in once the relays' addresses are known).
+ */
 export function appRoutes(
   files: AppFiles,
   connect: readonly string[] = [],
   options: AppRouteOptions = {},
 ): Route[] {
-  const policy = appCsp(connect);
   const entries = new Map(
     Object.entries(files).map(([name, content]) => {
       const body = typeof content === "string" ? Buffer.from(content) : content;
@@ -148,7 +150,8 @@ export function appRoutes(
           maxAge: page ? 0 : 3600,
           compressBest: true,
           headers: {
-            "Content-Security-Policy": policy,
+            // Made per answer: `connect` may be filled in after the routes (the demo learns its relays' ports then).
+            "Content-Security-Policy": appCsp(connect),
             ...(page ? { "Referrer-Policy": "no-referrer" } : {}),
           },
         });
