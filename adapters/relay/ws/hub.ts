@@ -63,6 +63,7 @@ class Connection {
   closing = false;
   alive = true;
   idle: NodeJS.Timeout | undefined;
+  lastActive = Date.now();
   constructor(
     readonly ws: WebSocket,
     readonly remote: string,
@@ -184,24 +185,25 @@ export class RelayHub {
   }
 
   /** (Re)arms the idle timer of `conn`: it fires only on a connection that subscribes to nothing. */
-  private watchIdle(conn: Connection): void {
+  private watchIdle(conn: Connection, delay = this.limits.idleTimeoutMs): void {
     const ms = this.limits.idleTimeoutMs;
-    if (!ms) return;
-    clearTimeout(conn.idle);
+    if (!ms || delay === undefined) return;
     conn.idle = setTimeout(() => {
+      const quiet = Date.now() - conn.lastActive;
       if (conn.subs.size > 0 || conn.all) this.watchIdle(conn);
+      else if (quiet < ms) this.watchIdle(conn, ms - quiet);
       else if (!conn.closing) {
         conn.closing = true;
         this.log.debug(`closing idle connection ${conn.remote}`);
         conn.ws.close(1000, "idle: no subscription and nothing sent");
       }
-    }, ms);
+    }, delay);
     conn.idle.unref();
   }
 
   private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     if (conn.closing || this.stopping) return;
-    this.watchIdle(conn);
+    conn.lastActive = Date.now();
     // A peer relay has its own connection's limit only: it carries many clients' envelopes.
     if (
       !conn.bucket.take() ||
