@@ -92,6 +92,8 @@ describe("the token bucket of an address", () => {
     expect(refused).toMatchObject({ type: FrameType.error });
     expect((await flooder.closed).code).toBe(1008);
     expect(flooder.ofType(FrameType.error)[0]).toMatchObject({ code: RelayErrorCode.rateLimited });
+    const preflight = await fetch(`${r.url}/t/x`, { method: "OPTIONS" });
+    expect(preflight.status).toBe(429);
     // Opening WebSockets again draws on the same bucket.
     expect((await openFrom(r.wsUrl)).status).toBe(429);
     // An honest client elsewhere keeps syncing, over HTTP and WebSocket.

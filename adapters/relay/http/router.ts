@@ -241,16 +241,7 @@ export function createHttpHandler(options: HttpOptions): (req: IncomingMessage, 
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     const url = requestUrl(req.url);
     if (!url) throw new HttpError(400, RelayErrorCode.malformed, "the request target is not a path");
-    if (req.method === "OPTIONS") {
-      res.writeHead(204, {
-        ...CORS,
-        "Access-Control-Allow-Methods": "GET, POST, PUT, OPTIONS",
-        "Access-Control-Allow-Headers": req.headers["access-control-request-headers"] ?? "Content-Type",
-        "Access-Control-Max-Age": "86400",
-      });
-      res.end();
-      return;
-    }
+    // Preflights too: they are requests like any other.
     let bucket = buckets.get(req.socket);
     if (!bucket) {
       bucket = new TokenBucket(options.ratePerSecond, options.rateBurst);
@@ -261,6 +252,16 @@ export function createHttpHandler(options: HttpOptions): (req: IncomingMessage, 
       (options.clients && !options.clients.take(clientAddress(req, options.trustProxy ?? false)))
     ) {
       throw new HttpError(429, RelayErrorCode.rateLimited, "rate limit exceeded");
+    }
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, {
+        ...CORS,
+        "Access-Control-Allow-Methods": "GET, POST, PUT, OPTIONS",
+        "Access-Control-Allow-Headers": req.headers["access-control-request-headers"] ?? "Content-Type",
+        "Access-Control-Max-Age": "86400",
+      });
+      res.end();
+      return;
     }
     let pathMatched = false;
     for (const r of routes) {
