@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import WebSocket from "ws";
-import { fileKeystore, fileStorage } from "../adapters/fs/index.js";
+import { type CorruptChunk, fileKeystore, fileStorage } from "../adapters/fs/index.js";
 import { relayClient } from "../adapters/relay-client/index.js";
 import {
   Cell,
@@ -33,13 +33,20 @@ export interface Officer {
 
 /** Starts the officer device on `relays`, keeping its data under `dataDir`. */
 export async function startOfficer(dataDir: string, relays: string[]): Promise<Officer> {
-  const storage = fileStorage(join(dataDir, "documents"));
+  // A damaged chunk file is set aside and its document refetched by the Kit (once the Kit exists).
+  const damaged: CorruptChunk[] = [];
+  let opened: Kit | undefined;
+  const storage = fileStorage(join(dataDir, "documents"), {
+    onCorrupt: (r) => (opened ? opened.reportCorrupt(r.error, r.key) : damaged.push(r)),
+  });
   const kit = await createKit({
     storage,
     keystore: fileKeystore(join(dataDir, "keys")),
     transports: [relayClient({ relays, storage, WebSocket: WebSocket as never })],
     deviceName: "officer",
   });
+  opened = kit;
+  for (const r of damaged.splice(0)) kit.reportCorrupt(r.error, r.key);
   const [known] = await Cell.list(kit);
   let cell: Cell;
   if (known) {

@@ -4,4 +4,4 @@
  * @packageDocumentation
  */
 export { type FileKeystoreInit, fileKeystore } from "./keystore.js";
-export { type FileStorageInit, fileStorage } from "./storage.js";
+export { type CorruptChunk, type FileStorageInit, fileStorage } from "./storage.js";

@@ -14,11 +14,13 @@ import { relayClient } from "../../adapters/relay-client/index.js";
 import {
   Cell,
   type CellSite,
+  type CelluleError,
   createKit,
   JoinRequest,
   type Kit,
   openSite,
   Rsvps,
+  type StorageKey,
   UnknownDocumentError,
   type VerifiedEdition,
   verifyEdition,
@@ -181,7 +183,12 @@ export class MemberSession implements ReactiveController {
     await this.closing;
     const options = this.options();
     const name = options.database ?? "cellule-app";
-    const storage = dexieStorage(name);
+    // A damaged row is set aside and refetched by the Kit (reported before the Kit exists: once it does).
+    const damaged: { error: CelluleError; key: StorageKey }[] = [];
+    let opened: Kit | undefined;
+    const storage = dexieStorage(name, {
+      onCorrupt: (r) => (opened ? opened.reportCorrupt(r.error, r.key) : damaged.push(r)),
+    });
     const relays = options.relays ?? (await servedRelays());
     const kit = await createKit({
       storage,
@@ -190,6 +197,8 @@ export class MemberSession implements ReactiveController {
       automergeWasm: options.automergeWasm,
       deviceName: "member-space",
     });
+    opened = kit;
+    for (const r of damaged.splice(0)) kit.reportCorrupt(r.error, r.key);
     if (this.run !== run) return void kit.close();
     this.kit = kit;
     this.relays = relays;
