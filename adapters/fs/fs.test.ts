@@ -101,6 +101,23 @@ describe("fileStorage on disk", () => {
     await removeDir(dir);
   });
 
+  it("keeps documents readable by this user only: chunk files 0600 in directories 0700 (review L3)", async () => {
+    const dir = await tempDir();
+    const storage = fileStorage(join(dir, "documents"));
+    await storage.save(["doc", "incremental", "h1"], new Uint8Array([1]));
+    for (const path of [
+      "documents",
+      "documents/doc",
+      "documents/doc/incremental",
+      "documents/doc/incremental/h1",
+    ])
+      expect(((await stat(join(dir, path))).mode & 0o077).toString(8), path).toBe("0");
+    expect(((await stat(join(dir, "documents/doc/incremental/h1/chunk.cel"))).mode & 0o777).toString(8)).toBe(
+      "600",
+    );
+    await removeDir(dir);
+  });
+
   it("prunes directories emptied by remove and removeRange", async () => {
     const dir = await tempDir();
     const storage = fileStorage(dir);

@@ -107,7 +107,7 @@ export function fileStorage(directory: string, init: FileStorageInit = {}): Stor
   const start = (): Promise<void> => {
     ready ??= (async () => {
       try {
-        await makeDirectory(root, fsync);
+        await makeDirectory(root, fsync, 0o700);
         for (const name of await readdir(root)) {
           if (name.startsWith(TRASH)) await rm(join(root, name), { recursive: true, force: true });
         }
@@ -142,7 +142,7 @@ export function fileStorage(directory: string, init: FileStorageInit = {}): Stor
       `${Date.now()}-${toHex(randomBytes(4))}.cel`,
     );
     try {
-      await makeDirectory(dirname(quarantined), fsync);
+      await makeDirectory(dirname(quarantined), fsync, 0o700);
       await rename(path, quarantined);
     } catch {
       quarantined = undefined;
@@ -217,8 +217,8 @@ export function fileStorage(directory: string, init: FileStorageInit = {}): Stor
     // A concurrent remove may prune the directory between mkdir and write: make it again and retry.
     for (let attempt = 1; ; attempt++) {
       try {
-        await makeDirectory(dir, fsync);
-        await limit(() => writeFileAtomic(join(dir, CHUNK_FILE), [header, data], { mode: 0o644, fsync }));
+        await makeDirectory(dir, fsync, 0o700);
+        await limit(() => writeFileAtomic(join(dir, CHUNK_FILE), [header, data], { mode: 0o600, fsync }));
         return;
       } catch (error) {
         if (missing(error) && attempt < 5) continue;
