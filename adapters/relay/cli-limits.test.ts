@@ -44,6 +44,9 @@ describe("cellule relay's limit options", () => {
       "--max-topic-envelopes",
       "--peer-secret-file",
       "--trust-proxy",
+      "--idle-timeout",
+      "--headers-timeout",
+      "--max-subscriptions-per-ip",
     ])
       expect(out.stdout).toContain(option);
   });

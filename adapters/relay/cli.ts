@@ -38,6 +38,7 @@ Options:
   --max-store-envelopes <n>    quota of the whole store, envelopes (default ${RELAY_DEFAULTS.maxStoreEnvelopes})
   --max-topic-bytes <n>        quota of one topic, bytes (default ${RELAY_DEFAULTS.maxTopicBytes})
   --max-topic-envelopes <n>    quota of one topic, envelopes (default ${RELAY_DEFAULTS.maxTopicEnvelopes})
+  --max-subscriptions-per-ip <n>  topic subscriptions from one address, all connections (default ${RELAY_DEFAULTS.maxSubscriptionsPerIp})
   --idle-timeout <s>  a WebSocket that subscribes to nothing and sends nothing is closed after it (default ${RELAY_DEFAULTS.idleTimeoutMs / 1000})
   --headers-timeout <s>        time a client has to send a request's headers (default ${RELAY_DEFAULTS.headersTimeoutMs / 1000})
   --peer-secret-file <path>    file holding the secret the relays that replicate together share (16+
@@ -256,6 +257,7 @@ function parse(argv: string[]) {
       "max-topic-envelopes": { type: "string" },
       "peer-secret-file": { type: "string" },
       "idle-timeout": { type: "string" },
+      "max-subscriptions-per-ip": { type: "string" },
       "headers-timeout": { type: "string" },
       widgets: { type: "string" },
       app: { type: "string" },
@@ -316,6 +318,7 @@ function resourceLimits(values: Record<string, string | boolean | string[] | und
     maxStoreEnvelopes: n("max-store-envelopes", D.maxStoreEnvelopes, 1),
     maxTopicBytes: n("max-topic-bytes", D.maxTopicBytes, 1024),
     maxTopicEnvelopes: n("max-topic-envelopes", D.maxTopicEnvelopes, 1),
+    maxSubscriptionsPerIp: n("max-subscriptions-per-ip", D.maxSubscriptionsPerIp, 1),
     idleTimeoutMs: 1000 * n("idle-timeout", D.idleTimeoutMs / 1000, 1, 86_400),
     headersTimeoutMs: 1000 * n("headers-timeout", D.headersTimeoutMs / 1000, 1, 3600),
   };

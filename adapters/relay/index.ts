@@ -74,6 +74,8 @@ export interface RelayOptions {
   /** HTTP requests plus WebSocket frames per second from one address, all connections together. @default 4000, burst 8000 */
   ipRatePerSecond?: number;
   ipRateBurst?: number;
+  /** Topic subscriptions of all the connections from one address together. @default 100,000 */
+  maxSubscriptionsPerIp?: number;
   /** A WebSocket with no subscription that sends nothing this long is closed. @default 120,000 ms */
   idleTimeoutMs?: number;
   /** Time a client has to send a request's headers; the whole request gets 3 times that. @default 20,000 ms */
@@ -179,6 +181,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayServer> {
     rateBurst: options.rateBurst ?? RELAY_DEFAULTS.rateBurst,
     maxTopicsPerConnection: options.maxTopicsPerConnection ?? RELAY_DEFAULTS.maxTopicsPerConnection,
     idleTimeoutMs: options.idleTimeoutMs ?? RELAY_DEFAULTS.idleTimeoutMs,
+    maxSubscriptionsPerIp: options.maxSubscriptionsPerIp ?? RELAY_DEFAULTS.maxSubscriptionsPerIp,
   };
   const peerUrls = (options.peers ?? []).map(peerWsUrl);
   if (options.peerSecret !== undefined && options.peerSecret.length < 16)

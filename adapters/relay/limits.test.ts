@@ -9,7 +9,9 @@ import { get } from "node:http";
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import type { Topic } from "../../core/base/ids.js";
 import { FrameType, RelayErrorCode } from "../../core/protocol/relay.js";
+import { encodeSub } from "../../core/protocol/relay-frames.js";
 import { eventually, fetchTopic, makeEnvelopes, TestClient } from "../../test/support/relay-client.js";
 import { relayTestBed } from "../../test/support/relay-test-bed.js";
 
@@ -119,6 +121,29 @@ describe("behind a trusted reverse proxy (trustProxy)", () => {
     expect((await viaProxy("198.51.100.2")).status).toBe(200);
     expect((await openFrom(r.wsUrl)).status).toBe("open");
     expect((await openFrom(r.wsUrl)).status).toBe("open");
+  });
+});
+
+describe("subscriptions", () => {
+  it("are capped per address across its connections, and freed when a connection closes", async () => {
+    const r = await relay({ maxSubscriptionsPerIp: 2 });
+    const topics = ["a", "b", "c"].map((c) => ({ topic: c.repeat(64), since: 0 }));
+    const first = await client(r);
+    await first.sub(topics.slice(0, 2));
+    const second = await client(r);
+    second.send(encodeSub(7, topics.slice(2) as { topic: Topic; since: number }[]));
+    expect(await second.waitFor((f) => f.type === FrameType.error)).toMatchObject({
+      reqId: 7,
+      code: RelayErrorCode.tooManyTopics,
+    });
+    first.close();
+    await first.closed;
+    await eventually(async () => {
+      const c = await client(r);
+      c.send(encodeSub(8, topics.slice(2) as { topic: Topic; since: number }[]));
+      const f = await c.waitFor((x) => x.type === FrameType.caughtUp || x.type === FrameType.error);
+      return f.type === FrameType.caughtUp;
+    });
   });
 });
 

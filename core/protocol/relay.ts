@@ -85,6 +85,8 @@ export const RELAY_DEFAULTS = {
   maxTopicBytes: 1024 ** 3,
   /** Envelopes stored under one topic. */
   maxTopicEnvelopes: 250_000,
+  /** Topic subscriptions of all the connections from one address together (about 100 bytes each). */
+  maxSubscriptionsPerIp: 100_000,
   /** A WebSocket that subscribes to nothing and sends nothing for this long is closed, in ms. */
   idleTimeoutMs: 120_000,
   /** Time a client has to send a request's headers (slow clients hold a connection slot), in ms. */

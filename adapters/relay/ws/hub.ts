@@ -11,7 +11,7 @@ import { IntegrityError, QuotaError } from "../../../core/base/errors.js";
 import type { Topic } from "../../../core/base/ids.js";
 import { readHeader } from "../../../core/protocol/envelope.js";
 import { FrameType, RelayErrorCode } from "../../../core/protocol/relay.js";
-import { type ClientLimits, TokenBucket } from "../http/limits.js";
+import { addressKey, type ClientLimits, TokenBucket } from "../http/limits.js";
 import { describeError, type RelayLogger } from "../log.js";
 import { type RelayStore, type StoredEnvelope, StoreFullError } from "../store/store.js";
 import {
@@ -40,6 +40,8 @@ export interface HubLimits {
   maxTopicsPerConnection: number;
   /** A connection with no subscription that sends nothing for this long is closed (it holds a slot). */
   idleTimeoutMs?: number;
+  /** Subscriptions of all the connections from one address together (each costs memory). */
+  maxSubscriptionsPerIp?: number;
 }
 
 interface Subscription {
@@ -103,6 +105,7 @@ export class RelayHub {
   private readonly conns = new Set<Connection>();
   private readonly topicSubs = new Map<string, Set<Connection>>();
   private readonly allSubs = new Set<Connection>();
+  private readonly subsByIp = new Map<string, number>();
   private readonly unlisten: () => void;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly slowLimit: number;
@@ -276,6 +279,14 @@ export class RelayHub {
 
   private onSub(conn: Connection, reqId: number, topics: { topic: string; since: number }[]): void {
     const added = new Set(topics.map((t) => t.topic).filter((t) => !conn.subs.has(t))).size;
+    const key = addressKey(conn.client.address);
+    const perIp = this.limits.maxSubscriptionsPerIp;
+    if (!conn.client.peer && perIp !== undefined && (this.subsByIp.get(key) ?? 0) + added > perIp) {
+      conn.send(
+        encodeError(reqId, RelayErrorCode.tooManyTopics, `at most ${perIp} subscriptions from one address`),
+      );
+      return;
+    }
     if (conn.subs.size + added > this.limits.maxTopicsPerConnection) {
       conn.send(
         encodeError(
@@ -290,6 +301,7 @@ export class RelayHub {
     for (const { topic, since } of topics) {
       // Subscribing again restarts from the new `since`: a fresh Subscription object stops the old backlog.
       const sub: Subscription = { live: false };
+      if (!conn.subs.has(topic)) this.subsByIp.set(key, (this.subsByIp.get(key) ?? 0) + 1);
       conn.subs.set(topic, sub);
       let set = this.topicSubs.get(topic);
       if (!set) {
@@ -356,7 +368,12 @@ export class RelayHub {
   }
 
   private unsubscribe(conn: Connection, topic: string): void {
-    conn.subs.delete(topic);
+    if (conn.subs.delete(topic)) {
+      const key = addressKey(conn.client.address);
+      const n = (this.subsByIp.get(key) ?? 1) - 1;
+      if (n <= 0) this.subsByIp.delete(key);
+      else this.subsByIp.set(key, n);
+    }
     const set = this.topicSubs.get(topic);
     if (!set) return;
     set.delete(conn);
