@@ -214,6 +214,11 @@ export function scanLog(path: string): ScanResult {
         let q = pos + 1;
         for (; q + RECORD_HEADER_BYTES <= size && budget.left > 0; q++) {
           rec = parseAt(r, q, resync);
+          // A record forged inside an envelope's payload checks out too. It is believed only if it ends
+          // where the file ends or where another good record starts: a forgery inside a torn write cannot
+          // know where the tear will be (so it can no longer turn a torn tail into a hole and a new ID).
+          if (rec && rec.next !== size && !parseAt(r, rec.next, { afterGlobal: rec.globalSeq, budget }))
+            rec = undefined;
           if (rec) break;
         }
         if (!rec) {

@@ -80,6 +80,30 @@ describe("a crash during a log repair", () => {
 });
 
 describe("the repair's scan", () => {
+  it("does not take a record forged inside a torn last envelope for a hole (no new store ID)", async () => {
+    const [real] = await makeEnvelopes(author, pub, 1);
+    const header = real!.subarray(0, 50);
+    // The forgery: a whole, checksummed record numbered right after the good ones, inside a payload.
+    const forged = Buffer.alloc(RECORD_HEADER_BYTES + real!.length);
+    writeRecord(forged, 0, 3, 1, real!);
+    const carrier = Buffer.concat([header, Buffer.alloc(100, 1), forged, Buffer.alloc(4000, 2)]);
+    const records = [real!, real!, carrier];
+    const file = Buffer.alloc(records.reduce((n, e) => n + RECORD_HEADER_BYTES + e.length, 0));
+    let at = 0;
+    records.forEach((e, i) => {
+      at = writeRecord(file, at, i + 1, i + 1, e);
+    });
+    // A crash tore the last write after the forgery, before the end of the carrier.
+    const torn = file.subarray(0, file.length - 2000);
+    const dir = await tempDir();
+    const path = join(dir, "envelopes.log");
+    await writeFile(path, torn);
+    const scan = scanLog(path);
+    expect(scan.records.map((r) => r.globalSeq)).toEqual([1, 2]);
+    expect(scan.clean).toBe(true);
+    expect(scan.end).toBe(2 * (RECORD_HEADER_BYTES + real!.length));
+  });
+
   it("stays linear when an envelope's payload is full of forged record headers after a damaged byte", async () => {
     const [real] = await makeEnvelopes(author, pub, 1);
     const header = real!.subarray(0, 50);
