@@ -9,16 +9,19 @@ import { CERT_VALIDITY_MS } from "../protocol/edition-format.js";
 import { headsDigest } from "../protocol/publication-cert.js";
 import { rotatedKeys } from "../site/test-support.js";
 import { Cell } from "./cell.js";
+import type { CellContext } from "./context.js";
+import type { CellPublication } from "./publication.js";
 
 describe("the publication chain", () => {
   it("certifies each key until an end, for the op's heads; renews before the end; spots a fork", async () => {
     let now = Date.UTC(2026, 10, 24);
     const kit = await memoryKit({ clock: { now: () => now } });
     const cell = await Cell.create(kit, { name: "Cellule Jean-Jaurès", founderName: "Fatima" });
-    const publication = cell["publication"];
+    // The cell's parts, private to the facade.
+    const { publication, ctx } = cell as unknown as { publication: CellPublication; ctx: CellContext };
     const [first] = publication.chain();
     expect(first!.cert.expires).toBe(now + CERT_VALIDITY_MS);
-    const op = cell["ctx"]
+    const op = ctx
       .log()
       .all()
       .find((o) => o.hash === first!.op)!;

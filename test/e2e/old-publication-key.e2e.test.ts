@@ -6,6 +6,7 @@
  * her fork from the links its log made.
  */
 import { describe, expect, it } from "vitest";
+import type { CellPublication } from "../../core/cell/publication.js";
 import { type Cell, type Kit, publishEditions, relaySink, verifyEdition } from "../../core/index.js";
 import { buildEdition, signEdition } from "../../core/internals.js";
 import { rotatedKeys } from "../../core/site/test-support.js";
@@ -62,7 +63,8 @@ describe("an expelled editor's publication key", () => {
     const newest = await newestEdition({ cellId: cell.id, relays: relays.map((u) => `${u}/`) });
     expect(newest.admissionKey).toBe(cell.state.publication[1]!.cert.admission);
     // A member device tells her fork from the cell's own links.
-    expect(cell["publication"].foreignLink(fork.chain)).toBe(1);
-    expect(cell["publication"].foreignLink(real)).toBeUndefined();
+    const { publication } = cell as unknown as { publication: CellPublication };
+    expect(publication.foreignLink(fork.chain)).toBe(1);
+    expect(publication.foreignLink(real)).toBeUndefined();
   }, 60_000);
 });
