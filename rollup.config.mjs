@@ -1,7 +1,8 @@
 // Library build: ESM for core, elements, each adapter, and the `cellule` command; `.d.ts` come from
 // `tsc` (see the `build` script). Dependencies stay external: consumers install them.
 // Member space build: `dist/app/`, the static files of `<cell-app>` (page, script with Automerge, its WASM
-// file, manifest, icon) that relays serve at `/app/` and any static host can serve.
+// file, manifest, icon) that relays serve at `/app/` and any static host can serve; the page pins its script
+// and stylesheet (`integrity`), and `npm run app:sign` signs a release of them (demo/app-sign.ts).
 // Widget build: the kit a blog loads with one script tag (elements/define-all.ts), everything bundled (Lit
 // included) and minified, as a module (`dist/widgets/cellule.js`) and as a classic script with the WebCrypto
 // shim for old engines (`dist/widgets/cellule.iife.js`). Relays serve both (adapters/relay/widget-routes.ts).
@@ -145,6 +146,28 @@ const readAppFile = (name) => readFileSync(`elements/cell-app/${name}`);
 const AUTOMERGE_WASM = createRequire(import.meta.url).resolve("@automerge/automerge/automerge.wasm");
 
 /**
+ * `html` (the member space's page) with `integrity="sha384-…"` on each script and stylesheet it loads,
+ * computed from the built `files` (name → contents): a host or CDN that changes one of them without
+ * changing the page gets it refused by the browser. They are the page's own origin's, so no `crossorigin`
+ * is needed (a module script is fetched in CORS mode anyway). Inline scripts stay as they are (the page's
+ * policy allows none); a file the page loads that the build does not make fails the build.
+ * @param {string} html
+ * @param {Map<string, string | Uint8Array>} files
+ */
+export function withIntegrity(html, files) {
+  return html.replace(/<(script|link)\b([^>]*?)\s*(\/?)>/g, (tag, element, attributes, slash) => {
+    if (element === "link" && !/\brel="stylesheet"/.test(attributes)) return tag;
+    const src = /\b(?:src|href)="([^"]+)"/.exec(attributes)?.[1];
+    if (!src || /\bintegrity=/.test(attributes)) return tag;
+    const body = files.get(src);
+    if (body === undefined)
+      throw new Error(`index.html loads ${src}, which the member space's build does not make`);
+    const integrity = `sha384-${createHash("sha384").update(body).digest("base64")}`;
+    return `<${element}${attributes} integrity="${integrity}"${slash ? " /" : ""}>`;
+  });
+}
+
+/**
  * Rollup options of the member space: its script, and its other files as assets. A test may replace the
  * script's entry (`input`) and `readFile`, which reads one of `elements/cell-app/`'s files by name.
  * @param {{ input?: string, readFile?: (name: string) => Uint8Array }} [settings]
@@ -167,6 +190,10 @@ export function appBundle({ input = "elements/cell-app/main.ts", readFile = read
           );
           for (const name of APP_FILES) files.set(name, readFile(name));
           files.set("automerge.wasm", readFileSync(AUTOMERGE_WASM));
+          files.set(
+            "index.html",
+            withIntegrity(Buffer.from(files.get("index.html")).toString("utf8"), files),
+          );
           for (const name of APP_FILES.concat("automerge.wasm"))
             this.emitFile({ type: "asset", fileName: name, source: files.get(name) });
           // The service worker's cache is named after every file it keeps and itself (each file's hash, by

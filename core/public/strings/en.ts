@@ -57,6 +57,8 @@ export const page: PageStrings = {
 export const app: AppStrings = {
   title: "Member space",
   starting: "Opening…",
+  updateRefused:
+    "Update refused: the new version of the member space is not signed by the cell's release key, or its files are not those it signed. The installed version stays in use; tell the cell's officers.",
   welcome:
     "This device knows no cell yet. To join, open your cell's link (on its site, or from one of its officers). If you are already a member (a new device, or this browser's data was erased), link it from another of your devices or use your recovery phrase.",
   joinTitle: (cell) => (cell ? `Join ${cell}` : "Join the cell"),

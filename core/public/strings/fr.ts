@@ -57,6 +57,8 @@ export const page: PageStrings = {
 export const app: AppStrings = {
   title: "Espace des membres",
   starting: "Ouverture…",
+  updateRefused:
+    "Mise à jour refusée : la nouvelle version de l'espace des membres n'est pas signée par la clé de publication de la cellule, ou ses fichiers ne sont pas ceux qu'elle a signés. La version installée reste en service ; prévenez les responsables de la cellule.",
   welcome:
     "Cet appareil ne connaît encore aucune cellule. Pour adhérer, ouvrez le lien de votre cellule (sur son site, ou reçu d'un responsable). Si vous êtes déjà membre (nouvel appareil, ou données de ce navigateur effacées), liez-le depuis un autre de vos appareils ou utilisez votre phrase de secours.",
   joinTitle: (cell) => (cell ? `Adhérer à ${cell}` : "Adhérer à la cellule"),

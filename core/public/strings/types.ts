@@ -16,6 +16,8 @@ export interface AppStrings {
   // The way in: opening, joining, waiting, linking or restoring a device.
   title: string;
   starting: string;
+  /** The service worker refused an update of the app (not signed by the app's release key): the old one runs. */
+  updateRefused: string;
   welcome: string;
   joinTitle: (cell: string) => string;
   joinIntro: string;
