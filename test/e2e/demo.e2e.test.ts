@@ -82,14 +82,18 @@ describe("the sample blog", () => {
         expect(text, file).not.toContain("nadia.kaci");
       }
     }
+    // The blog keeps nothing of the visitor's: only, per cell, what the widgets verified of its public
+    // edition (chain length, last key, date: elements/shared/edition-memory.ts), so no relay can roll it back.
     const stored = await page.evaluate(async () => ({
-      local: localStorage.length,
+      local: Object.entries(localStorage),
       session: sessionStorage.length,
       databases: (await indexedDB.databases()).length,
       cookies: document.cookie,
       caches: (await caches.keys()).length,
     }));
-    expect(stored).toEqual({ local: 0, session: 0, databases: 0, cookies: "", caches: 0 });
+    expect(stored.local.map(([key]) => key)).toEqual([`cellule:${env.demo.officer.cell.id}`]);
+    expect(JSON.stringify(stored.local)).not.toMatch(/Nadia|nadia\.kaci/);
+    expect({ ...stored, local: undefined }).toEqual({ session: 0, databases: 0, cookies: "", caches: 0 });
     expect(problems).toEqual([]);
   }, 60_000);
 });
