@@ -14,19 +14,13 @@ import {
   sealContact,
 } from "../../core/index.js";
 import { admittedCell, relayFixture } from "../support/cells.js";
-import { until } from "../support/devices.js";
+import { until, whenOpen } from "../support/devices.js";
 
 const network = relayFixture();
 const device = () => network.device();
 
-async function opened(cell: Cell): Promise<Booklet> {
-  let booklet: Booklet | undefined;
-  await until(async () => {
-    booklet = await Booklet.open(cell).catch(() => undefined);
-    return booklet !== undefined;
-  }, "the booklet to reach this device");
-  return booklet!;
-}
+const opened = (cell: Cell): Promise<Booklet> =>
+  whenOpen(() => Booklet.open(cell), "the booklet to reach this device");
 
 describe("the membership booklet", () => {
   it("is kept by the officers, imported and exported as CSV, and claimed by a held member", async () => {

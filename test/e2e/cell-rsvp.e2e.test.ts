@@ -6,19 +6,13 @@
 import { describe, expect, it } from "vitest";
 import { type Cell, Collection, type Kit, Rsvps } from "../../core/index.js";
 import { admittedCell, relayFixture } from "../support/cells.js";
-import { until } from "../support/devices.js";
+import { until, whenOpen } from "../support/devices.js";
 
 const network = relayFixture();
 const device = () => network.device();
 
-async function opened(cell: Cell): Promise<Rsvps> {
-  let rsvps: Rsvps | undefined;
-  await until(async () => {
-    rsvps = await Rsvps.open(cell).catch(() => undefined);
-    return rsvps !== undefined;
-  }, "the answers to reach this device");
-  return rsvps!;
-}
+const opened = (cell: Cell): Promise<Rsvps> =>
+  whenOpen(() => Rsvps.open(cell), "the answers to reach this device");
 
 describe("answers to an event", () => {
   it("count each member's own latest answer, and only members'", async () => {

@@ -15,28 +15,17 @@ import {
   relaySink,
   SITE_NAMES,
   UnknownDocumentError,
-  verifyEdition,
 } from "../../core/index.js";
 import { admittedCell, relayFixture } from "../support/cells.js";
-import { until } from "../support/devices.js";
+import { until, whenOpen } from "../support/devices.js";
+import { servedEdition } from "../support/raw.js";
 
 const network = relayFixture();
 const device = () => network.device();
 
 /** The cell's site on a device, once its documents have arrived there. */
-async function opened(cell: Cell): Promise<CellSite> {
-  let site: CellSite | undefined;
-  await until(async () => {
-    site = await openSite(cell).catch(() => undefined);
-    return site !== undefined;
-  }, "the site's documents to arrive");
-  return site!;
-}
-
-async function served(relay: string, cell: string) {
-  const res = await fetch(`${relay}/c/${cell}/edition.json`);
-  return res.ok ? verifyEdition(new Uint8Array(await res.arrayBuffer()), cell) : undefined;
-}
+const opened = (cell: Cell): Promise<CellSite> =>
+  whenOpen(() => openSite(cell), "the site's documents to arrive");
 
 describe("the cell's site", () => {
   it("is named in the log, written by editors, and published by an officer's device after every change", async () => {
@@ -70,7 +59,7 @@ describe("the cell's site", () => {
     const publisher = await publishEditions(cell, { sink: relaySink(relays), debounceMs: 50 });
     try {
       for (const relay of relays) {
-        const edition = await served(relay, cell.id);
+        const edition = await servedEdition(relay, cell.id);
         expect(edition?.posts.map((p) => p.title)).toEqual(["Assemblée générale"]);
       }
 
@@ -91,10 +80,12 @@ describe("the cell's site", () => {
       // while the other is still receiving it.
       await until(
         async () =>
-          (await Promise.all(relays.map((r) => served(r, cell.id)))).every((e) => e?.posts.length === 2),
+          (await Promise.all(relays.map((r) => servedEdition(r, cell.id)))).every(
+            (e) => e?.posts.length === 2,
+          ),
         "an edition with Élise's post on every relay",
       );
-      expect((await served(relays[0]!, cell.id))?.posts.map((p) => p.title)).toEqual([
+      expect((await servedEdition(relays[0]!, cell.id))?.posts.map((p) => p.title)).toEqual([
         "Tractage samedi",
         "Assemblée générale",
       ]);

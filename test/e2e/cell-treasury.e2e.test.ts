@@ -22,7 +22,7 @@ import {
   type TreasuryItem,
 } from "../../core/treasury/index.js";
 import { admittedCell, relayDevice, relayFixture, storeOf } from "../support/cells.js";
-import { until } from "../support/devices.js";
+import { until, whenOpen } from "../support/devices.js";
 
 const network = relayFixture();
 
@@ -40,17 +40,12 @@ const RULES: DuesRules = {
 };
 
 /** The treasury on a device, once its documents have arrived there. */
-async function opened(cell: Cell): Promise<Treasury> {
-  let treasury: Treasury | undefined;
-  await until(async () => {
-    treasury = await Treasury.open(cell).catch((error) => {
-      if (error instanceof UnknownDocumentError) return undefined;
-      throw error;
-    });
-    return treasury !== undefined;
-  }, "the treasury to arrive");
-  return treasury!;
-}
+const opened = (cell: Cell): Promise<Treasury> =>
+  whenOpen(
+    () => Treasury.open(cell),
+    "the treasury to arrive",
+    (error) => error instanceof UnknownDocumentError,
+  );
 
 /** Waits until every envelope of the device reached a relay. */
 const delivered = (kit: Kit) =>

@@ -5,7 +5,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import { parseCellId } from "../../core/base/ids.js";
 import {
   Cell,
@@ -22,10 +21,9 @@ import {
   type ScopeEpoch,
   sealEnvelope,
 } from "../../core/internals.js";
-import { FrameType } from "../../core/protocol/relay.js";
-import { encodePut } from "../../core/protocol/relay-frames.js";
 import { admittedCell, membership, relayDevice, storeOf } from "../support/cells.js";
 import { changesAs, until } from "../support/devices.js";
+import { postRaw } from "../support/raw.js";
 import { type RelayProcess, startRelayProcess } from "../support/relay-process.js";
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -66,24 +64,6 @@ async function cellOfThree() {
   ]);
   const [ali, bea] = cells as [Cell, Cell];
   return { relays, f, a, b, cell, ali, bea };
-}
-
-/**
- * Posts an envelope straight to a relay, as any client (or a removed member's tampered app) could, and
- * resolves once the relay answered the PUT: the first frame a relay sends is its HELLO, which says nothing
- * of the envelope.
- */
-async function postRaw(relay: RelayProcess, envelope: Uint8Array): Promise<void> {
-  const ws = new WebSocket(relay.wsUrl);
-  const answered = new Promise<void>((ok) =>
-    ws.on("message", (data: Buffer) => {
-      if (data[0] === FrameType.ack || data[0] === FrameType.error) ok();
-    }),
-  );
-  await new Promise((ok) => ws.once("open", ok));
-  ws.send(encodePut(1, envelope));
-  await answered;
-  ws.close();
 }
 
 describe("a cell through relays", () => {

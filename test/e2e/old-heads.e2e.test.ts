@@ -6,14 +6,12 @@
  * officer's invitation was valid.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import type { DocId } from "../../core/base/ids.js";
 import { Cell, type Kit } from "../../core/index.js";
 import { EnvelopeKind, governance, type ScopeEpoch, sealEnvelope } from "../../core/internals.js";
-import { FrameType } from "../../core/protocol/relay.js";
-import { encodePut } from "../../core/protocol/relay-frames.js";
 import { admittedCell, membership, relayDevice, storeOf } from "../support/cells.js";
 import { until } from "../support/devices.js";
+import { postRaw } from "../support/raw.js";
 import { type RelayProcess, startRelayProcess } from "../support/relay-process.js";
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -41,20 +39,6 @@ async function cellWithSecretary() {
   ]);
   const [ali, bea] = cells as [Cell, Cell];
   return { relays, f, a, b, cell, ali, bea };
-}
-
-/** Posts an envelope straight to a relay, as a tampered app could; resolves once the relay answered. */
-async function postRaw(relay: RelayProcess, envelope: Uint8Array): Promise<void> {
-  const ws = new WebSocket(relay.wsUrl);
-  const answered = new Promise<void>((ok) =>
-    ws.on("message", (data: Buffer) => {
-      if (data[0] === FrameType.ack || data[0] === FrameType.error) ok();
-    }),
-  );
-  await new Promise((ok) => ws.once("open", ok));
-  ws.send(encodePut(1, envelope));
-  await answered;
-  ws.close();
 }
 
 /** Ali's tampered app: ops citing `heads`, sealed as governance under `epoch`, posted to a relay. */

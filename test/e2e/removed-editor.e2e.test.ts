@@ -14,28 +14,17 @@ import {
   publishEditions,
   relaySink,
   SITE_NAMES,
-  verifyEdition,
 } from "../../core/index.js";
 import { admittedCell, relayFixture } from "../support/cells.js";
-import { until } from "../support/devices.js";
+import { until, whenOpen } from "../support/devices.js";
 import { partitionFixture } from "../support/partition.js";
+import { servedEdition } from "../support/raw.js";
 
 const network = relayFixture();
 const partition = partitionFixture(network);
 
-async function opened(cell: Cell): Promise<CellSite> {
-  let site: CellSite | undefined;
-  await until(async () => {
-    site = await openSite(cell).catch(() => undefined);
-    return site !== undefined;
-  }, "the site's documents to arrive");
-  return site!;
-}
-
-async function served(relay: string, cell: string) {
-  const res = await fetch(`${relay}/c/${cell}/edition.json`);
-  return res.ok ? verifyEdition(new Uint8Array(await res.arrayBuffer()), cell) : undefined;
-}
+const opened = (cell: Cell): Promise<CellSite> =>
+  whenOpen(() => openSite(cell), "the site's documents to arrive");
 
 describe("a removed editor", () => {
   it("cannot get a post into the public journal, nor into the next edition, by citing pre-removal heads", async () => {
@@ -83,13 +72,15 @@ describe("a removed editor", () => {
       });
       await until(
         async () =>
-          (await Promise.all(relays.map((r) => served(r, cell.id)))).every((ed) =>
+          (await Promise.all(relays.map((r) => servedEdition(r, cell.id)))).every((ed) =>
             ed?.posts.some((p) => p.title === "Réunion jeudi"),
           ),
         "the next edition on every relay",
       );
       for (const relay of relays) {
-        expect((await served(relay, cell.id))?.posts.map((p) => p.title)).not.toContain("Post d'une exclue");
+        expect((await servedEdition(relay, cell.id))?.posts.map((p) => p.title)).not.toContain(
+          "Post d'une exclue",
+        );
       }
       expect((await site.journal.newest(5)).map((p) => p.id)).toEqual(["after"]);
       expect((await (await opened(marc)).journal.newest(5)).map((p) => p.id)).not.toContain("late");

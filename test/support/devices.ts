@@ -195,3 +195,23 @@ export async function until(
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/**
+ * Retries `open` (a feature's `open(cell)`, which fails until its documents reach this device) until it
+ * resolves; errors `keep` says are not "not here yet" are thrown at once.
+ */
+export async function whenOpen<T>(
+  open: () => Promise<T>,
+  what: string,
+  keep: (error: unknown) => boolean = () => true,
+): Promise<T> {
+  let opened: T | undefined;
+  await until(async () => {
+    opened = await open().catch((error) => {
+      if (keep(error)) return undefined;
+      throw error;
+    });
+    return opened !== undefined;
+  }, what);
+  return opened!;
+}
