@@ -42,5 +42,6 @@ export * from "./site/documents.js";
 export { cellPublisher, publishEditions } from "./site/publish.js";
 export * from "./site/publisher.js";
 export { type RsvpAnswer, type RsvpSummary, Rsvps } from "./site/rsvp.js";
+export { type ForeignEdition, foreignEditions } from "./site/public-face.js";
 export { type CellSite, openSite, SITE_NAMES, type SiteDefaults } from "./site/site.js";
 export * from "./treasury/index.js";

@@ -43,6 +43,7 @@ import { DEFAULT_RULES, type Role, type Rules } from "../governance/rules.js";
 import type { CellState, MemberState, OpHash, SignedOp } from "../governance/types.js";
 import type { CelluleDocument } from "../kit/document.js";
 import type { Kit } from "../kit/kit.js";
+import type { PublicationCert } from "../protocol/edition-format.js";
 import type { PublicationKeys } from "../protocol/publication-cert.js";
 import { CellContext } from "./context.js";
 import { CellDevices } from "./devices.js";
@@ -361,6 +362,14 @@ export class Cell extends Emitter<CellEvents> {
    */
   publicationKeys(): Promise<PublicationKeys> {
     return this.publication.keys();
+  }
+
+  /**
+   * The index of the first link of a publication chain (an edition's, as a relay serves it) that this
+   * cell's log did not make — a past or stolen key's extension — or `undefined` when the log made them all.
+   */
+  foreignPublicationLink(chain: readonly PublicationCert[]): number | undefined {
+    return this.publication.foreignLink(chain);
   }
 
   /**
