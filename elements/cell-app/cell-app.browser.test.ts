@@ -8,6 +8,13 @@
 import { memoryKeystore, memoryStorage } from "../../adapters/memory/index.js";
 import { relayClient } from "../../adapters/relay-client/index.js";
 import { Booklet, Cell, createKit, invitationToText, type Kit, openSite, Rsvps } from "../../core/index.js";
+import {
+  buildEdition,
+  CERT_VALIDITY_MS,
+  certifyPublication,
+  crypto,
+  signEdition,
+} from "../../core/internals.js";
 import { assert, deepEqual } from "../../core/testing/assert.js";
 import { defineElement } from "../define.js";
 import { CellApp } from "./cell-app.js";
@@ -214,6 +221,50 @@ describe("<cell-app>", () => {
       );
     } finally {
       await leaKit.close(0);
+      await close();
+    }
+  });
+
+  it("tells an officer which relay serves a public page signed by a key the cell did not make", async function () {
+    this.timeout(90_000);
+    const { founded, app, close } = await memberInApp();
+    const url = await relayUrl();
+    try {
+      await founded.grant(founded.members().find((m) => m.name === "Camille")!.id, "secretary");
+      await until(() => !!button(app, "Carnet"), "Camille to be secretary");
+      // A stolen officer phone certifies a key of its own with the current key, first on the relay.
+      const stolen = await founded.publicationKeys();
+      const [signing, admission] = [
+        await crypto.generateSigningKeyPair(),
+        await crypto.generateAgreementKeyPair(),
+      ];
+      const cert = await certifyPublication(
+        founded.id,
+        stolen.chain,
+        stolen.signing.privateKey,
+        signing.publicKey,
+        admission.publicKey,
+        { expires: Date.now() + CERT_VALIDITY_MS, heads: [] },
+      );
+      const content = {
+        profile: { name: "DEFACED", place: "", description: "", contact: "", relays: [] },
+        posts: [],
+        pages: { about: "", contact: "", whyJoin: "" },
+        events: [],
+      };
+      const edition = await signEdition(
+        buildEdition(founded.genesis, [...stolen.chain, cert], content, Date.now()),
+        signing.privateKey,
+      );
+      const put = await fetch(`${url}/c/${founded.id}/edition`, { method: "PUT", body: new Uint8Array(edition) });
+      deepEqual(put.status, 201, "the relay takes the first chain it sees");
+      // Opened again, the member space checks the cell's public page on its relays.
+      app.remove();
+      document.body.append(app);
+      const notice = () => shadow(app).querySelector(".foreign")?.textContent ?? "";
+      await until(() => notice().includes(url), "the notice naming the relay", 40_000);
+      assert(notice().includes("une clé que la cellule n'a pas créée"), notice());
+    } finally {
       await close();
     }
   });

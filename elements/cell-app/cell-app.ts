@@ -158,6 +158,7 @@ export class CellApp extends LitElement {
         </nav>
       </header>
       ${this.staleNotice(cell, t)}
+      ${s.foreign?.length ? html`<p role="alert" class="status error foreign">${t.foreignEdition(s.foreign.map((f) => f.relay).join(", "))}</p>` : nothing}
       <main>
         <h2>${t[tab]}</h2>
         ${this.tabs[tab].view({ t, lang, cell, access })}

@@ -16,6 +16,9 @@ import {
   type CellSite,
   type CelluleError,
   createKit,
+  type ForeignEdition,
+  foreignEditions,
+  hasRight,
   JoinRequest,
   type Kit,
   openSite,
@@ -34,7 +37,15 @@ export type SessionState =
   | { status: "welcome"; checkCode?: string }
   | { status: "join"; cellId: string; invite?: string; edition?: VerifiedEdition }
   | { status: "waiting"; cellName: string }
-  | { status: "member"; cell: Cell; site?: CellSite; rsvps?: Rsvps; phrase?: string }
+  | {
+      status: "member";
+      cell: Cell;
+      site?: CellSite;
+      rsvps?: Rsvps;
+      phrase?: string;
+      /** For those who may publish: relays serving a publication chain the cell did not make. */
+      foreign?: ForeignEdition[];
+    }
   | { status: "error"; message: string };
 
 /** Where the member space runs: its relays, its Automerge WASM file. */
@@ -253,6 +264,16 @@ export class MemberSession implements ReactiveController {
     const current = this.state.status === "member" ? this.state.phrase : undefined;
     this.show({ status: "member", cell, site, rsvps, ...(current ? { phrase: current } : {}) }, kit);
     this.setOpen({ kit, cell, site, rsvps });
+    await this.watchPublicFace(kit, cell);
+  }
+
+  /** Tells those who may publish which relays serve a chain the cell did not make (see public-face.ts). */
+  private async watchPublicFace(kit: Kit, cell: Cell): Promise<void> {
+    if (!hasRight(cell.state.rules, cell.me()?.roles ?? [], "publish")) return;
+    const foreign = await foreignEditions(cell, [...new Set([...this.relays, ...cell.state.relays])]);
+    const state = this.state;
+    if (foreign.length === 0 || this.kit !== kit || state.status !== "member" || state.cell !== cell) return;
+    this.show({ ...state, foreign }, kit);
   }
 
   /** Documents named in the log may take a moment to reach a new device; `undefined` once `kit` is closed. */

@@ -100,6 +100,8 @@ export const app: AppStrings = {
   staleKeys:
     "A device that left the cell can still read what is written here, until someone allowed to renews the keys.",
   renewKeys: "Renew the keys now",
+  foreignEdition: (relays) =>
+    `These relays serve a public page signed by a key the cell did not make (a stolen device?): ${relays}. Ask their operators to delete it.`,
   settings: "Settings",
   language: "Language",
   recoveryTitle: "Your recovery phrase",

@@ -100,6 +100,8 @@ export const app: AppStrings = {
   staleKeys:
     "Un appareil qui a quitté la cellule peut encore lire ce qui s'écrit ici, jusqu'à ce qu'une personne habilitée renouvelle les clés.",
   renewKeys: "Renouveler les clés maintenant",
+  foreignEdition: (relays) =>
+    `Ces relais servent une page publique signée par une clé que la cellule n'a pas créée (un appareil volé ?) : ${relays}. Demandez à leurs opérateurs de l'effacer.`,
   settings: "Réglages",
   language: "Langue",
   recoveryTitle: "Votre phrase de secours",

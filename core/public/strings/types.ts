@@ -33,6 +33,8 @@ export interface AppStrings {
   /** While a departed device may still read a scope (its key is stale), and the button that renews it. */
   staleKeys: string;
   renewKeys: string;
+  /** Relays (listed) serving the cell's public page on a publication chain the cell did not make. */
+  foreignEdition: (relays: string) => string;
   recoveryTitle: string;
   recoveryIntro: string;
   recoveryDone: string;
