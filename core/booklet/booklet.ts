@@ -109,7 +109,7 @@ export class Booklet {
    * A held member got a device and joined the cell as `member`: the holder (or an officer) confirms that
    * the record is theirs. The record becomes a member's, linked to the log, with the claim recorded.
    */
-  async confirmClaim(id: string, member: MemberId | string): Promise<Person> {
+  async confirmClaim(id: string, member: MemberId): Promise<Person> {
     const old = await this.get(id);
     if (old.kind !== "held") throw new InvalidArgumentError("only a held member's record can be claimed");
     const me = this.cell.me();

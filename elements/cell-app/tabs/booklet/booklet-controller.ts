@@ -13,6 +13,7 @@ import {
   type PeopleFilter,
   type PeopleIndex,
   type Person,
+  parseMemberId,
   type ReceivedContact,
 } from "../../../../core/index.js";
 import type { OpenCell } from "../../session.js";
@@ -59,7 +60,7 @@ export class BookletController extends CellTabController {
       add: (person) => then(() => booklet.add(person)),
       update: (id, changes) => then(() => booklet.update(id, changes)),
       remove: (id) => then(() => booklet.remove(id)),
-      claim: (id, member) => then(() => booklet.confirmClaim(id, member)),
+      claim: (id, member) => then(() => booklet.confirmClaim(id, parseMemberId(member))),
       exportCsv: () => this.run(() => this.exportCsv(booklet)),
       preview: (file) => this.run(() => this.preview(booklet, file)),
       applyImport: () => this.run(() => this.applyImport(booklet)),
