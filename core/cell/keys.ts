@@ -203,11 +203,19 @@ export class CellKeys {
     }
   }
 
-  /** The scopes whose current key a departed device (removed, or of a removed member) may still hold. */
+  /**
+   * The scopes whose current key a departed device (removed, or of a removed member) may still hold, as this
+   * device has judged them (`rotateStale` records when it first saw each one stale: its standby counts from then).
+   */
   staleScopes(): string[] {
     const log = this.ctx.log();
     const state = log.state();
-    return [...state.scopes.keys()].filter((scope) => stale(state, scope, (heads) => log.stateAt(heads)));
+    return [...state.scopes].flatMap(([scope, epochs]) =>
+      this.staleSince.has(`${scope}#${epochs.at(-1)!.epoch}`) &&
+      stale(state, scope, (heads) => log.stateAt(heads))
+        ? [scope]
+        : [],
+    );
   }
 
   /**
@@ -250,16 +258,13 @@ export class CellKeys {
     for (const scope of [...this.ctx.log().state().scopes.keys()]) {
       const state = this.ctx.log().state();
       const epoch = state.scopes.get(scope)!.at(-1)!.epoch;
-      if (
-        !this.secrets.get(scope)?.has(epoch) ||
-        !stale(state, scope, (heads) => this.ctx.log().stateAt(heads))
-      )
-        continue;
+      if (!stale(state, scope, (heads) => this.ctx.log().stateAt(heads))) continue;
+      const key = `${scope}#${epoch}`;
+      if (!this.staleSince.has(key)) this.staleSince.set(key, now);
+      if (!this.secrets.get(scope)?.has(epoch)) continue;
       const rank = designatedRotators(state, scope).indexOf(me.id);
       if (rank < 0) continue;
-      const key = `${scope}#${epoch}`;
-      const due = (this.staleSince.get(key) ?? now) + ROTATION_STANDBY_MS * rank;
-      if (!this.staleSince.has(key)) this.staleSince.set(key, now);
+      const due = this.staleSince.get(key)! + ROTATION_STANDBY_MS * rank;
       if (mine || now >= due) await this.rotate(scope);
       else nextDue = Math.min(nextDue, due);
     }

@@ -256,7 +256,10 @@ describe("<cell-app>", () => {
         buildEdition(founded.genesis, [...stolen.chain, cert], content, Date.now()),
         signing.privateKey,
       );
-      const put = await fetch(`${url}/c/${founded.id}/edition`, { method: "PUT", body: new Uint8Array(edition) });
+      const put = await fetch(`${url}/c/${founded.id}/edition`, {
+        method: "PUT",
+        body: new Uint8Array(edition),
+      });
       deepEqual(put.status, 201, "the relay takes the first chain it sees");
       // Opened again, the member space checks the cell's public page on its relays.
       app.remove();
