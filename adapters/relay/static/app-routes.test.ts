@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { get, type IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RelayServer, silentLogger, startRelay } from "../index.js";
-import { requestScheme } from "./app-routes.js";
+import { loadAppFiles, requestScheme } from "./app-routes.js";
 
 let relay: RelayServer;
 let untrusting: RelayServer;
@@ -143,5 +143,20 @@ describe("the member space's policy", () => {
     const sw = await raw("/app/sw.js", { Host: "relais.example" });
     expect(sw.headers["content-security-policy"]).toBe(page);
     expect(sw.headers["x-content-type-options"]).toBe("nosniff");
+  });
+});
+
+describe("a signed member space served by a relay", () => {
+  it("serves the build's release.json (what the service worker checks an update against), no other JSON file", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "cellule-app-"));
+    try {
+      await writeFile(join(dir, "index.html"), "<!doctype html><title>app</title>");
+      await writeFile(join(dir, "release.json"), '{"files":{}}');
+      await writeFile(join(dir, "notes.json"), "{}");
+      const files = (await loadAppFiles(dir))!;
+      expect(Object.keys(files).sort()).toEqual(["index.html", "release.json"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -25,7 +25,11 @@ const TYPES: Record<string, string> = {
   ".wasm": "application/wasm",
   ".webmanifest": "application/manifest+json",
   ".svg": "image/svg+xml",
+  ".json": "application/json",
 };
+
+/** The one JSON file of a build served as is: its signed release (`npm run app:sign`; `relays.json` is made per request). */
+const RELEASE = "release.json";
 
 /** Reads the member space's files from a directory; `undefined` when it has no `index.html`. */
 export async function loadAppFiles(dir: string): Promise<AppFiles | undefined> {
@@ -38,7 +42,8 @@ export async function loadAppFiles(dir: string): Promise<AppFiles | undefined> {
   }
   if (!names.includes("index.html")) return undefined;
   const files: AppFiles = {};
-  for (const name of names.filter((n) => extname(n) in TYPES)) files[name] = await readFile(join(dir, name));
+  const served = (n: string) => (extname(n) === ".json" ? n === RELEASE : extname(n) in TYPES);
+  for (const name of names.filter(served)) files[name] = await readFile(join(dir, name));
   return files;
 }
 
