@@ -123,6 +123,13 @@ export class RelayConnection {
     if (this.connected && this.ws) this.ws.send(encodeUnsub(topics));
   }
 
+  /** Forgets the cursors of these topics and subscribes to them again from the start (the relay restarts them). */
+  refetch(topics: Topic[]): void {
+    for (const topic of topics) delete this.saved.cursors[topic];
+    this.persist(false);
+    this.subscribe(topics);
+  }
+
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);

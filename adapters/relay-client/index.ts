@@ -107,6 +107,11 @@ class RelayClient implements Transport {
     if (added.length > 0) for (const c of this.connections) c.subscribe(added);
   }
 
+  refetch(topics: Topic[]): void {
+    const known = topics.filter((t) => this.topics.has(t));
+    if (known.length > 0) for (const c of this.connections) c.refetch(known);
+  }
+
   unsubscribe(topics: Topic[]): void {
     const removed = topics.filter((t) => this.topics.delete(t));
     if (removed.length > 0) for (const c of this.connections) c.unsubscribe(removed);

@@ -84,4 +84,31 @@ describe("relayClient", () => {
     await back.close();
     await rm(dir, { recursive: true, force: true });
   });
+
+  it("asks the relays again from the start for the topics a damaged copy needs (refetch)", async () => {
+    const { servers, close } = await relays(1);
+    const { envelopeOf, looseIdentity, until } = await import("../../test/support/devices.js");
+    const { newScopeSecret } = await import("../../core/index.js");
+    const { sealedEpoch } = await import("../../core/internals.js");
+    const epoch = await sealedEpoch("s" as never, 1, newScopeSecret());
+    const author = await looseIdentity();
+    const options = { relays: [servers[0]!.url], WebSocket: WebSocket as never, minBackoffMs: 50 };
+    const writer = relayClient(options);
+    const reader = relayClient(options);
+    const received: Uint8Array[] = [];
+    await writer.start({ deliver: async () => {}, backlog: async () => [] });
+    await reader.start({ deliver: async (e) => void received.push(e), backlog: async () => [] });
+    try {
+      for (let i = 0; i < 3; i++) writer.publish(await envelopeOf(author, epoch, `d${i}` as never, []));
+      reader.subscribe([epoch.topic]);
+      await until(() => received.length === 3, "the three envelopes");
+      expect(reader.refetch).toBeTypeOf("function");
+      reader.refetch!([epoch.topic]);
+      await until(() => received.length === 6, "the three envelopes again");
+      expect(received.slice(3).map((e) => e.length)).toEqual(received.slice(0, 3).map((e) => e.length));
+    } finally {
+      await Promise.all([writer.close(), reader.close()]);
+      await close();
+    }
+  });
 });

@@ -297,14 +297,18 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
   /**
    * Reports something stored that could not be read back (the `corrupt` event), and logs it. A piece of a
    * document (automerge-repo keys start with the document's ID) is fetched again from the envelopes this
-   * device kept of its scope. Storage adapters call it through their own option, e.g.
+   * device kept of its scope, and asked again of the transports (`Transport.refetch`). Storage adapters call it through their own option, e.g.
    * `fileStorage(dir, { onCorrupt: (r) => kit.reportCorrupt(r.error, r.key) })`.
    */
   reportCorrupt(error: CelluleError, key: StorageKey): void {
     this.options.logger.warn(`could not read ${JSON.stringify(key)}: ${error.message}`);
     this.emit("corrupt", error, key);
     const scope = this.docScopes.get(key[0] as DocId);
-    if (scope && !this.closed) this.track(this.replay(this.topicsOf(scope), "all"));
+    if (!scope || this.closed) return;
+    const topics = this.topicsOf(scope);
+    this.track(this.replay(topics, "all"));
+    // And from the relays, in case what this device kept of the scope is damaged too.
+    for (const transport of this.options.transports) transport.refetch?.(topics);
   }
 
   /** The envelopes waiting for governance ops: how many, and their bytes (both bounded, see ingest.ts). */

@@ -42,6 +42,12 @@ export interface Transport {
   publish(envelope: Uint8Array): void;
   /** Adds topics to receive, including everything already stored under them. */
   subscribe(topics: Topic[]): void;
+  /**
+   * Asks every endpoint again for everything it holds under these (subscribed) topics, from the start: this
+   * device's copy of them was damaged (see `Kit.reportCorrupt`). Optional: a transport without history
+   * (tabs of one device) has nothing to send again.
+   */
+  refetch?(topics: Topic[]): void;
   /** Stops receiving these topics. */
   unsubscribe(topics: Topic[]): void;
   /** Current state per endpoint. */
