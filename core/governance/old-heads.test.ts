@@ -9,11 +9,11 @@ import { describe, expect, it } from "vitest";
 import { ForbiddenError, IntegrityError, PendingOpsError } from "../base/errors.js";
 import { type DeviceId, memberIdOf, parseDocId, type ScopeId } from "../base/ids.js";
 import type { DeviceIdentity } from "../crypto/identity.js";
-import { admit, createGenesis, createInvite, redeemInvite, removeMember, setRole } from "./actions.js";
+import { createGenesis, removeMember, setRole } from "./actions.js";
 import { GovernanceLog } from "./log.js";
 import { readOp, signOp } from "./ops.js";
 import { resolve, stateAt } from "./reducer.js";
-import { deliver, device, summary } from "./scenario.test-support.js";
+import { deliver, device, joined, recorded, summary } from "./scenario.test-support.js";
 import { authorize } from "./state.js";
 import type { CellState, Op, OpHash, SignedOp } from "./types.js";
 import { GovernanceAuthority } from "./write-authority.js";
@@ -25,22 +25,9 @@ const id = (d: DeviceIdentity) => memberIdOf(d.id);
 async function cell() {
   const f = await device();
   const genesis = await createGenesis(f, "Cellule du 11e", "Fatima");
-  const log = GovernanceLog.fromGenesis(genesis);
-  const ops: SignedOp[] = [];
-  const step = (op: SignedOp) => {
-    log.add(op);
-    ops.push(op);
-    return op;
-  };
+  const { log, ops, step } = recorded(genesis);
   const people: DeviceIdentity[] = [];
-  for (const name of ["Ali", "Béa", "Chloé"]) {
-    const i = await createInvite(f, log, { expires: later() });
-    step(i.op);
-    const d = await device();
-    step(await redeemInvite(d, i.invitation, name, [i.op.hash]));
-    step(await admit(f, log, id(d)));
-    people.push(d);
-  }
+  for (const name of ["Ali", "Béa", "Chloé"]) people.push(await joined(f, { log, step }, name));
   const [a, b, c] = people as [DeviceIdentity, DeviceIdentity, DeviceIdentity];
   step(await setRole(f, log, id(a), "secretary", true));
   return { f, a, b, c, genesis, log, ops, step };

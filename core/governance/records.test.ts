@@ -5,13 +5,12 @@
 import { describe, expect, it } from "vitest";
 import { ForbiddenError, IntegrityError } from "../base/errors.js";
 import type { MemberId } from "../base/ids.js";
-import { admit, createGenesis, createInvite, redeemInvite, setRelays, writeOp } from "./actions.js";
+import { createGenesis, setRelays, writeOp } from "./actions.js";
 import { GovernanceLog } from "./log.js";
 import { signOp } from "./ops.js";
 import { checkRecords, signRecord } from "./records.js";
 import { DEFAULT_RULES } from "./rules.js";
-import { device } from "./scenario.test-support.js";
-import type { SignedOp } from "./types.js";
+import { device, joined, recorded } from "./scenario.test-support.js";
 
 const STAMP = { kind: "stamp", roles: ["treasurer"] };
 
@@ -21,22 +20,9 @@ async function cell() {
   const rules = structuredClone(DEFAULT_RULES);
   rules.roles.secretary = [...rules.roles.secretary!, "set-relays"];
   const genesis = await createGenesis(f, "Cellule", "Fatima", rules);
-  const log = GovernanceLog.fromGenesis(genesis);
-  const ops: SignedOp[] = [];
-  const step = (op: SignedOp) => {
-    log.add(op);
-    ops.push(op);
-    return op;
-  };
+  const { log, ops, step } = recorded(genesis);
   const people = [];
-  for (const role of ["treasurer", "member"]) {
-    const { op, invitation } = await createInvite(f, log, { expires: Date.now() + 3_600_000, role });
-    step(op);
-    const d = await device();
-    step(await redeemInvite(d, invitation, role, [op.hash]));
-    step(await admit(f, log, d.id as unknown as MemberId));
-    people.push(d);
-  }
+  for (const role of ["treasurer", "member"]) people.push(await joined(f, { log, step }, role, role));
   const [t, m] = people as [Awaited<ReturnType<typeof device>>, Awaited<ReturnType<typeof device>>];
   return { f, t, m, genesis, log, ops, step };
 }

@@ -1,8 +1,10 @@
 /** Test helpers for governance: devices, and a summary of a state that two devices can compare. */
 
 import { canonicalJson } from "../base/canonical-json.js";
+import { memberIdOf } from "../base/ids.js";
 import { crypto as c, DeviceIdentity } from "../internals.js";
-import type { GovernanceLog } from "./log.js";
+import { admit, createInvite, redeemInvite } from "./actions.js";
+import { GovernanceLog } from "./log.js";
 import type { SignedOp } from "./types.js";
 
 /** A device identity kept in memory. */
@@ -44,4 +46,31 @@ export function summary(log: GovernanceLog): string {
 export function deliver(log: GovernanceLog, ops: SignedOp[]): GovernanceLog {
   for (const op of ops) log.add(op);
   return log;
+}
+
+/** A log from `genesis` and every op added to it through `step`, in order (to replay into other logs). */
+export function recorded(genesis: SignedOp) {
+  const log = GovernanceLog.fromGenesis(genesis);
+  const ops: SignedOp[] = [];
+  const step = (op: SignedOp) => {
+    log.add(op);
+    ops.push(op);
+    return op;
+  };
+  return { log, ops, step };
+}
+
+/** A new device invited (with `role`) by `founder`, redeemed as `name`, and admitted, each op through `step`. */
+export async function joined(
+  founder: DeviceIdentity,
+  { log, step }: { log: GovernanceLog; step: (op: SignedOp) => SignedOp },
+  name: string,
+  role?: string,
+): Promise<DeviceIdentity> {
+  const { op, invitation } = await createInvite(founder, log, { expires: Date.now() + 3_600_000, role });
+  step(op);
+  const d = await device();
+  step(await redeemInvite(d, invitation, name, [op.hash]));
+  step(await admit(founder, log, memberIdOf(d.id)));
+  return d;
 }

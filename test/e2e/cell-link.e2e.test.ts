@@ -8,34 +8,15 @@ import {
   CheckCodeError,
   ExpiredLinkError,
   InvalidArgumentError,
-  type Kit,
-  type LinkRequest,
 } from "../../core/index.js";
-import { admittedCell, relayFixture } from "../support/cells.js";
+import { relayFixture } from "../support/cells.js";
 import { until } from "../support/devices.js";
+import { nextRequest, cellOfTwo as twoOnRelays } from "../support/link.js";
 
 const network = relayFixture();
 const device = () => network.device();
 
-/** Founder F and member Ali on his phone. */
-async function cellOfTwo() {
-  const [f, phone] = [await device(), await device()] as [Kit, Kit];
-  const { cell, cells } = await admittedCell(
-    f,
-    "Fatima",
-    [{ kit: phone, name: "Ali" }],
-    "Cellule Rosa-Parks",
-  );
-  return { f, phone, cell, ali: cells[0]! };
-}
-
-const nextRequest = (offer: { on: (e: "request", fn: (r: LinkRequest) => void) => () => void }) =>
-  new Promise<LinkRequest>((resolve) => {
-    const off = offer.on("request", (r) => {
-      off();
-      resolve(r);
-    });
-  });
+const cellOfTwo = () => twoOnRelays(device);
 
 describe("linking a device", () => {
   it("links a laptop after the check code is confirmed; a wrong code links nothing; it can be revoked", async () => {

@@ -11,35 +11,19 @@ import { linkChannel } from "../../core/cell/link.js";
 import { createGenesis, publicKeys, writeOp } from "../../core/governance/actions.js";
 import { GovernanceLog } from "../../core/governance/log.js";
 import { readOps } from "../../core/governance/ops.js";
-import { Cell, CheckCodeError, type Kit, type LinkRequest } from "../../core/index.js";
+import { Cell, CheckCodeError, } from "../../core/index.js";
 import { EnvelopeKind, openEnvelope, sealEnvelope } from "../../core/protocol/envelope.js";
 import { FrameType } from "../../core/protocol/relay.js";
 import { sealedEpoch } from "../../core/protocol/scope-keys.js";
-import { admittedCell, relayFixture } from "../support/cells.js";
+import { relayFixture } from "../support/cells.js";
 import { looseIdentity, until } from "../support/devices.js";
+import { nextRequest, cellOfTwo as twoOnRelays } from "../support/link.js";
 import { AS_PEER, TestClient } from "../support/relay-client.js";
 
 const network = relayFixture();
 const device = () => network.device();
 
-async function cellOfTwo() {
-  const [f, phone] = [await device(), await device()] as [Kit, Kit];
-  const { cell, cells } = await admittedCell(
-    f,
-    "Fatima",
-    [{ kit: phone, name: "Ali" }],
-    "Cellule Rosa-Parks",
-  );
-  return { f, phone, cell, ali: cells[0]! };
-}
-
-const nextRequest = (offer: { on: (e: "request", fn: (r: LinkRequest) => void) => () => void }) =>
-  new Promise<LinkRequest>((resolve) => {
-    const off = offer.on("request", (r) => {
-      off();
-      resolve(r);
-    });
-  });
+const cellOfTwo = () => twoOnRelays(device);
 
 /** A governance envelope under the link channel of `code`, signed by `author`, posted to every relay. */
 async function postOnChannel(
