@@ -3,12 +3,7 @@
  * expired code, and revoking the linked device.
  */
 import { describe, expect, it } from "vitest";
-import {
-  Cell,
-  CheckCodeError,
-  ExpiredLinkError,
-  InvalidArgumentError,
-} from "../../core/index.js";
+import { Cell, CheckCodeError, ExpiredLinkError, InvalidArgumentError } from "../../core/index.js";
 import { relayFixture } from "../support/cells.js";
 import { until } from "../support/devices.js";
 import { nextRequest, cellOfTwo as twoOnRelays } from "../support/link.js";

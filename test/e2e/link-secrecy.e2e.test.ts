@@ -11,7 +11,7 @@ import { linkChannel } from "../../core/cell/link.js";
 import { createGenesis, publicKeys, writeOp } from "../../core/governance/actions.js";
 import { GovernanceLog } from "../../core/governance/log.js";
 import { readOps } from "../../core/governance/ops.js";
-import { Cell, CheckCodeError, } from "../../core/index.js";
+import { Cell, CheckCodeError } from "../../core/index.js";
 import { EnvelopeKind, openEnvelope, sealEnvelope } from "../../core/protocol/envelope.js";
 import { FrameType } from "../../core/protocol/relay.js";
 import { sealedEpoch } from "../../core/protocol/scope-keys.js";
