@@ -136,6 +136,17 @@ export class TimeoutError extends CelluleError {
   }
 }
 
+/**
+ * This Kit already holds another cell. A Kit is one device in one cell: a device that belongs to two cells
+ * runs two Kits (each its own storage and key name), so that no relay and no cell can link its cells by
+ * its key or by the topics one connection asks for.
+ */
+export class KitInUseError extends CelluleError {
+  constructor(message: string) {
+    super("kit-in-use", message);
+  }
+}
+
 /** This device has no keys where it looks for them, and was not allowed to make new ones (no silent new identity). */
 export class NoIdentityError extends CelluleError {
   constructor(message: string) {

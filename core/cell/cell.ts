@@ -7,6 +7,8 @@
  * - keys.ts (scope keys and their rotation), devices.ts (linking, recovery), publication.ts (the keys that
  *   sign editions, contact requests), pairs.ts (two-person scopes).
  * The cell's site and editions are a feature above it (core/site/), like its booklet and treasury.
+ * A Kit holds one cell (`KitInUseError` otherwise): a device key used in two cells would tell relays and
+ * both cells' members that one device is in both.
  *
  * Where things travel (all sealed, so relays see opaque topics and ciphertext):
  * - governance ops: kind-3 envelopes under the `members` scope's current epoch;
@@ -113,11 +115,15 @@ export class Cell extends Emitter<CellEvents> {
     return cell;
   }
 
-  /** Founds a cell: the genesis, and a first key for each sealed scope of the rules. */
+  /**
+   * Founds a cell: the genesis, and a first key for each sealed scope of the rules. Like joining, linking
+   * and recovering, `KitInUseError` on a Kit that holds another cell: each cell has a Kit of its own.
+   */
   static async create(
     kit: Kit,
     options: { name: string; founderName: string; rules?: Rules },
   ): Promise<Cell> {
+    await CellStore.claim(kit.storage);
     const rules = options.rules ?? DEFAULT_RULES;
     const genesis = await createGenesis(kit.device, options.name, options.founderName, rules);
     const cell = new Cell(kit, cellIdOf(genesis.hash));
@@ -132,6 +138,7 @@ export class Cell extends Emitter<CellEvents> {
   static async join(kit: Kit, invite: Invitation | string, options: { name: string }): Promise<Cell> {
     const invitation = invitationFrom(invite);
     if (!options.name?.trim()) throw new InvalidArgumentError("a member needs a name");
+    await CellStore.claim(kit.storage, invitation.cell);
     const cell = new Cell(kit, invitation.cell);
     await redeem(cell.ctx, invitation, options.name);
     return cell;
@@ -147,6 +154,7 @@ export class Cell extends Emitter<CellEvents> {
     code: string,
     timeoutMs?: number,
   ): Promise<{ checkCode: Promise<string>; cell: Promise<Cell> }> {
+    await CellStore.claim(kit.storage);
     const { checkCode, log } = await answerLink(kit, code, timeoutMs);
     const cell = log.then(async ({ ops }) => {
       const cell = await Cell.fromSent(kit, ops);
@@ -163,6 +171,7 @@ export class Cell extends Emitter<CellEvents> {
    * `NotAMemberError` when no cell answers within `timeoutMs`.
    */
   static async recover(kit: Kit, phrase: string, options: { timeoutMs?: number } = {}): Promise<Cell> {
+    await CellStore.claim(kit.storage);
     const recovery = await recoveryIdentity(phrase);
     const secret = await recoveryMailboxSecret(phrase);
     const ops = await fetchMailbox(kit, recovery, secret, options.timeoutMs ?? 30_000);

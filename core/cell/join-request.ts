@@ -8,6 +8,7 @@
  */
 import { fromUtf8, toBase64Url, utf8 } from "../base/bytes.js";
 import { IntegrityError } from "../base/errors.js";
+import type { CellId } from "../base/ids.js";
 import { openBox } from "../crypto/sealed-box.js";
 import type { Invitation } from "../governance/actions.js";
 import { invitationFrom } from "../governance/invitation-text.js";
@@ -15,8 +16,7 @@ import type { Kit } from "../kit/kit.js";
 import { type ContactRequest, sealContact } from "../public/contact.js";
 import { Cell } from "./cell.js";
 import { DEVICE_MAIL, deviceMailTopic } from "./device-mail.js";
-
-const STORE_KEY = "cellule-join-request";
+import { CellStore, JOIN_REQUEST_KEY as STORE_KEY } from "./store.js";
 
 /** What the visitor tells the cell, and where the cell's admission key is (from its verified edition). */
 export interface JoinRequestInput {
@@ -53,6 +53,7 @@ export class JoinRequest {
    * the returned request's `whenInvited()` to learn when an officer accepted.
    */
   static async send(kit: Kit, input: JoinRequestInput): Promise<JoinRequest> {
+    await CellStore.claim(kit.storage, input.cell as CellId);
     const request: ContactRequest = {
       name: input.name,
       reach: input.reach,

@@ -12,7 +12,7 @@
  */
 import type { StorageAdapterInterface, StorageKey } from "@automerge/automerge-repo";
 import { fromUtf8, utf8 } from "../base/bytes.js";
-import { IntegrityError } from "../base/errors.js";
+import { IntegrityError, KitInUseError } from "../base/errors.js";
 import type { CellId, MemberId } from "../base/ids.js";
 import type { Invitation } from "../governance/actions.js";
 import type { OpHash, SignedOp } from "../governance/types.js";
@@ -22,6 +22,8 @@ const OPS_KEY = "cellule-gov";
 const MAILBOX_KEY = "cellule-mailbox";
 const QUARANTINE_KEY = "cellule-quarantine";
 const LATE_KEY = "cellule-late";
+/** Where a request to join waits for its invitation (see join-request.ts). */
+export const JOIN_REQUEST_KEY = "cellule-join-request";
 
 /** The record of one cell on this device. */
 export interface CellRecord {
@@ -39,6 +41,20 @@ export class CellStore {
   /** The IDs of every cell this device belongs to or asked to join. */
   static async list(storage: StorageAdapterInterface): Promise<CellId[]> {
     return (await storage.loadRange([CELL_KEY])).map((c) => c.key[1] as CellId);
+  }
+
+  /**
+   * Refuses (`KitInUseError`) to bring a cell onto a Kit that holds another one, founded, joined or asked
+   * to join: each cell gets a device key of its own. `cellId` is the cell about to be entered (a request to
+   * join it may wait here); none when it is not known yet (founding, linking, recovering).
+   */
+  static async claim(storage: StorageAdapterInterface, cellId?: CellId): Promise<void> {
+    const requested = (await storage.loadRange([JOIN_REQUEST_KEY])).map((c) => c.key[1] as CellId);
+    const other = [...(await CellStore.list(storage)), ...requested].find((c) => c !== cellId);
+    if (other === undefined) return;
+    throw new KitInUseError(
+      `this Kit already holds cell ${other.slice(0, 12)}…: open another Kit (its own storage and key name) for another cell`,
+    );
   }
 
   async saveRecord(record: CellRecord): Promise<void> {
