@@ -40,7 +40,7 @@ export { newScopeSecret } from "./protocol/scope-keys.js";
 export * from "./public/index.js";
 export * from "./site/documents.js";
 export { type ForeignEdition, foreignEditions } from "./site/public-face.js";
-export { cellPublisher, publishEditions } from "./site/publish.js";
+export { cellPublisher, type PublishEditionsOptions, publishEditions } from "./site/publish.js";
 export * from "./site/publisher.js";
 export { type RsvpAnswer, type RsvpSummary, Rsvps } from "./site/rsvp.js";
 export { type CellSite, openSite, SITE_NAMES, type SiteDefaults } from "./site/site.js";

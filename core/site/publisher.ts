@@ -2,8 +2,10 @@
  * Regenerates a cell's edition after public changes (debounced) and hands the signed bytes to a sink,
  * e.g. `relaySink` which PUTs them to each of the cell's relays.
  */
+import { canonicalJson } from "../base/canonical-json.js";
 import { ClosedError, InvalidArgumentError } from "../base/errors.js";
 import type { SignedOp } from "../governance/types.js";
+import type { EditionBody } from "../protocol/edition-format.js";
 import type { PublicationKeys } from "../protocol/publication-cert.js";
 import { sendToRelays } from "../public/relay-http.js";
 import { buildEdition, type PublicContent, signEdition } from "./edition.js";
@@ -93,6 +95,18 @@ export class Publisher {
       () => {},
     );
     return run;
+  }
+
+  /**
+   * Whether `served` (an edition a relay serves) already says what an edition made now would: the same
+   * chain and content, whatever its date. Then a device that starts need not publish again.
+   */
+  async matches(served: EditionBody): Promise<boolean> {
+    const o = this.options;
+    const keys = typeof o.keys === "function" ? await o.keys() : o.keys;
+    const now = buildEdition(o.genesis, keys.chain, await o.content(), (o.now ?? Date.now)(), o.limit);
+    const undated = (body: EditionBody) => canonicalJson({ ...body, at: 0 });
+    return undated(now) === undated(served);
   }
 
   /** Cancels a pending publication and waits for a running one. */
