@@ -170,6 +170,12 @@ export const addDevice = (
   member: MemberId,
   device: DeviceIdentity,
 ) => writeOp(author, log, { type: "add-device", member, device: publicKeys(device) });
+/** Withdraws an invitation not used up yet (by whoever may invite). */
+export const revokeInvite = (author: DeviceIdentity, log: GovernanceLog, invite: string) =>
+  writeOp(author, log, { type: "revoke-invite", invite });
+/** Names one of the author's own member's devices. */
+export const nameDevice = (author: DeviceIdentity, log: GovernanceLog, device: string, name: string) =>
+  writeOp(author, log, { type: "name-device", device, name: name.trim() });
 /** Revokes a device. */
 export const removeDevice = (author: DeviceIdentity, log: GovernanceLog, device: string) =>
   writeOp(author, log, { type: "remove-device", device });

@@ -7,6 +7,7 @@
  *    the valid ops among its ancestors, under the rules in force there — never by a clock.
  * 3. Losses win over what they race: an op whose author lost the right it needs (the member removed,
  *    the device removed, or a role it needed revoked) in a branch the op does not include is dropped,
+ *    and so is a redeem of an invitation revoked in a branch the redeem does not include,
  *    and so is everything that depended on it; what is causally before the loss stands. However old the
  *    heads an op cites, it cannot act past a loss it did not see. Mutual losses (two officers removing or
  *    demoting each other concurrently) are resolved by seniority: the senior author's stands.
@@ -114,6 +115,8 @@ function sameKeys(a: Map<number, unknown>, b: Map<number, unknown>): boolean {
  * `by` is the op's author, for mutual losses.
  */
 interface Loss {
+  /** Set for an invitation's revocation: the invitation no redeem may use past it. */
+  invite?: string;
   member?: MemberId;
   device?: DeviceId;
   /** Set for a revocation: the role `member` lost. */
@@ -128,11 +131,16 @@ function lossOf(op: SignedOp, member: MemberId | undefined): Loss | undefined {
   if (o.type === "remove") return { member: o.member, by };
   if (o.type === "remove-device") return { device: o.device as DeviceId, by };
   if (o.type === "set-role" && !o.granted) return { member: o.member, role: o.role, by };
+  if (o.type === "revoke-invite") return { invite: o.invite, by };
   return undefined;
 }
 
 /** Whether a loss takes from `member`/`device` the rights an op needs (a revocation: only if it needed the role). */
 function strikes(loss: Loss, member: MemberId | undefined, op: SignedOp, before: CellState): boolean {
+  if (loss.invite !== undefined) {
+    const o = op.body.op;
+    return o.type === "redeem" && o.invite === loss.invite;
+  }
   if (loss.device) return loss.device === op.authorId;
   if (!loss.member || loss.member !== member) return false;
   if (loss.role === undefined) return true;
@@ -192,9 +200,12 @@ function pass(
           // A mutual loss: this op strikes the author of the loss that strikes it; the senior one stands.
           const mutual = mine && strikesAuthor(mine, loss.by);
           if (mutual && senior(mine.by, loss.by)) continue;
-          reason = loss.role
-            ? `concurrent with the revocation of the author's role ${loss.role}`
-            : "concurrent with the author's removal";
+          reason =
+            loss.invite !== undefined
+              ? "concurrent with the revocation of its invitation"
+              : loss.role
+                ? `concurrent with the revocation of the author's role ${loss.role}`
+                : "concurrent with the author's removal";
           break;
         }
       }
@@ -244,6 +255,7 @@ function pass(
 
 /** Whether a loss strikes the author of another (their member, or their device). */
 function strikesAuthor(loss: Loss, author: Loss["by"]): boolean {
+  if (loss.invite !== undefined) return false;
   return loss.device
     ? loss.device === author.device
     : loss.member !== undefined && loss.member === author.member;

@@ -28,11 +28,14 @@ export function summary(log: GovernanceLog): string {
       }))
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
     devices: [...s.devices.values()]
-      .map((d) => ({ id: d.id, removed: d.removed }))
+      .map((d) => ({ id: d.id, removed: d.removed, name: d.name ?? null }))
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
     scopes: [...s.scopes]
       .map(([k, e]) => [k, e.map((x) => [x.epoch, x.op, x.alternates.map((a) => a.op)])])
       .sort(),
+    invites: [...s.invites.values()]
+      .map((i) => ({ key: i.key, revoked: i.revoked, redeemedBy: [...i.redeemedBy].sort() }))
+      .sort((a, b) => (a.key < b.key ? -1 : 1)),
     policies: [...s.policies].sort(),
     relays: s.relays,
     rules: s.rules as never,

@@ -22,6 +22,8 @@ const B64URL = /^[A-Za-z0-9_-]+$/;
 const HASH = /^[0-9a-f]{64}$/;
 /** Longest name, role, scope or URL an op may carry, in characters. */
 const MAX_TEXT = 2048;
+/** Longest device name, in characters. */
+export const MAX_DEVICE_NAME = 64;
 
 type Check = (value: unknown) => boolean;
 
@@ -76,12 +78,17 @@ const SHAPES: Record<Op["type"], Record<string, Check>> = {
     inbox: b64,
   },
   redeem: { invite: b64, device: deviceKeys, name: text, proof: b64 },
+  "revoke-invite": { invite: b64 },
   admit: { member: text },
   decline: { member: text },
   remove: { member: text },
   "set-role": { member: text, role: name, granted: bool },
   "add-device": { member: text, device: deviceKeys, recovery: (v) => v === undefined || bool(v) },
   "remove-device": { device: text },
+  "name-device": {
+    device: text,
+    name: (v) => typeof v === "string" && v.trim().length > 0 && v.length <= MAX_DEVICE_NAME,
+  },
   rotate: { scope: scopeName, epoch, lockboxes, previous: (v) => v === null || b64(v) },
   "share-keys": { scope: scopeName, epoch, member: text, lockboxes },
   "open-pair": {

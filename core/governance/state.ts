@@ -46,6 +46,7 @@ export function authorize(state: CellState, op: SignedOp): string | undefined {
     const invite = state.invites.get(o.invite);
     if (!invite) return "unknown invitation";
     if (op.body.at > invite.expires) return "invitation expired";
+    if (invite.revoked) return "invitation revoked";
     if (invite.single && invite.redeemedBy.length > 0) return "single-use invitation already redeemed";
     if (state.devices.has(op.authorId)) return "device already known";
     return undefined;
@@ -58,6 +59,13 @@ export function authorize(state: CellState, op: SignedOp): string | undefined {
       if (!may("invite")) return "may not invite";
       if (o.role !== "member" && !isRole(state.rules, o.role)) return `unknown role ${o.role}`;
       return state.invites.has(o.invite) ? "invitation exists" : undefined;
+    case "revoke-invite": {
+      if (!may("invite")) return "may not revoke invitations";
+      const invite = state.invites.get(o.invite);
+      if (!invite) return "unknown invitation";
+      if (invite.revoked) return "invitation already revoked";
+      return invite.single && invite.redeemedBy.length > 0 ? "single-use invitation already used" : undefined;
+    }
     case "admit":
     case "decline":
       if (!may("admit")) return "may not admit";
@@ -78,6 +86,11 @@ export function authorize(state: CellState, op: SignedOp): string | undefined {
       const target = state.devices.get(o.device as DeviceId);
       if (!target || target.removed) return "unknown device";
       return target.member === author.id || may("remove") ? undefined : "may not remove that device";
+    }
+    case "name-device": {
+      const target = state.devices.get(o.device as DeviceId);
+      if (!target || target.removed) return "unknown device";
+      return target.member === author.id ? undefined : "devices are named by their own member";
     }
     case "rotate": {
       const pair = state.pairs.get(o.scope);
@@ -148,8 +161,12 @@ export function applyOp(state: CellState, op: SignedOp): void {
         single: o.single,
         by: authorMember!,
         redeemedBy: [],
+        revoked: false,
         inbox: o.inbox,
       });
+      return;
+    case "revoke-invite":
+      state.invites.get(o.invite)!.revoked = true;
       return;
     case "redeem": {
       const id = memberIdOf(op.authorId);
@@ -201,6 +218,9 @@ export function applyOp(state: CellState, op: SignedOp): void {
       return;
     case "remove-device":
       state.devices.get(o.device as DeviceId)!.removed = true;
+      return;
+    case "name-device":
+      state.devices.get(o.device as DeviceId)!.name = o.name.trim();
       return;
     case "rotate": {
       const epochs = state.scopes.get(o.scope) ?? [];

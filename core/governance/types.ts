@@ -43,12 +43,19 @@ export type Op =
     }
   | { type: "invite"; invite: string; role: Role; expires: number; single: boolean; inbox: string }
   | { type: "redeem"; invite: string; device: DeviceKeysPublic; name: string; proof: string }
+  /**
+   * Withdraws an invitation before it is used up: no redeem of it is taken after, nor one concurrent with
+   * the revocation (a loss, see reducer.ts); redeems the revoker had seen stand.
+   */
+  | { type: "revoke-invite"; invite: string }
   | { type: "admit"; member: MemberId }
   | { type: "decline"; member: MemberId }
   | { type: "remove"; member: MemberId }
   | { type: "set-role"; member: MemberId; role: Role; granted: boolean }
   | { type: "add-device"; member: MemberId; device: DeviceKeysPublic; recovery?: boolean }
   | { type: "remove-device"; device: string }
+  /** The name a member gives one of their devices ("Téléphone", "Ordinateur du local"). */
+  | { type: "name-device"; device: string; name: string }
   | { type: "rotate"; scope: string; epoch: number; lockboxes: Lockboxes; previous: string | null }
   /** An epoch's key for one member's devices (an admission, a role granted, a device added). */
   | { type: "share-keys"; scope: string; epoch: number; member: MemberId; lockboxes: Lockboxes }
@@ -116,6 +123,8 @@ export interface DeviceState {
   removed: boolean;
   /** A device derived from the member's recovery phrase (its keys exist only while the phrase is used). */
   recovery?: boolean;
+  /** The name its member gave it (the latest `name-device` in log order), if any. */
+  name?: string;
 }
 
 /** An invitation. */
@@ -126,6 +135,8 @@ export interface InviteState {
   single: boolean;
   by: MemberId;
   redeemedBy: MemberId[];
+  /** Withdrawn by a `revoke-invite`: redeemed no more. */
+  revoked: boolean;
   /** Secret of the invitation's inbox scope, base64url (redeems and welcomes travel there). */
   inbox: string;
 }
