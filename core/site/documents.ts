@@ -2,8 +2,10 @@
  * The cell's public content stored as Automerge documents through the Kit: a `Journal` of posts and an
  * `Agenda` of events (each a `Collection`, so monthly buckets keep documents small), and a `PublicSite`
  * document holding the profile and the pages. A journal or agenda lives in one scope and its records take
- * their visibility from it: in a `public:` scope they are public, in a sealed scope (e.g. `members`) they
- * are members-only and never reach an edition. Input is checked before anything is written.
+ * their visibility from it: in a `public:` scope they are public, in a sealed scope (`members`,
+ * `officers`) they are for its readers only and never reach an edition. Input is checked before anything
+ * is written. Posts are edited, pinned, unpublished (kept, not shown to readers nor published) and deleted;
+ * events edited, cancelled (kept, shown as cancelled) and deleted.
  */
 
 import { InvalidArgumentError, UnknownDocumentError } from "../base/errors.js";
@@ -18,16 +20,15 @@ import type {
   PublicProfile,
   Visibility,
 } from "../protocol/public-content.js";
-import { checkEvent, checkPages, checkPost, checkProfile } from "../public/content.js";
+import { checkEvent, checkPages, checkPost, checkProfile, eventOver } from "../public/content.js";
 
 /**
- * Whether records in `scope` are public (the public scope is signed, not sealed: anyone can read it): a
- * cell's `<cellId>/public`, or any `public:<id>`.
+ * Who reads records in `scope`: everyone for a public one (the public scope is signed, not sealed: a
+ * cell's `<cellId>/public`, or any `public:<id>`), officers for a cell's `officers` scope, else members.
  */
 export function visibilityOf(scope: ScopeId): Visibility {
-  return scope === "public" || scope.startsWith("public:") || scope.endsWith("/public")
-    ? "public"
-    : "members";
+  if (scope === "public" || scope.startsWith("public:") || scope.endsWith("/public")) return "public";
+  return scope === "officers" || scope.endsWith("/officers") ? "officers" : "members";
 }
 
 type Stored<T> = T & { at: number };
@@ -45,7 +46,27 @@ abstract class ScopedRecords<T extends { id: string }> {
   get visibility(): Visibility {
     return visibilityOf(this.records.index.scope);
   }
+
+  /** The stored record `id` at `at`; `InvalidArgumentError` when there is none. */
+  protected async stored(id: string, at: number): Promise<Stored<T>> {
+    const found = typeof id === "string" && Number.isFinite(at) ? await this.records.get(id, at) : undefined;
+    if (!found) throw new InvalidArgumentError(`there is no record ${JSON.stringify(id)} here`);
+    return found;
+  }
+
+  /** Deletes record `id` (stored at `at`: a post's date, an event's start); false when there was none. */
+  async remove(id: string, at: number): Promise<boolean> {
+    return this.records.remove(id, at);
+  }
 }
+
+/** What an editor may change in a post (not its ID, author or date). */
+export type PostChanges = Partial<
+  Pick<JournalPost, "title" | "text" | "link" | "linkTitle" | "pinned" | "unpublished">
+>;
+
+/** What may change in an event (not its ID). */
+export type EventChanges = Partial<Omit<CellEvent, "id" | "visibility">>;
 
 /** Posts in one scope. */
 export class Journal extends ScopedRecords<JournalPost> {
@@ -66,7 +87,32 @@ export class Journal extends ScopedRecords<JournalPost> {
     return clean;
   }
 
-  /** The `count` newest posts, newest first (pinned ones are ordered by the edition, not here). */
+  /**
+   * Changes post `id` (published at `date`); a `link` or `linkTitle` given as `undefined` is removed.
+   * `InvalidArgumentError` (`InvalidFieldError` naming the field; nothing written) for a bad change or
+   * an unknown post.
+   */
+  async edit(id: string, date: number, changes: PostChanges, at = Date.now()): Promise<JournalPost> {
+    const { at: _, ...old } = await this.stored(id, date);
+    const next: Record<string, unknown> = { ...old, ...changes, id, date, edited: at };
+    for (const k of ["link", "linkTitle"] as const)
+      if (k in changes && changes[k] === undefined) delete next[k];
+    return this.put(next as Omit<JournalPost, "visibility">);
+  }
+
+  /** Pins or unpins post `id` (shown first in editions and widgets). */
+  async pin(id: string, date: number, pinned = true): Promise<JournalPost> {
+    const { at: _, ...old } = await this.stored(id, date);
+    return this.put({ ...old, pinned });
+  }
+
+  /** Unpublishes post `id` (kept here, not shown nor published), or publishes it again. */
+  async unpublish(id: string, date: number, unpublished = true): Promise<JournalPost> {
+    const { at: _, ...old } = await this.stored(id, date);
+    return this.put({ ...old, unpublished });
+  }
+
+  /** The `count` newest posts, newest first, unpublished ones included (pinned ones are ordered by the edition, not here). */
   async newest(count: number): Promise<JournalPost[]> {
     if (!Number.isSafeInteger(count) || count < 0) throw new InvalidArgumentError("count must be 0 or more");
     return (await this.records.newest(count)).map(strip);
@@ -92,10 +138,36 @@ export class Agenda extends ScopedRecords<CellEvent> {
     return clean;
   }
 
-  /** Events not ended at `now`, soonest first. */
+  /**
+   * Changes event `id` (starting at `start`); an `end` given as `undefined` is removed. A new start moves
+   * it (one change per bucket). `InvalidArgumentError` (`InvalidFieldError` naming the field: `end`
+   * before the start; nothing written) for a bad change or an unknown event.
+   */
+  async edit(id: string, start: number, changes: EventChanges): Promise<CellEvent> {
+    const { at: _, visibility: __, ...old } = await this.stored(id, start);
+    const next: Record<string, unknown> = { ...old, ...changes, id };
+    if ("end" in changes && changes.end === undefined) delete next.end;
+    if (next.allDay === false) delete next.allDay;
+    const clean = checkEvent({ ...next, visibility: this.visibility });
+    if (clean.start !== start) await this.records.remove(id, start);
+    await this.records.put({ ...clean, at: clean.start });
+    return clean;
+  }
+
+  /** Cancels event `id` (kept, shown as cancelled), or restores it with `cancelled` false. */
+  async cancel(id: string, start: number, cancelled = true): Promise<CellEvent> {
+    return this.edit(id, start, { cancelled });
+  }
+
+  /** Every event, soonest first (past ones included). */
+  async all(): Promise<CellEvent[]> {
+    return (await this.records.all()).map(strip).sort((a, b) => a.start - b.start);
+  }
+
+  /** Events not over at `now` (cancelled ones included, to show as cancelled), soonest first. */
   async upcoming(now: number): Promise<CellEvent[]> {
     return (await this.records.all())
-      .filter((e) => e.end >= now)
+      .filter((e) => eventOver(e) >= now)
       .map(strip)
       .sort((a, b) => a.start - b.start);
   }

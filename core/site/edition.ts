@@ -10,7 +10,7 @@ import { sign } from "../crypto/suite.js";
 import type { SignedOp } from "../governance/types.js";
 import { EDITION_DOMAIN, type EditionBody, type PublicationCert } from "../protocol/edition-format.js";
 import type { CellEvent, JournalPost, PublicPages, PublicProfile } from "../protocol/public-content.js";
-import { checkEvent, checkPages, checkPost, checkProfile } from "../public/content.js";
+import { checkEvent, checkPages, checkPost, checkProfile, eventOver } from "../public/content.js";
 
 /** What an edition is built from: the cell's content as the documents hold it (members-only included). */
 export interface PublicContent {
@@ -24,8 +24,9 @@ export interface PublicContent {
 export const EDITION_POSTS = 50;
 
 /**
- * The edition body for `content` at time `at`: only public posts (pinned first, then newest first, at
- * most `limit`) and public events not yet ended, soonest first. Pure; `InvalidArgumentError` on bad content.
+ * The edition body for `content` at time `at`: only public posts not unpublished (pinned first, then
+ * newest first, at most `limit`) and public events not yet over (cancelled ones too: readers show them
+ * as cancelled), soonest first. Pure; `InvalidArgumentError` on bad content.
  */
 export function buildEdition(
   genesis: SignedOp,
@@ -41,12 +42,12 @@ export function buildEdition(
   if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidArgumentError("limit must be 0 or more");
   const posts = content.posts
     .map(checkPost)
-    .filter((p) => p.visibility === "public")
+    .filter((p) => p.visibility === "public" && !p.unpublished)
     .sort((a, b) => Number(!!b.pinned) - Number(!!a.pinned) || b.date - a.date || (a.id < b.id ? -1 : 1))
     .slice(0, limit);
   const events = content.events
     .map(checkEvent)
-    .filter((e) => e.visibility === "public" && e.end >= at)
+    .filter((e) => e.visibility === "public" && eventOver(e) >= at)
     .sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
   return {
     v: 1,

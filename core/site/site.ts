@@ -1,12 +1,14 @@
 /**
- * The cell's site: its public profile and pages, its public journal and agenda, and the members-only
- * journal and agenda, as documents named in the governance log (so that every device finds the same ones).
- * An officer who may set document policies creates them the first time they are asked for.
+ * The cell's site: its public profile and pages, its public journal and agenda, the members-only journal
+ * and agenda, and the officers-only journal, as documents named in the governance log (so that every
+ * device finds the same ones). An officer who may set document policies creates them the first time they
+ * are asked for. The officers' journal is opened on demand, by those who read the `officers` scope only.
  */
 
 import type { DocId } from "../base/ids.js";
 import type { Cell } from "../cell/cell.js";
 import { namedDocument } from "../cell/named-document.js";
+import { hasAnyRole, scopeRule } from "../governance/rules.js";
 import type { PublicPages, PublicProfile } from "../protocol/public-content.js";
 import { Agenda, Journal, PublicSite } from "./documents.js";
 
@@ -17,6 +19,7 @@ export const SITE_NAMES = {
   agenda: "agenda",
   membersJournal: "members-journal",
   membersAgenda: "members-agenda",
+  officersJournal: "officers-journal",
 } as const;
 
 /** The cell's site documents. */
@@ -31,6 +34,12 @@ export interface CellSite {
   membersJournal: Journal;
   /** Members-only events. */
   membersAgenda: Agenda;
+  /**
+   * The officers-only journal (in the `officers` scope): `undefined` for a member who does not read that
+   * scope; `UnknownDocumentError` while it does not exist and this member may not create it (or it has not
+   * reached this device yet: ask again later). Opened once, then the same journal.
+   */
+  officersJournal(): Promise<Journal | undefined>;
 }
 
 /** What a new site starts with. */
@@ -59,7 +68,21 @@ export async function openSite(cell: Cell, defaults: SiteDefaults = {}): Promise
   const pages: PublicPages = { about: "", contact: "", whyJoin: "", ...defaults.pages };
   const doc = (name: string, scope: string, create: () => Promise<{ id: DocId }>) =>
     namedDocument(cell, name, scope, create);
+  let officers: Promise<Journal> | undefined;
+  const officersJournal = async (): Promise<Journal | undefined> => {
+    const readers = scopeRule(cell.state.rules, "officers")?.readers ?? [];
+    if (!hasAnyRole(cell.me()?.roles ?? new Set(), readers)) return undefined;
+    officers ??= doc(SITE_NAMES.officersJournal, "officers", () =>
+      Journal.create(kit, cell.scopeId("officers")),
+    ).then((id) => Journal.open(kit, id));
+    // A failure (not created yet, not arrived yet) is tried again at the next call.
+    return officers.catch((error) => {
+      officers = undefined;
+      throw error;
+    });
+  };
   return {
+    officersJournal,
     site: await PublicSite.open(
       kit,
       await doc(SITE_NAMES.site, "public", () => PublicSite.create(kit, pub, profile(), pages)),
