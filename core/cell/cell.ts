@@ -112,6 +112,7 @@ export class Cell extends Emitter<CellEvents> {
   static async open(kit: Kit, id: CellId): Promise<Cell> {
     const cell = new Cell(kit, id);
     await openStored(cell.ctx, cell.sync);
+    await cell.membership.admitApproved();
     return cell;
   }
 

@@ -4,7 +4,7 @@
  * devices (each loss rotating what the lost person or device could read), and requests to join accepted
  * from a contact.
  */
-import { ExpiredInviteError } from "../base/errors.js";
+import { ExpiredInviteError, ForbiddenError } from "../base/errors.js";
 import { type DeviceId, type MemberId, memberIdOf } from "../base/ids.js";
 import {
   admit as admitOp,
@@ -21,6 +21,7 @@ import type { CellContext } from "./context.js";
 import { joiningDevice, sealInvitation } from "./device-mail.js";
 import type { CellKeys } from "./keys.js";
 import type { CellPublication, ReceivedContact } from "./publication.js";
+import type { Approval } from "./store.js";
 import { sendWelcome } from "./welcome.js";
 
 /** What an invitation may say. */
@@ -39,8 +40,12 @@ export interface InviteOptions {
 export class Membership {
   /** Members already sent their welcome from this device. */
   private readonly welcomed = new Set<string>();
-  /** Signing keys of devices whose request to join this device accepted: their redeem is admitted. */
-  private readonly approved = new Set<string>();
+  /**
+   * Devices whose request to join this device accepted, by signing key: their redeem of that invitation is
+   * admitted. Kept in the store too, so that it survives a restart of the app (loaded once).
+   */
+  private approvedList: Promise<Map<string, Approval>> | undefined;
+  private readonly admitting = new Set<string>();
   private lateMembers: Promise<Set<MemberId>> | undefined;
 
   constructor(
@@ -99,8 +104,33 @@ export class Membership {
   async acceptJoin(contact: ReceivedContact): Promise<void> {
     const device = joiningDevice(contact);
     const invitation = await this.invite({ single: true, expiresInMs: 14 * 86_400_000 });
-    this.approved.add(device.signing);
+    // Stored before the invitation leaves: a redeem answering it is admitted even after a restart.
+    const approval = { invite: invitation.id, expires: invitation.expires };
+    (await this.approved()).set(device.signing, approval);
+    await this.ctx.store.saveApproval(device.signing, approval);
     await this.ctx.kit.post(await sealInvitation(this.ctx.id, device, invitation));
+  }
+
+  /**
+   * Admits the pending members whose redeem this device approved and already holds (it arrived, but the
+   * app stopped before admitting), and forgets approvals whose invitation expired or was revoked, or whose
+   * newcomer someone else admitted or declined. Called when the cell opens.
+   */
+  async admitApproved(): Promise<void> {
+    const log = this.ctx.maybeLog();
+    if (!log) return;
+    const state = log.state();
+    const now = this.ctx.kit.clock.now();
+    for (const [signing, approval] of await this.approved()) {
+      const invite = state.invites.get(approval.invite);
+      const redeemer = invite?.redeemedBy
+        .map((id) => state.members.get(id))
+        .find((m) => m && [...m.devices].some((d) => state.devices.get(d)?.keys.signing === signing));
+      if (redeemer?.status === "pending" && approval.expires >= now && !invite?.revoked) {
+        if ((await this.late()).has(redeemer.id)) await this.forget(signing);
+        else await this.admitFor(signing, redeemer.id);
+      } else if (redeemer || approval.expires < now || invite?.revoked) await this.forget(signing);
+    }
   }
 
   /**
@@ -121,8 +151,37 @@ export class Membership {
       await this.ctx.store.saveLate(id);
       return false;
     }
-    if (this.approved.delete(o.device.signing)) await this.admit(id);
+    const approval = (await this.approved()).get(o.device.signing);
+    if (approval?.invite === o.invite) await this.admitFor(o.device.signing, id);
     return true;
+  }
+
+  /** Admits an approved newcomer, then forgets the approval (kept if the admission fails: tried again on open). */
+  private async admitFor(signing: string, member: MemberId): Promise<void> {
+    // The redeem may come in while the cell opens and admits what it holds: one admission, not two.
+    if (this.admitting.has(signing)) return;
+    this.admitting.add(signing);
+    try {
+      if (this.ctx.log().state().members.get(member)?.status === "pending") await this.admit(member);
+      await this.forget(signing);
+    } catch (error) {
+      // This device may no longer admit (its role was revoked): another officer will have to.
+      if (error instanceof ForbiddenError || error instanceof ExpiredInviteError) await this.forget(signing);
+      else throw error;
+    } finally {
+      this.admitting.delete(signing);
+    }
+  }
+
+  private async forget(signing: string): Promise<void> {
+    (await this.approved()).delete(signing);
+    await this.ctx.store.removeApproval(signing);
+  }
+
+  /** The approvals of this device (loaded once from the store). */
+  private approved(): Promise<Map<string, Approval>> {
+    this.approvedList ??= this.ctx.store.loadApprovals();
+    return this.approvedList;
   }
 
   /** Members whose redeem reached this device after their invitation had expired (loaded once). */

@@ -8,12 +8,17 @@
  * `["cellule-mailbox", cellId, scope]` → JSON heads of the ops already posted to a recovery mailbox,
  * `["cellule-late", cellId, memberId]` → nothing: that member's redeem reached this device only after its
  * invitation expired by this device's clock (see Membership.redeemed),
+ * `["cellule-approved", cellId, signingKey]` → JSON `Approval`: this device accepted the request to join of
+ * the device with that signing key, and admits its redeem of `invite` when it comes, also after a restart
+ * (see Membership.acceptJoin); dropped once admitted, once the invitation has expired or was revoked,
+ * `["cellule-seen", cellId, deviceId]` → JSON number: when this device last received something signed by
+ * that device, by this device's clock (see CellDevices.lastSeen),
  * `["cellule-quarantine", …key]` → a stored value that could not be read (see `quarantine`).
  */
 import type { StorageAdapterInterface, StorageKey } from "@automerge/automerge-repo";
 import { fromUtf8, utf8 } from "../base/bytes.js";
 import { IntegrityError, KitInUseError } from "../base/errors.js";
-import type { CellId, MemberId } from "../base/ids.js";
+import type { CellId, DeviceId, MemberId } from "../base/ids.js";
 import type { Invitation } from "../governance/actions.js";
 import type { OpHash, SignedOp } from "../governance/types.js";
 
@@ -22,6 +27,8 @@ const OPS_KEY = "cellule-gov";
 const MAILBOX_KEY = "cellule-mailbox";
 const QUARANTINE_KEY = "cellule-quarantine";
 const LATE_KEY = "cellule-late";
+const APPROVED_KEY = "cellule-approved";
+const SEEN_KEY = "cellule-seen";
 /** Where a request to join waits for its invitation (see join-request.ts). */
 export const JOIN_REQUEST_KEY = "cellule-join-request";
 
@@ -29,6 +36,14 @@ export const JOIN_REQUEST_KEY = "cellule-join-request";
 export interface CellRecord {
   /** The invitation this device redeemed to join; kept until the welcome arrives. */
   invitation?: Invitation;
+}
+
+/** A request to join this device accepted: the invitation sent to the requesting device, and its expiry. */
+export interface Approval {
+  /** The invitation's ID (its public key). */
+  invite: string;
+  /** When the invitation expires (ms): the approval goes with it. */
+  expires: number;
 }
 
 /** See the module comment. */
@@ -100,6 +115,57 @@ export class CellStore {
   async loadLate(): Promise<Set<MemberId>> {
     const chunks = await this.storage.loadRange([LATE_KEY, this.cellId]);
     return new Set(chunks.map((c) => c.key[2] as MemberId));
+  }
+
+  /** Records that this device admits the redeem of `approval.invite` by the device whose signing key is `signing`. */
+  async saveApproval(signing: string, approval: Approval): Promise<void> {
+    await this.storage.save([APPROVED_KEY, this.cellId, signing], utf8(JSON.stringify(approval)));
+  }
+
+  /**
+   * The approvals `saveApproval` recorded, by signing key. One that cannot be read is forgotten (removed):
+   * the cost is an officer admitting that newcomer by hand.
+   */
+  async loadApprovals(): Promise<Map<string, Approval>> {
+    const found = new Map<string, Approval>();
+    for (const { key, data } of await this.storage.loadRange([APPROVED_KEY, this.cellId])) {
+      const signing = key[2];
+      let approval: Partial<Approval> | undefined;
+      try {
+        approval = data ? JSON.parse(fromUtf8(data)) : undefined;
+      } catch {
+        approval = undefined;
+      }
+      if (signing && typeof approval?.invite === "string" && Number.isSafeInteger(approval.expires))
+        found.set(signing, { invite: approval.invite, expires: approval.expires! });
+      else await this.storage.remove(key);
+    }
+    return found;
+  }
+
+  /** Forgets an approval (admitted, expired or revoked). */
+  async removeApproval(signing: string): Promise<void> {
+    await this.storage.remove([APPROVED_KEY, this.cellId, signing]);
+  }
+
+  /** Records when this device last received something signed by each of these devices (ms, its clock). */
+  async saveSeen(seen: ReadonlyMap<DeviceId, number>): Promise<void> {
+    await Promise.all(
+      [...seen].map(([device, at]) => this.storage.save([SEEN_KEY, this.cellId, device], utf8(String(at)))),
+    );
+  }
+
+  /** What `saveSeen` recorded; unreadable entries are skipped. */
+  async loadSeen(): Promise<Map<DeviceId, number>> {
+    const seen = new Map<DeviceId, number>();
+    for (const { key, data } of await this.storage.loadRange([SEEN_KEY, this.cellId])) {
+      let at = Number.NaN;
+      try {
+        if (data) at = Number(fromUtf8(data));
+      } catch {}
+      if (key[2] && Number.isSafeInteger(at)) seen.set(key[2] as DeviceId, at);
+    }
+    return seen;
   }
 
   async saveOps(ops: readonly SignedOp[]): Promise<void> {
