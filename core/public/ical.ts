@@ -2,7 +2,10 @@
  * iCalendar (RFC 5545) for a cell's events: the relay's calendar feed and a widget's "add to my calendar"
  * file share this writer. Every field is re-read defensively (core/base/field.ts: an edition's signature
  * proves who wrote it, not that its fields are sane) and escaped; an event without a valid start is left out;
- * lines are folded at 75 octets, never inside a UTF-8 character.
+ * lines are folded at 75 octets, never inside a UTF-8 character. Times are written in UTC (`Z`), which
+ * every reader places right, with the cell's time zone named (`X-WR-TIMEZONE`) for those that show it; an
+ * event without an end (or with one not after its start) has no `DTEND`, which RFC 5545 wants later than
+ * `DTSTART`; all-day events are `VALUE=DATE`, ending the day after their last day; cancelled ones say so.
  */
 
 import { asText, asTime } from "../base/field.js";
@@ -57,17 +60,48 @@ const icsTime = (ms: number): string =>
     .replace(/[-:]/g, "")
     .replace(/\.\d{3}/, "");
 
+/** The UTC calendar date of `ms`, `YYYYMMDD` (all-day events store days as 00:00 UTC). */
+const icsDate = (ms: number): string => icsTime(ms).slice(0, 8);
+
+const DAY = 86_400_000;
+
+/** `DTSTART` and, when it has one, `DTEND` of an event starting at `start` (a valid time). */
+function icsWhen(x: IcsEvent, start: number): string[] {
+  const end = icsMs(x.end);
+  if (x.allDay === true) {
+    // DTEND is exclusive: the day after the last day (a day that does not end before it starts).
+    const last = end !== undefined && end >= start ? end : start;
+    const after = icsMs(last + DAY);
+    return [
+      `DTSTART;VALUE=DATE:${icsDate(start)}`,
+      ...(after !== undefined ? [`DTEND;VALUE=DATE:${icsDate(after)}`] : []),
+    ];
+  }
+  return [
+    `DTSTART:${icsTime(start)}`,
+    ...(end !== undefined && end > start ? [`DTEND:${icsTime(end)}`] : []),
+  ];
+}
+
 /**
- * A calendar of `events` of the cell `cell` (named `name`), stamped at `at` (ms). An event without a
- * valid start is left out (never dated 1970); one that ends before it starts ends when it starts.
+ * A calendar of `events` of the cell `cell` (named `name`, its times shown in `timeZone` when given: an
+ * IANA name the caller has checked), stamped at `at` (ms). An event without a valid start is left out
+ * (never dated 1970); one without an end after its start has no `DTEND`.
  */
-export function icsCalendar(name: string, cell: string, at: number, events: readonly IcsEvent[]): string {
+export function icsCalendar(
+  name: string,
+  cell: string,
+  at: number,
+  events: readonly IcsEvent[],
+  timeZone?: string,
+): string {
   const lines = [
     "BEGIN:VCALENDAR",
     "VERSION:2.0",
     "PRODID:-//Cellule//Edition//FR",
     "CALSCALE:GREGORIAN",
     `X-WR-CALNAME:${escapeIcsText(name)}`,
+    ...(timeZone ? [`X-WR-TIMEZONE:${escapeIcsText(timeZone)}`] : []),
   ];
   for (const x of events) {
     const start = icsMs(x.start);
@@ -76,11 +110,11 @@ export function icsCalendar(name: string, cell: string, at: number, events: read
       "BEGIN:VEVENT",
       `UID:${escapeIcsText(`${asText(x.id)}@${cell}`)}`,
       `DTSTAMP:${icsTime(icsMs(at) ?? start)}`,
-      `DTSTART:${icsTime(start)}`,
-      `DTEND:${icsTime(Math.max(icsMs(x.end) ?? start, start))}`,
+      ...icsWhen(x, start),
       `SUMMARY:${escapeIcsText(asText(x.title))}`,
       `DESCRIPTION:${escapeIcsText(asText(x.description))}`,
       `LOCATION:${escapeIcsText(asText(x.place))}`,
+      ...(x.cancelled === true ? ["STATUS:CANCELLED"] : []),
       "END:VEVENT",
     );
   }

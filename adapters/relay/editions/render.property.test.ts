@@ -19,7 +19,7 @@ const anything = fc.oneof(
   text,
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.integer(),
-  fc.constantFrom(null, true, 8.64e15, -8.64e15 - 1, 1e300),
+  fc.constantFrom(null, true, 8.64e15, -8.64e15 - 1, 1e300, "Europe/Lutece", "Asia/Tokyo"),
   fc.array(text, { maxLength: 2 }),
 );
 const record = fc.dictionary(
@@ -37,6 +37,9 @@ const record = fc.dictionary(
     "description",
     "visibility",
     "pinned",
+    "allDay",
+    "cancelled",
+    "unpublished",
   ),
   anything,
   { noNullPrototype: true },
@@ -54,9 +57,13 @@ describe("a signed edition with any content", () => {
       fc.asyncProperty(
         fc.array(item, { maxLength: 6 }),
         fc.array(item, { maxLength: 6 }),
-        fc.dictionary(fc.constantFrom("name", "place", "description", "contact", "relays"), anything, {
-          noNullPrototype: true,
-        }),
+        fc.dictionary(
+          fc.constantFrom("name", "place", "description", "contact", "relays", "timeZone", "accent"),
+          anything,
+          {
+            noNullPrototype: true,
+          },
+        ),
         async (posts, events, profile) => {
           const body = buildEdition(cell.genesis, cell.keys.chain, sampleContent(), Date.now());
           Object.assign(body, { posts, events });

@@ -4,9 +4,12 @@
  * edition's signature proves who wrote it, not that its fields are sane: every field is re-read
  * defensively (core/base/field.ts), all text is escaped, and only the links the one allow-list keeps
  * (core/public/links.ts: http, https, mailto) become links. The HTML page shows text as the widgets do
- * (core/public/text.ts: no bidi overrides, no control characters).
+ * (core/public/text.ts: no bidi overrides, no control characters). Times on the page are in the cell's
+ * time zone (its profile's, Europe/Paris when it names none), and the page says which; all-day events
+ * show their days only; cancelled events are marked, not left out.
  */
 import { asRecords, asText, asTime } from "../../../core/base/field.js";
+import { timeZoneOf } from "../../../core/public/content.js";
 import { icsCalendar } from "../../../core/public/ical.js";
 import { safeLink } from "../../../core/public/links.js";
 import { pageStrings } from "../../../core/public/strings/index.js";
@@ -29,9 +32,12 @@ const wellFormed = (text: string): string =>
 
 const iso = (ms: number | undefined): string => new Date(ms ?? 0).toISOString();
 
-/** Public posts of an edition, whatever the signer put there (members-only ones are dropped here too). */
+/**
+ * Public posts of an edition, whatever the signer put there (members-only and unpublished ones are dropped
+ * here too).
+ */
 function posts(e: VerifiedEdition) {
-  return asRecords(e.posts).filter((p) => p.visibility === "public");
+  return asRecords(e.posts).filter((p) => p.visibility === "public" && p.unpublished !== true);
 }
 
 /** Public events with a start (one without is never shown as starting in 1970). */
@@ -79,7 +85,7 @@ export function renderAtom(e: VerifiedEdition, selfUrl: string): string {
 /** The public events as an iCalendar (RFC 5545) feed, or only the one whose ID is `only`. */
 export function renderIcs(e: VerifiedEdition, only?: string): string {
   const chosen = events(e).filter((x) => only === undefined || x.id === only);
-  return icsCalendar(asText(e.profile.name), e.cell, asTime(e.at) ?? 0, chosen);
+  return icsCalendar(asText(e.profile.name), e.cell, asTime(e.at) ?? 0, chosen, timeZoneOf(e.profile));
 }
 
 /** Whether the edition has a public event with this ID. */
@@ -107,13 +113,22 @@ const para = (text: string): string =>
 export function renderHtml(e: VerifiedEdition, lang: "fr" | "en"): string {
   const t = pageStrings(lang);
   const name = asText(e.profile.name);
+  const zone = timeZoneOf(e.profile);
+  const locale = lang === "fr" ? "fr-FR" : "en-GB";
   const when = (ms: number): string =>
-    new Date(ms).toLocaleString(lang === "fr" ? "fr-FR" : "en-GB", {
-      dateStyle: "long",
-      timeStyle: "short",
-      timeZone: "UTC",
-    });
+    new Date(ms).toLocaleString(locale, { dateStyle: "long", timeStyle: "short", timeZone: zone });
   const stamp = (ms: number): string => `<time datetime="${iso(ms)}">${h(when(ms))}</time>`;
+  // All-day events hold days (00:00 UTC of each date): shown as dates, whatever the zone.
+  const day = (ms: number): string =>
+    `<time datetime="${iso(ms).slice(0, 10)}">${h(new Date(ms).toLocaleDateString(locale, { dateStyle: "long", timeZone: "UTC" }))}</time>`;
+  const eventWhen = (x: Record<string, unknown>): string => {
+    const start = asTime(x.start)!;
+    const end = asTime(x.end);
+    const later = end !== undefined && end > start ? end : undefined;
+    if (x.allDay === true)
+      return `${day(start)}${later !== undefined ? ` – ${day(later)}` : ""} (${t.allDay})`;
+    return `${stamp(start)}${later !== undefined ? ` – ${stamp(later)}` : ""}`;
+  };
   const items = posts(e).map((p) => {
     const link = safeLink(p.link);
     const date = asTime(p.date);
@@ -128,7 +143,7 @@ export function renderHtml(e: VerifiedEdition, lang: "fr" | "en"): string {
   });
   const evs = events(e).map(
     (x) =>
-      `<li>${stamp(asTime(x.start)!)} — <bdi>${h(asText(x.title))}</bdi>` +
+      `<li>${x.cancelled === true ? `<strong>${t.cancelled}</strong> · <del>` : ""}${eventWhen(x)} — <bdi>${h(asText(x.title))}</bdi>${x.cancelled === true ? "</del>" : ""}` +
       `${asText(x.place) ? ` (${t.place} : <bdi>${h(asText(x.place))}</bdi>)` : ""}${para(asText(x.description))}</li>`,
   );
   const page = (title: string, text: string): string =>
@@ -152,6 +167,7 @@ ${para(asText(e.profile.description))}
 ${items.join("\n") || `<p>${t.empty}</p>`}
 </section>
 <section><h2>${t.events}</h2>
+<p><small>${h(t.timesIn(zone))}</small></p>
 ${evs.length ? `<ul>\n${evs.join("\n")}\n</ul>` : `<p>${t.empty}</p>`}
 </section>
 ${page(t.about, asText(e.pages.about))}

@@ -18,6 +18,8 @@ export const widgets: WidgetStrings = {
   noEvents: "No upcoming events.",
   addToCalendar: "Add to my calendar",
   subscribe: "Subscribe to the cell's calendar",
+  // Events (issue 12, item 2).
+  cancelled: "Cancelled",
 };
 
 /** The contact form's words. */
@@ -51,6 +53,10 @@ export const page: PageStrings = {
   by: "by",
   place: "Place",
   empty: "Nothing yet.",
+  // Events (issue 12, item 2).
+  cancelled: "Cancelled",
+  timesIn: (zone) => `Times in the ${zone} time zone.`,
+  allDay: "all day",
 };
 
 /** The member space's words. */
@@ -219,4 +225,52 @@ export const app: AppStrings = {
   copyLink: "Copy the link",
   inviteQr: "QR code of the invitation",
   linkQr: "QR code to link the new device",
+
+  // Public content in the member space: posts, events, the profile and pages (issue 12, item 2).
+  site: "Public page",
+  postLink: "Link (optional)",
+  postLinkTitle: "Link text (optional)",
+  visibility: "Visible to",
+  visibilities: { public: "everyone (public)", members: "members", officers: "officers" },
+  officersOnly: "officers",
+  pinnedMark: "pinned",
+  unpublishedMark: "unpublished",
+  cancelledMark: "cancelled",
+  edit: "Edit",
+  saveChanges: "Save changes",
+  stopEditing: "Keep as is",
+  pin: "Pin",
+  unpin: "Unpin",
+  unpublish: "Unpublish",
+  republish: "Publish again",
+  deleteItem: "Delete",
+  confirmDelete: "Confirm deletion",
+  newEvent: "New event",
+  eventTitle: "Title",
+  eventPlace: "Place",
+  eventStart: "Start",
+  eventEnd: "End (optional)",
+  allDay: "All day (dates without times)",
+  eventDescription: "Description",
+  createEvent: "Create the event",
+  cancelEvent: "Cancel the event",
+  restoreEvent: "Restore the event",
+  fieldRefused: (label) => `Field “${label}” refused: check it, nothing was saved.`,
+  endBeforeStart: "The end is before the start: nothing was saved.",
+  profileTitle: "The cell's profile",
+  profileName: "Name",
+  profilePlace: "Place",
+  profileDescription: "Description",
+  profileContact: "Contact (address, email, phone)",
+  timeZone: "Time zone",
+  accent: "The cell's colour",
+  noAccent: "No colour of its own",
+  saveProfile: "Save the profile",
+  pagesTitle: "Pages",
+  pageAbout: "About us",
+  pageWhyJoin: "Why join",
+  pageContact: "Contact us",
+  savePages: "Save the pages",
+  saved: "Saved.",
+  timesIn: (zone) => `Times in ${zone}`,
 };

@@ -18,6 +18,8 @@ export const widgets: WidgetStrings = {
   noEvents: "Aucun événement à venir.",
   addToCalendar: "Ajouter à mon agenda",
   subscribe: "S'abonner au calendrier de la cellule",
+  // Events (issue 12, item 2).
+  cancelled: "Annulé",
 };
 
 /** The contact form's words. */
@@ -51,6 +53,10 @@ export const page: PageStrings = {
   by: "par",
   place: "Lieu",
   empty: "Rien pour l’instant.",
+  // Events (issue 12, item 2).
+  cancelled: "Annulé",
+  timesIn: (zone) => `Heures du fuseau ${zone}.`,
+  allDay: "toute la journée",
 };
 
 /** The member space's words. */
@@ -224,4 +230,52 @@ export const app: AppStrings = {
   copyLink: "Copier le lien",
   inviteQr: "Code QR de l'invitation",
   linkQr: "Code QR pour lier le nouvel appareil",
+
+  // Public content in the member space: posts, events, the profile and pages (issue 12, item 2).
+  site: "Page publique",
+  postLink: "Lien (facultatif)",
+  postLinkTitle: "Texte du lien (facultatif)",
+  visibility: "Visible par",
+  visibilities: { public: "tout le monde (public)", members: "les membres", officers: "les responsables" },
+  officersOnly: "responsables",
+  pinnedMark: "épinglé",
+  unpublishedMark: "dépublié",
+  cancelledMark: "annulé",
+  edit: "Modifier",
+  saveChanges: "Enregistrer les modifications",
+  stopEditing: "Ne pas modifier",
+  pin: "Épingler",
+  unpin: "Désépingler",
+  unpublish: "Dépublier",
+  republish: "Republier",
+  deleteItem: "Supprimer",
+  confirmDelete: "Confirmer la suppression",
+  newEvent: "Nouvel événement",
+  eventTitle: "Titre",
+  eventPlace: "Lieu",
+  eventStart: "Début",
+  eventEnd: "Fin (facultative)",
+  allDay: "Toute la journée (dates sans heure)",
+  eventDescription: "Description",
+  createEvent: "Créer l'événement",
+  cancelEvent: "Annuler l'événement",
+  restoreEvent: "Rétablir l'événement",
+  fieldRefused: (label) => `Champ « ${label} » refusé : vérifiez-le, rien n'a été enregistré.`,
+  endBeforeStart: "La fin est avant le début : rien n'a été enregistré.",
+  profileTitle: "Profil de la cellule",
+  profileName: "Nom",
+  profilePlace: "Lieu",
+  profileDescription: "Présentation",
+  profileContact: "Contact (adresse, courriel, téléphone)",
+  timeZone: "Fuseau horaire",
+  accent: "Couleur de la cellule",
+  noAccent: "Pas de couleur propre",
+  saveProfile: "Enregistrer le profil",
+  pagesTitle: "Pages",
+  pageAbout: "Qui sommes-nous",
+  pageWhyJoin: "Pourquoi adhérer",
+  pageContact: "Nous contacter",
+  savePages: "Enregistrer les pages",
+  saved: "Enregistré.",
+  timesIn: (zone) => `Heures du fuseau ${zone}`,
 };

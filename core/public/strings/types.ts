@@ -184,6 +184,57 @@ export interface AppStrings {
   voidWhy: string;
   voidStamp: string;
   voidSubscription: string;
+
+  // Public content in the member space: posts, events, the profile and pages (issue 12, item 2).
+  /** The tab of the profile and pages. */
+  site: string;
+  postLink: string;
+  postLinkTitle: string;
+  visibility: string;
+  visibilities: Record<"public" | "members" | "officers", string>;
+  officersOnly: string;
+  pinnedMark: string;
+  unpublishedMark: string;
+  cancelledMark: string;
+  edit: string;
+  saveChanges: string;
+  stopEditing: string;
+  pin: string;
+  unpin: string;
+  unpublish: string;
+  republish: string;
+  deleteItem: string;
+  confirmDelete: string;
+  newEvent: string;
+  eventTitle: string;
+  eventPlace: string;
+  eventStart: string;
+  eventEnd: string;
+  allDay: string;
+  eventDescription: string;
+  createEvent: string;
+  cancelEvent: string;
+  restoreEvent: string;
+  /** A form refused: the field named (by its label) and why, in words. */
+  fieldRefused: (label: string) => string;
+  endBeforeStart: string;
+  profileTitle: string;
+  profileName: string;
+  profilePlace: string;
+  profileDescription: string;
+  profileContact: string;
+  timeZone: string;
+  accent: string;
+  noAccent: string;
+  saveProfile: string;
+  pagesTitle: string;
+  pageAbout: string;
+  pageWhyJoin: string;
+  pageContact: string;
+  savePages: string;
+  saved: string;
+  /** Times are shown in the cell's time zone: which one. */
+  timesIn: (zone: string) => string;
 }
 
 /** The widgets' words (card, journal, events). */
@@ -200,6 +251,8 @@ export interface WidgetStrings {
   noEvents: string;
   addToCalendar: string;
   subscribe: string;
+  // Events (issue 12, item 2): a cancelled event is shown as such.
+  cancelled: string;
 }
 
 /** The contact form's words (`<cell-contact>`). */
@@ -234,4 +287,8 @@ export interface PageStrings {
   by: string;
   place: string;
   empty: string;
+  // Events (issue 12, item 2): cancelled ones, and the time zone of the times shown.
+  cancelled: string;
+  timesIn: (zone: string) => string;
+  allDay: string;
 }
