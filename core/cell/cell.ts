@@ -48,12 +48,12 @@ import type { Kit } from "../kit/kit.js";
 import type { PublicationCert } from "../protocol/edition-format.js";
 import type { PublicationKeys } from "../protocol/publication-cert.js";
 import { CellContext } from "./context.js";
-import { CellDevices } from "./devices.js";
+import { CellDevices, type DeviceInfo } from "./devices.js";
 import { type CellEvents, GovernanceSync } from "./governance-sync.js";
 import { CellKeys } from "./keys.js";
 import { adoptSent, found, genesisOf, openStored, redeem } from "./lifecycle.js";
 import { answerLink, type LinkOffer } from "./link.js";
-import { type InviteOptions, Membership } from "./membership.js";
+import { type InvitationInfo, type InviteOptions, Membership } from "./membership.js";
 import { openPair, type PairInfo, pairsOf } from "./pairs.js";
 import { CellPublication, type ReceivedContact } from "./publication.js";
 import { fetchMailbox } from "./recovery-mailbox.js";
@@ -112,6 +112,7 @@ export class Cell extends Emitter<CellEvents> {
   static async open(kit: Kit, id: CellId): Promise<Cell> {
     const cell = new Cell(kit, id);
     await openStored(cell.ctx, cell.sync);
+    await cell.devices.loadSeen();
     await cell.membership.admitApproved();
     return cell;
   }
@@ -305,6 +306,40 @@ export class Cell extends Emitter<CellEvents> {
   /** Invites someone with a role; share the returned invitation (a link or QR code) with them only. */
   invite(options: InviteOptions = {}): Promise<Invitation> {
     return this.membership.invite(options);
+  }
+
+  /** The cell's invitations (role, expiry, single or multi use, used, revoked), newest expiry first. */
+  invitations(): InvitationInfo[] {
+    return this.membership.invitations();
+  }
+
+  /**
+   * Withdraws an invitation not used up yet (whoever may invite may): no redeem of it is taken after, nor
+   * one concurrent with it. `InvalidArgumentError` for an unknown one, `ForbiddenError` when not allowed.
+   */
+  revokeInvite(id: string): Promise<void> {
+    return this.membership.revokeInvite(id);
+  }
+
+  /**
+   * Leaves the cell (this member removes themself): this device reads nothing written after, the scopes
+   * they read rotate as for a removal. `NotAMemberError` unless an admitted member.
+   */
+  leave(): Promise<void> {
+    return this.membership.leave();
+  }
+
+  /** A member's devices, with the names they gave them and when this device last heard from each. */
+  devicesOf(member: MemberId): DeviceInfo[] {
+    return this.ctx.maybeLog() ? this.devices.devicesOf(member) : [];
+  }
+
+  /**
+   * Names one of this member's devices, for every member to see (a `name-device` op: devices are the log's,
+   * like their keys). `InvalidArgumentError` for an empty or over-long name, `ForbiddenError` for another's.
+   */
+  nameDevice(device: DeviceId, name: string): Promise<void> {
+    return this.devices.nameDevice(device, name);
   }
 
   /** Admits a pending member: the op, the keys of the scopes their role reads, and their welcome. */

@@ -1,7 +1,8 @@
 /**
  * A member's devices in a cell (DESIGN §7): certifying a device, linking a new one with a code (see
  * link.ts), the recovery phrase's device and its mailbox on the relays (see recovery-mailbox.ts), and
- * finishing a recovery on a new device.
+ * finishing a recovery on a new device; the names members give their devices (a `name-device` op in the
+ * log) and when this device last received something signed by each device (kept here only).
  *
  * The mailbox's secret comes from the phrase: the device that made it (or recovered with it) holds it, and
  * hands it, with the recovery device's certificate, to each other active device of the member in a sealed
@@ -12,7 +13,7 @@
  */
 
 import { fromBase64, fromUtf8, toBase64Url, toHex, utf8 } from "../base/bytes.js";
-import { IntegrityError, NotAMemberError } from "../base/errors.js";
+import { IntegrityError, InvalidArgumentError, NotAMemberError } from "../base/errors.js";
 import type { DeviceId, MemberId, Topic } from "../base/ids.js";
 import type { DeviceIdentity } from "../crypto/identity.js";
 import {
@@ -23,7 +24,8 @@ import {
 } from "../crypto/recovery-phrase.js";
 import { openBox, sealBox } from "../crypto/sealed-box.js";
 import { sha256 } from "../crypto/suite.js";
-import { publicKeys, removeDevice, writeOp } from "../governance/actions.js";
+import { nameDevice, publicKeys, removeDevice, writeOp } from "../governance/actions.js";
+import { MAX_DEVICE_NAME } from "../governance/shape.js";
 import type { DeviceKeysPublic, MemberState, OpHash } from "../governance/types.js";
 import type { CellContext } from "./context.js";
 import type { CellKeys } from "./keys.js";
@@ -47,8 +49,31 @@ interface Handover {
   cert: Uint8Array;
 }
 
+/** A device of a member, as the members view shows it. */
+export interface DeviceInfo {
+  id: DeviceId;
+  /** The name its member gave it, if any. */
+  name?: string;
+  /** Revoked (lost, stolen) or gone with its member's removal. */
+  removed: boolean;
+  /** The recovery phrase's device (its keys exist only while the phrase is used). */
+  recovery: boolean;
+  /** The device this cell runs on. */
+  self: boolean;
+  /**
+   * When this device last received something signed by it (a write or governance ops), by this device's
+   * clock, ms; undefined when nothing came yet (or for this device itself).
+   */
+  lastSeen?: number;
+}
+
 /** See the module comment. */
 export class CellDevices {
+  /** When this device last received something signed by each device (its Kit's clock), and what to store. */
+  private readonly seen = new Map<DeviceId, number>();
+  private readonly unsaved = new Map<DeviceId, number>();
+  private saving: Promise<void> | undefined;
+
   /**
    * By mailbox, the heads of what this device posted there: every op up to them (the log is posted
    * whole the first time). Kept in storage, so that a restart posts only what is new.
@@ -67,6 +92,65 @@ export class CellDevices {
     private readonly ctx: CellContext,
     private readonly keys: CellKeys,
   ) {}
+
+  /** Reads back what `markSeen` stored (once, when the cell opens). */
+  async loadSeen(): Promise<void> {
+    for (const [device, at] of await this.ctx.store.loadSeen())
+      if (at > (this.seen.get(device) ?? 0)) this.seen.set(device, at);
+  }
+
+  /**
+   * Records that something signed by `device` was received now (its signature checked). Stored after the
+   * current burst of envelopes, one write per device.
+   */
+  markSeen(device: DeviceId): void {
+    // Only devices the log introduces: a stranger's envelopes must not grow what this device stores.
+    if (device === this.ctx.kit.device.id || !this.ctx.maybeLog()?.knowsDevice(device)) return;
+    const at = this.ctx.kit.clock.now();
+    if ((this.seen.get(device) ?? 0) >= at) return;
+    this.seen.set(device, at);
+    this.unsaved.set(device, at);
+    this.saving ??= Promise.resolve().then(async () => {
+      const batch = new Map(this.unsaved);
+      this.unsaved.clear();
+      this.saving = undefined;
+      // Losing a "last seen" costs nothing but its display: a failed write is not worth an error.
+      await this.ctx.store.saveSeen(batch).catch(() => {});
+    });
+  }
+
+  /** The devices of a member, with their names and when each was last seen from here. */
+  devicesOf(member: MemberId): DeviceInfo[] {
+    const state = this.ctx.log().state();
+    const m = state.members.get(member);
+    if (!m) return [];
+    return [...m.devices].flatMap((id) => {
+      const d = state.devices.get(id);
+      if (!d) return [];
+      const seen = this.seen.get(id);
+      return [
+        {
+          id,
+          ...(d.name ? { name: d.name } : {}),
+          removed: d.removed || m.status === "removed",
+          recovery: d.recovery === true,
+          self: id === this.ctx.kit.device.id,
+          ...(seen !== undefined ? { lastSeen: seen } : {}),
+        },
+      ];
+    });
+  }
+
+  /**
+   * Names a device of this device's member (`InvalidArgumentError` for an empty name or one over 64
+   * characters; `ForbiddenError` for another member's device).
+   */
+  async nameDevice(device: DeviceId, name: string): Promise<void> {
+    const trimmed = typeof name === "string" ? name.trim() : "";
+    if (!trimmed || trimmed.length > MAX_DEVICE_NAME)
+      throw new InvalidArgumentError(`a device name has 1 to ${MAX_DEVICE_NAME} characters`);
+    await this.ctx.commit(await nameDevice(this.ctx.kit.device, this.ctx.log(), device, trimmed));
+  }
 
   /** Certifies a device of this device's member, and gives it the keys the member reads. */
   async certify(keys: DeviceKeysPublic, recovery = false): Promise<void> {

@@ -50,6 +50,8 @@ export const MAX_EARLY_OPS = 50_000;
 export class GovernanceSync {
   /** Ops already reported through `refused` events. */
   private readonly reported = new Set<string>();
+  /** Whether the log's write authority tells `devices.markSeen` of writers yet. */
+  private watching = false;
 
   constructor(
     private readonly ctx: CellContext,
@@ -106,6 +108,7 @@ export class GovernanceSync {
     const { ctx } = this;
     if (opened.body.items.length > MAX_OPS_PER_ENVELOPE)
       throw new QuotaError(`a governance envelope carries more than ${MAX_OPS_PER_ENVELOPE} ops`);
+    this.parts.devices.markSeen(opened.body.authorId);
     const fresh: SignedOp[] = [];
     let strangers = 0;
     let unjudged = 0;
@@ -183,6 +186,10 @@ export class GovernanceSync {
   async refresh(): Promise<void> {
     const log = this.ctx.log();
     const { keys, publication, devices } = this.parts;
+    if (!this.watching) {
+      this.watching = true;
+      this.ctx.authority().watchWriters((device) => devices.markSeen(device));
+    }
     const emit = this.parts.emit.bind(this.parts);
     await keys.openAll();
     await keys.rotateStale();

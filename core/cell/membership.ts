@@ -4,7 +4,7 @@
  * devices (each loss rotating what the lost person or device could read), and requests to join accepted
  * from a contact.
  */
-import { ExpiredInviteError, ForbiddenError } from "../base/errors.js";
+import { ExpiredInviteError, ForbiddenError, InvalidArgumentError, NotAMemberError } from "../base/errors.js";
 import { type DeviceId, type MemberId, memberIdOf } from "../base/ids.js";
 import {
   admit as admitOp,
@@ -13,6 +13,7 @@ import {
   type Invitation,
   removeDevice,
   removeMember,
+  revokeInvite,
   setRole,
 } from "../governance/actions.js";
 import type { Role } from "../governance/rules.js";
@@ -34,6 +35,29 @@ export interface InviteOptions {
   single?: boolean;
   /** Relays the invitee's device should use first. */
   relays?: string[];
+}
+
+/** An invitation of the cell, as the officers' list shows it (never its private key). */
+export interface InvitationInfo {
+  /** Its ID in the log (its public key), for `revokeInvite`. */
+  id: string;
+  role: Role;
+  /** When it expires (ms). */
+  expires: number;
+  /** Whether one redeem uses it up. */
+  single: boolean;
+  /** Who made it. */
+  by: MemberId;
+  /** Who redeemed it so far. */
+  redeemedBy: MemberId[];
+  /** Used: redeemed at least once. */
+  used: boolean;
+  /** Withdrawn by an officer. */
+  revoked: boolean;
+  /** Past its expiry, by this device's clock. */
+  expired: boolean;
+  /** Whether it can still be redeemed: not revoked, not expired, not a used-up single-use one. */
+  open: boolean;
 }
 
 /** See the module comment. */
@@ -61,6 +85,54 @@ export class Membership {
     });
     await this.ctx.commit(op);
     return invitation;
+  }
+
+  /** Every invitation of the cell, newest expiry first. */
+  invitations(): InvitationInfo[] {
+    const log = this.ctx.maybeLog();
+    if (!log) return [];
+    const now = this.ctx.kit.clock.now();
+    return [...log.state().invites.values()]
+      .map((i) => {
+        const used = i.redeemedBy.length > 0;
+        const expired = i.expires < now;
+        return {
+          id: i.key,
+          role: i.role,
+          expires: i.expires,
+          single: i.single,
+          by: i.by,
+          redeemedBy: [...i.redeemedBy],
+          used,
+          revoked: i.revoked,
+          expired,
+          open: !i.revoked && !expired && !(i.single && used),
+        };
+      })
+      .sort((a, b) => b.expires - a.expires || (a.id < b.id ? -1 : 1));
+  }
+
+  /**
+   * Withdraws an invitation before it is used up: `InvalidArgumentError` for one the log does not know;
+   * `ForbiddenError` when this device's member may not invite, or the invitation is revoked or used up.
+   */
+  async revokeInvite(id: string): Promise<void> {
+    if (!this.ctx.log().state().invites.has(id))
+      throw new InvalidArgumentError("no such invitation in this cell");
+    await this.ctx.commit(await revokeInvite(this.ctx.kit.device, this.ctx.log(), id));
+    for (const [signing, approval] of await this.approved())
+      if (approval.invite === id) await this.forget(signing);
+  }
+
+  /**
+   * This device's member leaves the cell: their removal by themself. Their devices read nothing new: the
+   * scopes they read rotate on the first device of an officer who may (this one no longer can).
+   * `NotAMemberError` when this device is not an admitted member.
+   */
+  async leave(): Promise<void> {
+    const me = this.ctx.me();
+    if (me?.status !== "member") throw new NotAMemberError("only a member can leave the cell");
+    await this.remove(me.id);
   }
 
   async admit(member: MemberId): Promise<void> {

@@ -30,11 +30,20 @@ export class GovernanceAuthority implements Authority {
     private readonly prefix = "",
   ) {}
 
+  /** Who to tell of the author of each write judged here (its signature already checked): "last seen". */
+  private readonly writers: ((device: DeviceId) => void)[] = [];
+
+  /** Calls `fn` with the author device of every write this authority judges. */
+  watchWriters(fn: (device: DeviceId) => void): void {
+    this.writers.push(fn);
+  }
+
   heads(): string[] {
     return this.log.heads();
   }
 
   checkWrite(request: WriteRequest): void {
+    for (const fn of this.writers) fn(request.device);
     const { scope: scopeId, heads } = request;
     const scope = scopeId.startsWith(this.prefix) ? scopeId.slice(this.prefix.length) : scopeId;
     const state = this.log.stateAt(heads as OpHash[]);
