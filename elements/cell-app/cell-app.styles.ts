@@ -120,6 +120,22 @@ export const appStyles = [
         display: table;
       }
     }
+    .snippet pre {
+      overflow-x: auto;
+      padding: 0.5rem;
+      border: 1px solid var(--cellule-muted, #555);
+      border-radius: 0.25rem;
+      font-size: 0.85em;
+    }
+    figure {
+      margin: 0 0 1rem;
+    }
+    .switcher summary {
+      cursor: pointer;
+    }
+    .switcher li + li {
+      margin-top: 0.4rem;
+    }
     button[aria-pressed="true"] {
       background: var(--cellule-accent, #a40000);
       color: #fff;

@@ -3,8 +3,10 @@ import { type Cell, hasRight } from "../../core/index.js";
 import { type AppStrings, appStrings, type Lang, langOf } from "../../core/public/strings/index.js";
 import { runner } from "./actions.js";
 import { appStyles } from "./cell-app.styles.js";
+import { foundingView, snippetView } from "./found-view.js";
 import { MemberSession, type SessionState } from "./session.js";
 import { joinView, recoveryView, welcomeView } from "./session-view.js";
+import { type BlogSnippets, blogSnippets } from "./snippet.js";
 import { BookletController } from "./tabs/booklet/booklet-controller.js";
 import { DevicesController } from "./tabs/devices/devices-controller.js";
 import { EventsController } from "./tabs/events/events-controller.js";
@@ -86,7 +88,7 @@ export class CellApp extends LitElement {
     booklet: this.booklet,
     treasury: new TreasuryController(this, this.session, this.run, this.booklet),
     devices: this.devices,
-    settings: new SettingsController(this),
+    settings: new SettingsController(this, () => this.snippets()),
   };
 
   override firstUpdated(): void {
@@ -117,10 +119,18 @@ export class CellApp extends LitElement {
         return page(html`<p role="status">${t.starting}</p>`);
       case "welcome":
         return page(
-          welcomeView(t, s.checkCode, {
-            link: (code) => this.run(() => this.session.link(code)),
-            restore: (phrase) => this.run(() => this.session.restore(phrase)),
-          }),
+          s.founding
+            ? foundingView(
+                t,
+                this.session.relays,
+                (form) => this.run(() => this.session.found(form)),
+                () => this.session.setFounding(false),
+              )
+            : welcomeView(t, s.checkCode, {
+                link: (code) => this.run(() => this.session.link(code)),
+                restore: (phrase) => this.run(() => this.session.restore(phrase)),
+                found: () => this.session.setFounding(true),
+              }),
         );
       case "error":
         return page(html`<p role="alert">${t.error} ${s.message}</p>`);
@@ -140,6 +150,9 @@ export class CellApp extends LitElement {
     const { cell } = s;
     if (s.phrase)
       return html`<main><h1>${cell.state.name}</h1>${recoveryView(t, s.phrase, () => this.session.phraseNoted())}</main>`;
+    const snippets = s.founded && this.snippets();
+    if (snippets)
+      return html`<main><h1>${cell.state.name}</h1>${snippetView(t, snippets, () => this.session.snippetNoted())}</main>`;
     if (cell.status === "removed" || cell.status === "declined")
       return html`<main>
         <h1>${cell.state.name}</h1>
@@ -150,6 +163,7 @@ export class CellApp extends LitElement {
     const tab = shown.includes(this.tab) ? this.tab : "journal";
     return html`<header>
         <h1>${cell.state.name}</h1>
+        ${this.switcher(cell, t)}
         <nav part="tabs" aria-label=${t.title}>
           ${shown.map(
             (id) =>
@@ -164,6 +178,37 @@ export class CellApp extends LitElement {
         ${this.tabs[tab].view({ t, lang, cell, access })}
       </main>
       ${s.site ? nothing : html`<p role="status">${t.starting}</p>`}`;
+  }
+
+  /** This device's cells (a Kit each), to open another, and the way to join or found one more. */
+  private switcher(cell: Cell, t: AppStrings) {
+    const current = this.session.currentPlace();
+    return html`<details class="switcher">
+      <summary>${t.myCells}</summary>
+      <ul>
+        ${this.session.places().map(
+          (p) =>
+            html`<li>
+              <button aria-current=${p.database === current ? "true" : "false"} ?disabled=${p.cell === cell.id}
+                @click=${() => this.session.switchTo(p.database)}>${p.name || t.unnamedCell}</button>
+            </li>`,
+        )}
+        <li><button @click=${() => this.session.another()}>${t.anotherCell}</button></li>
+      </ul>
+    </details>`;
+  }
+
+  /** The blog snippet of the open cell, for those who may publish (`undefined` for others). */
+  private snippets(): BlogSnippets | undefined {
+    const s = this.session.state;
+    if (s.status !== "member" || !hasRight(s.cell.state.rules, s.cell.me()?.roles ?? [], "publish")) return;
+    const relays = s.cell.state.relays.length > 0 ? s.cell.state.relays : this.session.relays;
+    const onRelay = relays.some((r) => new URL(r).origin === location.origin);
+    return blogSnippets(
+      s.cell.id,
+      relays,
+      onRelay ? undefined : new URL(location.pathname, location.origin).href,
+    );
   }
 
   /** While a departed device may still read a scope: says so, and lets those who may rotate renew now. */

@@ -42,14 +42,20 @@ export function joinView(
   </section>`;
 }
 
-/** A device with no cell: the welcome, then the two ways back in for a member. */
+/** A device with no cell (or a new place for another one): the welcome, founding, the two ways back in. */
 export function welcomeView(
   t: AppStrings,
   checkCode: string | undefined,
-  act: { link(code: string): void; restore(phrase: string): void },
+  act: { link(code: string): void; restore(phrase: string): void; found(): void },
 ): TemplateResult {
+  if (checkCode) return linkThisDeviceView(t, checkCode, act.link);
   return html`<p>${t.welcome}</p>
-    ${linkThisDeviceView(t, checkCode, act.link)} ${checkCode ? nothing : restoreView(t, act.restore)}`;
+    <section aria-labelledby="found-open-title">
+      <h2 id="found-open-title">${t.foundTitle}</h2>
+      <p>${t.foundIntro}</p>
+      <button @click=${act.found}>${t.foundOpen}</button>
+    </section>
+    ${linkThisDeviceView(t, checkCode, act.link)} ${restoreView(t, act.restore)}`;
 }
 
 /**

@@ -15,10 +15,12 @@ import {
   Cell,
   type CellSite,
   type CelluleError,
+  checkProfile,
   createKit,
   type ForeignEdition,
   foreignEditions,
   hasRight,
+  InvalidArgumentError,
   JoinRequest,
   type Kit,
   openSite,
@@ -29,12 +31,14 @@ import {
   verifyEdition,
 } from "../../core/index.js";
 import { fetchFromRelays } from "../../core/public/relay-http.js";
-import { parseLink } from "./links.js";
+import { EditionKeeper } from "./edition-keeper.js";
+import { linkCodeIn, parseLink } from "./links.js";
+import { type Place, Places } from "./places.js";
 
 /** What the member space shows. */
 export type SessionState =
   | { status: "starting" }
-  | { status: "welcome"; checkCode?: string }
+  | { status: "welcome"; checkCode?: string; founding?: boolean }
   | { status: "join"; cellId: string; invite?: string; edition?: VerifiedEdition }
   | { status: "waiting"; cellName: string }
   | {
@@ -43,6 +47,8 @@ export type SessionState =
       site?: CellSite;
       rsvps?: Rsvps;
       phrase?: string;
+      /** Just founded here: the blog snippet is shown once, after the phrase. */
+      founded?: boolean;
       /** For those who may publish: relays serving a publication chain the cell did not make. */
       foreign?: ForeignEdition[];
     }
@@ -55,6 +61,16 @@ export interface SessionOptions {
   automergeWasm: string;
   /** IndexedDB name prefix (tests use their own). @default "cellule-app" */
   database?: string;
+}
+
+/** What a founder types to found a cell (see `MemberSession.found`). */
+export interface FoundingForm {
+  name: string;
+  place: string;
+  description: string;
+  founderName: string;
+  /** The cell's relays (http or https base URLs); by default the relays this page talks to. */
+  relays: string[];
 }
 
 /** The member's cell with its documents open: what the tabs' controllers bind to. */
@@ -102,6 +118,10 @@ export class MemberSession implements ReactiveController {
   private run: object | undefined;
   /** The previous Kit closing: a new start waits for it to let go of IndexedDB. */
   private closing: Promise<void> = Promise.resolve();
+  /** Publishes the open cell's edition while its member may (see edition-keeper.ts). */
+  private keeper: EditionKeeper | undefined;
+  /** This device's cells, a Kit each (read when the element enters the page). */
+  private placesOf: Places | undefined;
 
   /** `options` is read when the element is put in the page, once its attributes are known. */
   constructor(
@@ -121,13 +141,71 @@ export class MemberSession implements ReactiveController {
 
   hostDisconnected(): void {
     const kit = this.kit;
+    const keeper = this.keeper;
     this.run = undefined;
     this.kit = undefined;
+    this.keeper = undefined;
     this.unwatch?.();
     this.unwatch = undefined;
     this.setOpen(undefined);
     this.state = { status: "starting" };
-    if (kit) this.closing = kit.close().catch((error) => console.warn("cellule: closing the Kit:", error));
+    if (kit)
+      this.closing = (async () => {
+        await keeper?.close();
+        await kit.close();
+      })().catch((error) => console.warn("cellule: closing the Kit:", error));
+  }
+
+  /** This device's cells in the member space (each with a Kit of its own), for the switcher. */
+  places(): Place[] {
+    return this.placesOf?.list() ?? [];
+  }
+
+  /** The database of the place in use (the cell open now, or the welcome of a new one). */
+  currentPlace(): string | undefined {
+    return this.placesOf?.current();
+  }
+
+  /** Opens another of this device's cells. */
+  switchTo(database: string): void {
+    this.placesOf?.use(database);
+    this.restart();
+  }
+
+  /** Opens the welcome of a new place, to join or found another cell with a key of its own. */
+  another(): void {
+    this.placesOf?.fresh();
+    this.restart();
+  }
+
+  /** Shows or hides the founding form on the welcome screen. */
+  setFounding(founding: boolean): void {
+    if (this.state.status === "welcome") this.show({ status: "welcome", founding });
+  }
+
+  /**
+   * Founds a cell on this device, whose member becomes its secretary (and every other officer): the
+   * genesis, the relay list in the log, the site with its profile, then the recovery phrase once and the
+   * blog snippet; the first edition goes out as the cell opens (see edition-keeper.ts). Bad input is an
+   * `InvalidArgumentError` naming the field, before anything is written.
+   */
+  async found(form: FoundingForm): Promise<void> {
+    const kit = this.kit;
+    if (this.state.status !== "welcome" || !kit) return;
+    const relays = form.relays.length > 0 ? form.relays : this.relays;
+    const profile = checkProfile({ ...form, contact: "", relays });
+    if (!form.founderName.trim()) throw new InvalidArgumentError("founderName cannot be empty");
+    const cell = await Cell.create(kit, { name: profile.name, founderName: form.founderName.trim() });
+    // Rules from before the founder could set relays keep the list in the profile only.
+    if (hasRight(cell.state.rules, cell.me()?.roles ?? [], "set-relays")) await cell.setRelays(relays);
+    await openSite(cell, { profile });
+    await this.enter(kit, cell, { joined: true, founded: true });
+  }
+
+  /** Closes this place's Kit and opens the one now in use. */
+  private restart(): void {
+    this.hostDisconnected();
+    this.hostConnected();
   }
 
   /**
@@ -181,7 +259,7 @@ export class MemberSession implements ReactiveController {
   async restore(phrase: string): Promise<void> {
     const kit = this.kit;
     if (!kit) return;
-    await this.enter(kit, await Cell.recover(kit, phrase), false);
+    await this.enter(kit, await Cell.recover(kit, phrase));
   }
 
   /** The recovery phrase was written down: it is not shown again. */
@@ -189,11 +267,26 @@ export class MemberSession implements ReactiveController {
     if (this.state.status === "member") this.show({ ...this.state, phrase: undefined });
   }
 
+  /** The founder has seen the blog snippet (it stays in the settings). */
+  snippetNoted(): void {
+    if (this.state.status === "member") this.show({ ...this.state, founded: undefined });
+  }
+
+  /** Records the place in use as `cell`'s, under its current name. */
+  private remember(cell: Cell): void {
+    const database = this.placesOf?.current();
+    const name = cell.status === "joining" ? "" : cell.state.name;
+    if (database) this.placesOf?.remember(database, cell.id, name);
+  }
+
   /** Opens this device's keys and cell, or the way in a link gives. */
   private async start(run: object): Promise<void> {
     await this.closing;
     const options = this.options();
-    const name = options.database ?? "cellule-app";
+    const places = new Places(options.database ?? "cellule-app");
+    this.placesOf = places;
+    choosePlace(places);
+    const name = places.current();
     // A damaged row is set aside and refetched by the Kit (reported before the Kit exists: once it does).
     const damaged: { error: CelluleError; key: StorageKey }[] = [];
     let opened: Kit | undefined;
@@ -236,12 +329,20 @@ export class MemberSession implements ReactiveController {
     const cell = await invited;
     if (this.kit !== kit) return;
     await cell.whenMember(ADMISSION_MS);
-    await this.enter(kit, cell, true);
+    await this.enter(kit, cell, { joined: true });
   }
 
-  /** Opens the cell; a member who just joined gets their recovery phrase, shown once. */
-  private async enter(kit: Kit, cell: Cell, joined = false): Promise<void> {
+  /**
+   * Opens the cell; a member who just joined gets their recovery phrase, shown once (and a founder, after
+   * it, the blog snippet). The place in use is recorded as this cell's.
+   */
+  private async enter(
+    kit: Kit,
+    cell: Cell,
+    { joined = false, founded = false }: { joined?: boolean; founded?: boolean } = {},
+  ): Promise<void> {
     if (this.kit !== kit) return;
+    this.remember(cell);
     // Removed or declined: the app says so (see `<cell-app>`) and opens nothing.
     if (cell.status === "removed" || cell.status === "declined")
       return this.show({ status: "member", cell }, kit);
@@ -250,20 +351,40 @@ export class MemberSession implements ReactiveController {
       await cell.whenMember(ADMISSION_MS);
       if (this.kit !== kit) return;
     }
+    const keeper = new EditionKeeper(cell, () => [...new Set([...this.relays, ...cell.state.relays])]);
+    this.keeper = keeper;
     this.unwatch?.();
-    this.unwatch = cell.on("change", () => this.host.requestUpdate());
+    this.unwatch = cell.on("change", () => {
+      this.remember(cell);
+      keeper.update();
+      this.host.requestUpdate();
+    });
     const phrase = joined
       ? await cell.createRecovery(document.documentElement.lang === "en" ? "en" : "fr")
       : undefined;
-    this.show({ status: "member", cell, ...(phrase ? { phrase } : {}) }, kit);
+    this.show(
+      { status: "member", cell, ...(phrase ? { phrase } : {}), ...(founded ? { founded } : {}) },
+      kit,
+    );
     const [site, rsvps] = await Promise.all([
       this.retry(kit, () => openSite(cell)),
       this.retry(kit, () => Rsvps.open(cell)),
     ]);
     if (!site || !rsvps || this.kit !== kit) return;
-    const current = this.state.status === "member" ? this.state.phrase : undefined;
-    this.show({ status: "member", cell, site, rsvps, ...(current ? { phrase: current } : {}) }, kit);
+    const { phrase: shown, founded: snippet } = this.state.status === "member" ? this.state : {};
+    this.show(
+      {
+        status: "member",
+        cell,
+        site,
+        rsvps,
+        ...(shown ? { phrase: shown } : {}),
+        ...(snippet ? { founded: snippet } : {}),
+      },
+      kit,
+    );
     this.setOpen({ kit, cell, site, rsvps });
+    keeper.update();
     await this.watchPublicFace(kit, cell);
   }
 
@@ -311,6 +432,18 @@ export class MemberSession implements ReactiveController {
     this.state = state;
     this.host.requestUpdate();
   }
+}
+
+/**
+ * Which place the page opens: the one of the cell a `#join` link names if this device has it; a new one
+ * for a link to a cell it has not, or a device link code, when the place in use holds a cell already (a
+ * Kit holds one cell); else the place last used.
+ */
+function choosePlace(places: Places): void {
+  const link = parseLink(location.hash);
+  const known = link && places.of(link.cellId);
+  if (known) places.use(known.database);
+  else if ((link || linkCodeIn(location.hash)) && places.currentHoldsCell()) places.fresh();
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -63,6 +63,31 @@ export const page: PageStrings = {
 export const app: AppStrings = {
   title: "Member space",
   starting: "Opening…",
+  foundTitle: "Found a cell",
+  foundIntro:
+    "You will be its secretary: you invite members, keep the booklet and write its public page. Nothing else to install: the cell lives on its relays and on its members' devices.",
+  foundOpen: "Found a cell",
+  cellName: "Name of the cell",
+  cellPlace: "Place (town, neighbourhood)",
+  cellDescription: "A few lines about it",
+  founderName: "Your name",
+  cellRelays: "Relays (one address per line)",
+  relaysHelp:
+    "By default, the relay that served this page. Add others: if one goes away, the cell carries on on the others.",
+  found: "Found the cell",
+  cancel: "Cancel",
+  snippetTitle: "The cell on your blog",
+  snippetIntro:
+    "Paste these lines into a page of your blog: the cell's card, its join button, its journal, its events and its contact form appear there.",
+  snippetHtml: "HTML (any page that accepts code)",
+  snippetSpip: "SPIP: the model squelettes/modeles/cellule.html, then <cellule|widget=journal> in an article",
+  snippetWordpress:
+    'WordPress: the plugin wp-content/mu-plugins/cellule.php, then [cellule widget="journal"] in a post',
+  copy: "Copy",
+  snippetDone: "Continue",
+  myCells: "My cells",
+  anotherCell: "Join or found another cell",
+  unnamedCell: "Cell being joined",
   updateRefused:
     "Update refused: the new version of the member space is not signed by the cell's release key, or its files are not those it signed. The installed version stays in use; tell the cell's officers.",
   welcome:
@@ -110,6 +135,47 @@ export const app: AppStrings = {
     `These relays serve a public page signed by a key the cell did not make (a stolen device?): ${relays}. Ask their operators to delete it.`,
   settings: "Settings",
   language: "Language",
+
+  // Members and roles, invitations, leaving (issue 12, item 3).
+  members: "Members",
+  memberStatus: (s) =>
+    ({
+      pending: "waiting",
+      member: "member",
+      declined: "request declined",
+      removed: "no longer in the cell",
+    })[s],
+  you: "you",
+  memberRoles: "Roles",
+  noRoles: "no role",
+  memberDevices: "Devices",
+  unnamedDevice: "unnamed device",
+  recoveryDevice: "recovery phrase",
+  deviceGone: "removed",
+  lastSeen: (when) => `seen ${when}`,
+  neverSeen: "never seen by this device",
+  deviceName: "Device name",
+  saveDeviceName: "Name it",
+  grantRole: "Role to give",
+  grant: "Give the role",
+  revokeRole: (role) => `Take away the role ${role}`,
+  removeMember: "Remove from the cell",
+  confirmRemoveMember: (name) =>
+    `Remove ${name} from the cell? Their devices will receive nothing written from now on, and the keys they held will be renewed. To come back, they will need a new invitation.`,
+  revokeDevice: "Remove this device (lost, stolen)",
+  confirmRevokeDevice: (device, name) =>
+    `Remove ${name}'s device "${device}"? It will receive nothing more, and the keys it held will be renewed. Their other devices do not change.`,
+  leaveCell: "Leave the cell",
+  confirmLeave:
+    "Leave the cell? Your devices will receive nothing written there from now on and you will lose your roles; what they already received stays with them. The other members will see that you left. To come back, you will need a new invitation.",
+  confirm: "Confirm",
+  invitationsTitle: "Invitations",
+  noInvitations: "No invitations.",
+  invitationUse: (single) => (single ? "for one person" : "for several people"),
+  invitationExpires: (date) => `valid until ${date}`,
+  invitationState: { open: "not used yet", used: "used", revoked: "revoked", expired: "expired" },
+  revokeInvite: "Revoke",
+
   recoveryTitle: "Your recovery phrase",
   recoveryIntro:
     "Write these 13 words on paper and keep them safe: they bring your membership back if you lose all your devices. They will not be shown again.",

@@ -63,6 +63,32 @@ export const page: PageStrings = {
 export const app: AppStrings = {
   title: "Espace des membres",
   starting: "Ouverture…",
+  foundTitle: "Fonder une cellule",
+  foundIntro:
+    "Vous en serez le ou la secrétaire : vous inviterez les membres, tiendrez le carnet et écrirez sa page publique. Rien d'autre à installer : la cellule vit sur ses relais et sur les appareils de ses membres.",
+  foundOpen: "Fonder une cellule",
+  cellName: "Nom de la cellule",
+  cellPlace: "Lieu (ville, quartier)",
+  cellDescription: "Présentation en quelques lignes",
+  founderName: "Votre nom",
+  cellRelays: "Relais (une adresse par ligne)",
+  relaysHelp:
+    "Par défaut, le relais qui a servi cette page. Ajoutez-en d'autres : si l'un disparaît, la cellule continue sur les autres.",
+  found: "Fonder la cellule",
+  cancel: "Annuler",
+  snippetTitle: "La cellule sur votre blog",
+  snippetIntro:
+    "Collez ces lignes dans une page de votre blog : la carte de la cellule, son bouton d'adhésion, son journal, ses événements et son formulaire de contact y apparaissent.",
+  snippetHtml: "HTML (toute page qui accepte du code)",
+  snippetSpip:
+    "SPIP : le modèle squelettes/modeles/cellule.html, puis <cellule|widget=journal> dans un article",
+  snippetWordpress:
+    'WordPress : l\'extension wp-content/mu-plugins/cellule.php, puis [cellule widget="journal"] dans un article',
+  copy: "Copier",
+  snippetDone: "Continuer",
+  myCells: "Mes cellules",
+  anotherCell: "Rejoindre ou fonder une autre cellule",
+  unnamedCell: "Cellule en attente",
   updateRefused:
     "Mise à jour refusée : la nouvelle version de l'espace des membres n'est pas signée par la clé de publication de la cellule, ou ses fichiers ne sont pas ceux qu'elle a signés. La version installée reste en service ; prévenez les responsables de la cellule.",
   welcome:
@@ -110,6 +136,47 @@ export const app: AppStrings = {
     `Ces relais servent une page publique signée par une clé que la cellule n'a pas créée (un appareil volé ?) : ${relays}. Demandez à leurs opérateurs de l'effacer.`,
   settings: "Réglages",
   language: "Langue",
+
+  // Members and roles, invitations, leaving (issue 12, item 3).
+  members: "Membres",
+  memberStatus: (s) =>
+    ({
+      pending: "en attente",
+      member: "adhérent·e",
+      declined: "demande refusée",
+      removed: "ne fait plus partie de la cellule",
+    })[s],
+  you: "vous",
+  memberRoles: "Rôles",
+  noRoles: "aucun rôle",
+  memberDevices: "Appareils",
+  unnamedDevice: "appareil sans nom",
+  recoveryDevice: "phrase de secours",
+  deviceGone: "retiré",
+  lastSeen: (when) => `vu le ${when}`,
+  neverSeen: "jamais vu par cet appareil",
+  deviceName: "Nom de l'appareil",
+  saveDeviceName: "Nommer",
+  grantRole: "Rôle à donner",
+  grant: "Donner le rôle",
+  revokeRole: (role) => `Retirer le rôle ${role}`,
+  removeMember: "Retirer de la cellule",
+  confirmRemoveMember: (name) =>
+    `Retirer ${name} de la cellule ? Ses appareils ne recevront plus rien de ce qui s'écrira ensuite, et les clés qu'ils avaient seront renouvelées. Pour revenir, il lui faudra une nouvelle invitation.`,
+  revokeDevice: "Retirer cet appareil (perdu, volé)",
+  confirmRevokeDevice: (device, name) =>
+    `Retirer l'appareil « ${device} » de ${name} ? Il ne recevra plus rien, et les clés qu'il avait seront renouvelées. Ses autres appareils ne changent pas.`,
+  leaveCell: "Quitter la cellule",
+  confirmLeave:
+    "Quitter la cellule ? Vos appareils ne recevront plus rien de ce qui s'y écrira ensuite et vous perdrez vos rôles ; ce qu'ils ont déjà reçu leur reste. Les autres membres verront que vous êtes parti·e. Pour revenir, il vous faudra une nouvelle invitation.",
+  confirm: "Confirmer",
+  invitationsTitle: "Invitations",
+  noInvitations: "Aucune invitation.",
+  invitationUse: (single) => (single ? "pour une personne" : "pour plusieurs personnes"),
+  invitationExpires: (date) => `valable jusqu'au ${date}`,
+  invitationState: { open: "pas encore utilisée", used: "utilisée", revoked: "révoquée", expired: "expirée" },
+  revokeInvite: "Révoquer",
+
   recoveryTitle: "Votre phrase de secours",
   recoveryIntro:
     "Notez ces 13 mots sur papier et gardez-les en lieu sûr : ils rendent votre adhésion si vous perdez tous vos appareils. Ils ne seront plus affichés.",

@@ -16,6 +16,31 @@ export interface AppStrings {
   // The way in: opening, joining, waiting, linking or restoring a device.
   title: string;
   starting: string;
+
+  // Founding a cell, the blog snippet, and this device's cells.
+  foundTitle: string;
+  foundIntro: string;
+  foundOpen: string;
+  cellName: string;
+  cellPlace: string;
+  cellDescription: string;
+  founderName: string;
+  cellRelays: string;
+  relaysHelp: string;
+  found: string;
+  cancel: string;
+  snippetTitle: string;
+  snippetIntro: string;
+  snippetHtml: string;
+  snippetSpip: string;
+  snippetWordpress: string;
+  copy: string;
+  snippetDone: string;
+  myCells: string;
+  anotherCell: string;
+  /** A cell in the switcher whose name this device does not know yet (still joining). */
+  unnamedCell: string;
+
   /** The service worker refused an update of the app (not signed by the app's release key): the old one runs. */
   updateRefused: string;
   welcome: string;
@@ -103,6 +128,41 @@ export interface AppStrings {
   /** More than one device answered a link code: nothing is linked. */
   linkAborted: string;
   linkQr: string;
+
+  // Members and roles, invitations, leaving (issue 12, item 3).
+  /** The members tab. */
+  members: string;
+  memberStatus: (status: "pending" | "member" | "declined" | "removed") => string;
+  /** "you", beside this device's member. */
+  you: string;
+  memberRoles: string;
+  noRoles: string;
+  memberDevices: string;
+  unnamedDevice: string;
+  recoveryDevice: string;
+  deviceGone: string;
+  /** When this device last received something signed by that device. */
+  lastSeen: (when: string) => string;
+  neverSeen: string;
+  deviceName: string;
+  saveDeviceName: string;
+  grantRole: string;
+  grant: string;
+  revokeRole: (role: string) => string;
+  removeMember: string;
+  confirmRemoveMember: (name: string) => string;
+  revokeDevice: string;
+  confirmRevokeDevice: (device: string, name: string) => string;
+  leaveCell: string;
+  /** What leaving does, said before it is done. */
+  confirmLeave: string;
+  confirm: string;
+  invitationsTitle: string;
+  noInvitations: string;
+  invitationUse: (single: boolean) => string;
+  invitationExpires: (date: string) => string;
+  invitationState: Record<"open" | "used" | "revoked" | "expired", string>;
+  revokeInvite: string;
 
   // Settings.
   language: string;

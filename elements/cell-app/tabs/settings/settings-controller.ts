@@ -1,9 +1,11 @@
 /**
- * The settings tab's state: the member space's language, kept on this device. An element's `lang`
+ * The settings tab's state: the member space's language, kept on this device, and for those who may
+ * publish, the blog snippet of the cell. An element's `lang`
  * attribute wins; without one, the language chosen here last, else the page's.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import type { Lang } from "../../../../core/public/strings/index.js";
+import type { BlogSnippets } from "../../snippet.js";
 import type { TabContext, TabView } from "../tab.js";
 import { settingsView } from "./settings-view.js";
 
@@ -17,7 +19,11 @@ export interface LocaleHost extends ReactiveControllerHost {
 
 /** See the module comment. */
 export class SettingsController implements ReactiveController, TabView {
-  constructor(private readonly host: LocaleHost) {
+  /** `snippets`: the open cell's blog snippet, for those who may publish. */
+  constructor(
+    private readonly host: LocaleHost,
+    private readonly snippets: () => BlogSnippets | undefined,
+  ) {
     host.addController(this);
   }
 
@@ -26,7 +32,7 @@ export class SettingsController implements ReactiveController, TabView {
   }
 
   view({ t, lang }: TabContext) {
-    return settingsView(t, lang, (chosen) => this.choose(chosen));
+    return settingsView(t, lang, (chosen) => this.choose(chosen), this.snippets());
   }
 
   private choose(lang: Lang): void {

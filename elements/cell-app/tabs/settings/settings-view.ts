@@ -1,6 +1,8 @@
-/** The settings tab, as a function of the language in use: the language to choose. */
-import { html, type TemplateResult } from "lit";
+/** The settings tab, as a function of the language in use: the language to choose, and the blog snippet. */
+import { html, nothing, type TemplateResult } from "lit";
 import type { AppStrings, Lang } from "../../../../core/public/strings/index.js";
+import { snippetView } from "../../found-view.js";
+import type { BlogSnippets } from "../../snippet.js";
 
 /** The languages offered, each named in itself. */
 const LANGUAGES: readonly [Lang, string][] = [
@@ -8,12 +10,18 @@ const LANGUAGES: readonly [Lang, string][] = [
   ["en", "English"],
 ];
 
-/** The language select; `choose` gets the one picked. */
-export function settingsView(t: AppStrings, lang: Lang, choose: (lang: Lang) => void): TemplateResult {
+/** The language select (`choose` gets the one picked), and the blog snippet when there is one. */
+export function settingsView(
+  t: AppStrings,
+  lang: Lang,
+  choose: (lang: Lang) => void,
+  snippets: BlogSnippets | undefined,
+): TemplateResult {
   const change = (e: Event) => choose((e.target as HTMLSelectElement).value as Lang);
   return html`<label>${t.language}
     <select @change=${change}>
       ${LANGUAGES.map(([value, name]) => html`<option value=${value} ?selected=${lang === value}>${name}</option>`)}
     </select>
-  </label>`;
+  </label>
+  ${snippets ? snippetView(t, snippets) : nothing}`;
 }
