@@ -65,4 +65,42 @@ describe("<cell-events>", () => {
       remove();
     }
   });
+
+  it("shows a cancelled event as cancelled, all-day events as days, times in the cell's time zone", async () => {
+    const day = Math.floor(Date.now() / DAY) * DAY + 3 * DAY; // 00:00 UTC, in three days
+    const at = day + 18.5 * 3_600_000; // 18:30 UTC: 03:30 the next day in Tokyo
+    const { cellId, relay } = await publishTestEdition({
+      profile: { timeZone: "Asia/Tokyo" },
+      events: [
+        event("fest", "Fête", 0, { start: day, end: day + DAY, allDay: true }),
+        event("off", "Manif annulée", 0, { start: at, end: undefined, cancelled: true }),
+        event("today", "Journée entière", 0, {
+          start: Math.floor(Date.now() / DAY) * DAY,
+          end: undefined,
+          allDay: true,
+        }),
+      ],
+    });
+    const { el, remove } = mount(`<cell-events cell="${relay}/c/${cellId}" limit="10"></cell-events>`);
+    try {
+      await rendered(el, (r) => r.querySelectorAll("[part=event]").length === 3, "three events");
+      const items = [...el.shadowRoot!.querySelectorAll("[part=event]")];
+      const text = (i: number) => items[i]!.textContent!.replace(/\s/g, " ");
+      // The one-day event of today is not over until its day ends.
+      check(text(0).includes("Journée entière") && !/\d\d:\d\d/.test(text(0)), text(0));
+      const fmt = (ms: number, o: Intl.DateTimeFormatOptions) =>
+        new Intl.DateTimeFormat("fr", o).format(ms).replace(/\s/g, " ");
+      const days = new Intl.DateTimeFormat("fr", { dateStyle: "long", timeZone: "UTC" })
+        .formatRange(day, day + DAY)
+        .replace(/\s/g, " ");
+      check(text(1).includes(days) && !/\d\d:\d\d/.test(text(1)), `${text(1)} instead of ${days}`);
+      const tokyo = fmt(at, { dateStyle: "full", timeStyle: "short", timeZone: "Asia/Tokyo" });
+      check(text(2).includes(tokyo) && tokyo.includes("03:30"), `${text(2)} instead of ${tokyo}`);
+      const cancelled = items[2]!.querySelector("[part=cancelled]");
+      check(cancelled?.textContent === "Annulé", "marked as cancelled");
+      check(!items[0]!.querySelector("[part=cancelled]"), "the others are not");
+    } finally {
+      remove();
+    }
+  });
 });

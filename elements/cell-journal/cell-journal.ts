@@ -3,14 +3,13 @@ import type { JournalPost } from "../../core/protocol/public-content.js";
 import { safeLink } from "../../core/public/links.js";
 import type { Lang, WidgetStrings } from "../../core/public/strings/index.js";
 import type { VerifiedEdition } from "../../core/public/verify.js";
-import { formatDate } from "../shared/dates.js";
+import { formatRange } from "../shared/dates.js";
 import { EditionElement } from "../shared/edition-element.js";
 import { clip } from "../shared/safe.js";
-import { baseStyles, listStyles } from "../shared/styles.js";
 
 /**
  * A cell's public journal: its latest posts, pinned first, from the cell's signed edition (verified in the
- * page with WebCrypto; nothing is shown unless it is signed by the cell).
+ * page with WebCrypto; nothing is shown unless it is signed by the cell), dated in the cell's time zone.
  *
  * @tagname cell-journal
  * @attr cell - the cell's address(es): `https://relay.example.org/c/<cellId>`, several separated by spaces
@@ -37,48 +36,39 @@ import { baseStyles, listStyles } from "../shared/styles.js";
  */
 export class CellJournal extends EditionElement {
   static override properties = {
-    limit: { type: Number },
     post: {},
     shown: { state: true },
   };
 
-  static override styles = [baseStyles, listStyles];
-
-  limit = 5;
   post: string | null = null;
   private shown = 0;
 
-  protected renderEdition(edition: VerifiedEdition, { lang, t }: { lang: Lang; t: WidgetStrings }) {
+  protected renderEdition(
+    edition: VerifiedEdition,
+    { lang, t, zone }: { lang: Lang; t: WidgetStrings; zone: string },
+  ) {
     const all = (edition.posts as JournalPost[]).filter((p) => !this.post || p.id === this.post);
     if (all.length === 0) return html`<p part="status" class="status">${t.noPosts}</p>`;
-    const step = EditionElement.count(this.limit);
+    const step = this.count;
     const count = Math.max(this.shown, step);
-    return html`
-      <ol part="list">
-        ${all.slice(0, count).map((p) => {
-          const href = safeLink(p.link);
-          const when = formatDate(p.date, lang);
-          return html`<li part="post">
-            <article>
-              <h3 part="title"><bdi>${clip(p.title, 300)}</bdi></h3>
-              <p part="meta" class="muted">
-                ${p.pinned ? html`<strong>${t.pinned}</strong> · ` : nothing}
-                <bdi>${t.by(clip(p.author, 120))}</bdi>${when ? html` · <time datetime=${new Date(p.date).toISOString()}>${when}</time>` : nothing}
-              </p>
-              <div part="text" class="text">${clip(p.text, 20_000)}</div>
-              ${
-                href
-                  ? html`<p><a part="link" href=${href} rel="noopener noreferrer nofollow" target="_blank"
-                      ><bdi>${clip(p.linkTitle || href, 300)}</bdi></a
-                    ></p>`
-                  : nothing
-              }
-            </article>
-          </li>`;
-        })}
-      </ol>
-      ${count < all.length ? html`<button part="more" @click=${() => (this.shown = count + step)}>${t.more}</button>` : nothing}
-    `;
+    // Templates without whitespace between tags: every byte counts in the widget bundle.
+    return html`<ol part="list">${all.slice(0, count).map((p) => {
+      const href = safeLink(p.link);
+      const when = formatRange(p.date, undefined, lang, zone, "day");
+      return html`<li part="post"><h3 part="title"><bdi>${clip(p.title, 300)}</bdi></h3><p part="meta" class="muted">${
+        p.pinned ? html`<strong>${t.pinned}</strong> · ` : nothing
+      }<bdi>${t.by(clip(p.author, 120))}</bdi>${
+        when ? html` · <time datetime=${new Date(p.date).toISOString()}>${when}</time>` : nothing
+      }</p><div part="text" class="text">${clip(p.text, 20_000)}</div>${
+        href
+          ? html`<p><a part="link" href=${href} rel="noopener noreferrer nofollow" target="_blank"><bdi>${clip(p.linkTitle || href, 300)}</bdi></a></p>`
+          : nothing
+      }</li>`;
+    })}</ol>${
+      count < all.length
+        ? html`<button part="more" @click=${() => (this.shown = count + step)}>${t.more}</button>`
+        : nothing
+    }`;
   }
 }
 

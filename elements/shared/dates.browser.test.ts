@@ -1,4 +1,4 @@
-import { formatDate, formatRange, isTime } from "./dates.js";
+import { cellZone, formatDate, formatRange, isTime } from "./dates.js";
 
 declare const describe: (name: string, fn: () => void) => void;
 declare const it: (name: string, fn: () => Promise<void>) => void;
@@ -39,5 +39,30 @@ describe("dates", () => {
     }
     const start = local(2026, 10, 27, 19);
     expect(formatRange(start, Number.NaN, "fr"), formatRange(start, undefined, "fr"));
+  });
+
+  it("formats in the cell's time zone, and falls back to Europe/Paris for a zone Intl does not know", async () => {
+    const at = Date.UTC(2026, 10, 27, 18, 30); // 19:30 in Paris, 03:30 the next day in Tokyo
+    expect(formatRange(at, undefined, "fr", "Europe/Paris"), "vendredi 27 novembre 2026 à 19:30");
+    expect(formatRange(at, undefined, "fr", "Asia/Tokyo"), "samedi 28 novembre 2026 à 03:30");
+    expect(formatRange(at, undefined, "fr", "Europe/Lutece"), "vendredi 27 novembre 2026 à 19:30");
+    expect(formatDate(at, "en", "Asia/Tokyo"), "November 28, 2026");
+    check(cellZone({ timeZone: "Asia/Tokyo" }) === "Asia/Tokyo", "the profile's zone");
+    check(
+      cellZone({}) === "Europe/Paris" && cellZone({ timeZone: 3 }) === "Europe/Paris",
+      "Paris by default",
+    );
+  });
+
+  it("shows all-day events as their days, the same in every zone", async () => {
+    const day = Date.UTC(2026, 10, 27);
+    for (const zone of ["Europe/Paris", "America/Los_Angeles", "Pacific/Kiritimati"]) {
+      expect(formatRange(day, undefined, "fr", zone, true), "27 novembre 2026");
+      expect(formatRange(day, day + 2 * 86_400_000, "fr", zone, true), "27–29 novembre 2026");
+    }
+    expect(
+      formatRange(day, day + 5 * 86_400_000, "en", "Asia/Tokyo", true),
+      "November 27 – December 2, 2026",
+    );
   });
 });

@@ -13,7 +13,7 @@ import { remember } from "./edition-memory.js";
 /** What a widget shows. */
 export type EditionState =
   | { status: "loading" }
-  | { status: "ready"; edition: VerifiedEdition; relay: string }
+  | { status: "ready"; value: VerifiedEdition; relay: string }
   | { status: "noAddress" | "unreachable" | "invalid" };
 
 /** Editions being loaded or loaded on this page, by address: widgets of one cell share one fetch and check. */
@@ -27,7 +27,8 @@ const editions = new Map<string, Promise<{ value: VerifiedEdition; relay: string
 export function loadEdition(cell: string | null | undefined) {
   const address = parseCellAddress(cell);
   if (!address) return undefined;
-  const key = `${address.cellId} ${address.relays.join(" ")}`;
+  // Keyed by the attribute as typed (it names the cell and its relays): the same text, one load.
+  const key = cell!;
   let loading = editions.get(key);
   if (!loading) {
     loading = fetchFrom(address, address.relays);
@@ -89,15 +90,15 @@ export class EditionController implements ReactiveController {
 
   private async load(address: string | null): Promise<void> {
     const loading = loadEdition(address);
+    // While another address loads, what was shown stays (a widget starts as "loading").
     let state: EditionState = { status: "noAddress" };
     if (loading) {
-      this.show({ status: "loading" });
       try {
-        const { value, relay } = await loading;
-        state = { status: "ready", edition: value, relay };
+        state = { status: "ready", ...(await loading) };
       } catch (error) {
+        // RelayFetchError's code says which; anything else (a network failure) is "unreachable".
         state = {
-          status: error instanceof RelayFetchError && error.code === "invalid" ? "invalid" : "unreachable",
+          status: (error as { code?: string } | undefined)?.code === "invalid" ? "invalid" : "unreachable",
         };
       }
     }

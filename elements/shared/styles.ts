@@ -40,8 +40,6 @@ export const baseStyles = css`
   .text {
     white-space: pre-line;
     overflow-wrap: anywhere;
-  }
-  .text {
     unicode-bidi: isolate;
   }
   a {
