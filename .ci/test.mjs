@@ -11,7 +11,7 @@
  * A runner that fails without a failing test (no test found, a file that does not load, a crash) counts as one
  * failure, explained on the line above the totals.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -136,6 +136,14 @@ async function main() {
     const chromium = findChromium();
     if (chromium.error) fail(chromium.error);
     chromiumPath = chromium.path;
+  }
+  if (which.node) {
+    // The feed tests read the relay's Atom and iCalendar with Python's own parsers (test/e2e/feeds-parsers).
+    const python = spawnSync("/usr/bin/python3", ["-c", "import feedparser, icalendar"], { stdio: "ignore" });
+    if (python.status !== 0)
+      fail(
+        "Python's feedparser and icalendar are missing (the feed tests use them): as root, apt-get install -y python3-feedparser python3-icalendar",
+      );
   }
   const vitestBin = which.node ? binOf("vitest", "vitest") : undefined;
   const wtrBin = which.browser ? binOf("@web/test-runner", "web-test-runner") : undefined;
