@@ -18,7 +18,12 @@ import {
   type TransportStatus,
 } from "../../core/index.js";
 import { envelopeHash } from "../../core/internals.js";
-import { type OutboxEntry, RelayConnection, type WebSocketConstructor } from "./connection.js";
+import {
+  type ConnectionSettings,
+  type OutboxEntry,
+  RelayConnection,
+  type WebSocketConstructor,
+} from "./connection.js";
 
 export type { WebSocketConstructor } from "./connection.js";
 
@@ -48,13 +53,11 @@ class RelayClient implements Transport {
   private connections: RelayConnection[] = [];
   private nextId = 1;
   private readonly waiting = new Set<OutboxEntry>();
+  /** What a new connection needs, once started. */
+  private started: { context: TransportContext; settings: ConnectionSettings } | undefined;
 
   constructor(private readonly options: RelayClientOptions) {
-    if (options.relays.length === 0)
-      throw new InvalidArgumentError("relayClient needs at least one relay URL");
-    for (const url of options.relays) {
-      if (!/^(https?|wss?):\/\/[^/]+/.test(url)) throw new InvalidArgumentError(`not a relay URL: ${url}`);
-    }
+    checkRelays(options.relays);
   }
 
   async start(context: TransportContext): Promise<void> {
@@ -70,6 +73,7 @@ class RelayClient implements Transport {
       sendRate: this.options.sendRate ?? 1500,
       logger: this.options.logger ?? createLogger("cellule:relay-client"),
     };
+    this.started = { context, settings };
     this.connections = [...new Set(this.options.relays)].map(
       (url) => new RelayConnection(url, this.topics, context, settings),
     );
@@ -117,6 +121,34 @@ class RelayClient implements Transport {
     if (removed.length > 0) for (const c of this.connections) c.unsubscribe(removed);
   }
 
+  setEndpoints(relays: readonly string[]): void {
+    checkRelays(relays);
+    const started = this.started;
+    if (!started) throw new InvalidArgumentError("start the relay client before changing its relays");
+    const wanted = new Set(relays);
+    const kept = this.connections.filter((c) => wanted.has(c.url));
+    const added = [...wanted]
+      .filter((url) => !kept.some((c) => c.url === url))
+      .map((url) => new RelayConnection(url, this.topics, started.context, started.settings));
+    // A new relay gets what still waits to be sent, and on its first HELLO everything kept of the subscribed
+    // topics (see RelayConnection); then what waited for dropped relays only is done.
+    for (const c of added) {
+      void c.start().catch((error) => started.settings.logger.warn(`relay ${c.url}:`, error));
+      for (const entry of this.waiting) {
+        entry.waiting.add(c);
+        c.enqueue(entry);
+      }
+    }
+    for (const gone of this.connections.filter((c) => !wanted.has(c.url))) {
+      gone.close();
+      for (const entry of [...this.waiting]) {
+        entry.waiting.delete(gone);
+        if (entry.waiting.size === 0) entry.onDone();
+      }
+    }
+    this.connections = [...kept, ...added];
+  }
+
   status(): TransportStatus {
     return {
       name: this.name,
@@ -132,6 +164,14 @@ class RelayClient implements Transport {
 
   async close(): Promise<void> {
     for (const c of this.connections) c.close();
+  }
+}
+
+/** `InvalidArgumentError` unless `relays` is a non-empty list of relay URLs. */
+function checkRelays(relays: readonly string[]): void {
+  if (relays.length === 0) throw new InvalidArgumentError("relayClient needs at least one relay URL");
+  for (const url of relays) {
+    if (!/^(https?|wss?):\/\/[^/]+/.test(url)) throw new InvalidArgumentError(`not a relay URL: ${url}`);
   }
 }
 

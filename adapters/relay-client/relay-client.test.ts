@@ -85,6 +85,45 @@ describe("relayClient", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("changes its relays: a dropped one no longer holds an envelope back, a new one gets it", async () => {
+    const { servers, close } = await relays(2);
+    const [up, added] = servers as [RelayServer, RelayServer];
+    const { envelopeOf, looseIdentity, until } = await import("../../test/support/devices.js");
+    const { newScopeSecret } = await import("../../core/index.js");
+    const { sealedEpoch } = await import("../../core/internals.js");
+    // A relay nobody answers at: what is published waits for it.
+    const down = await startRelay({
+      dataDir: await mkdtemp(join(tmpdir(), "cellule-rc-")),
+      log: silentLogger,
+    });
+    await down.close();
+    const client = relayClient({
+      relays: [up.url, down.url],
+      WebSocket: WebSocket as never,
+      minBackoffMs: 50,
+    });
+    await client.start({ deliver: async () => {}, backlog: async () => [] });
+    const envelope = await envelopeOf(
+      await looseIdentity(),
+      await sealedEpoch("s" as never, 1, newScopeSecret()),
+      "d" as never,
+      [],
+    );
+    client.publish(envelope);
+    await until(() => up.stats().envelopes === 1, "the envelope on the relay that is up");
+    expect(client.status().pending).toBe(1);
+
+    client.setEndpoints!([up.url, added.url]);
+    expect(client.status().endpoints.map((e) => e.id)).toEqual([up.url, added.url]);
+    await until(() => added.stats().envelopes === 1, "the envelope on the new relay");
+    await until(() => client.status().pending === 0, "nothing waiting once the relay that is down is gone");
+    expect(() => client.setEndpoints!([])).toThrow(InvalidArgumentError);
+    expect(() => client.setEndpoints!(["ftp://relais.example.org"])).toThrow(InvalidArgumentError);
+    expect(client.status().endpoints.map((e) => e.id)).toEqual([up.url, added.url]);
+    await client.close();
+    await close();
+  });
+
   it("asks the relays again from the start for the topics a damaged copy needs (refetch)", async () => {
     const { servers, close } = await relays(1);
     const { envelopeOf, looseIdentity, until } = await import("../../test/support/devices.js");

@@ -44,7 +44,17 @@ export interface Rules {
 export const DEFAULT_RULES: Rules = {
   roles: {
     member: [],
-    secretary: ["invite", "admit", "remove", "set-role", "rotate", "set-policy", "publish", "propose-rules"],
+    secretary: [
+      "invite",
+      "admit",
+      "remove",
+      "set-role",
+      "rotate",
+      "set-policy",
+      "publish",
+      "set-relays",
+      "propose-rules",
+    ],
     treasurer: ["propose-rules"],
     editor: ["publish", "propose-rules"],
   },

@@ -316,6 +316,15 @@ export class Kit extends Emitter<KitEvents> implements DocumentHost {
     return { count: this.ingestion.holding, bytes: this.ingestion.holdingBytes };
   }
 
+  /**
+   * Talks to these relays from now on, on every transport that has relays (see `Transport.setEndpoints`):
+   * a relay added is given what this device keeps, one dropped is let go. A cell's devices follow the relay
+   * list of its log this way (the member space calls it when the list changes).
+   */
+  useRelays(relays: readonly string[]): void {
+    for (const transport of this.options.transports) transport.setEndpoints?.(relays);
+  }
+
   /** The envelopes this device stored under a topic, in no particular order. */
   envelopes(topic: Topic): Promise<Uint8Array[]> {
     return this.kept.backlog([topic as Topic]);

@@ -48,6 +48,13 @@ export interface Transport {
    * (tabs of one device) has nothing to send again.
    */
   refetch?(topics: Topic[]): void;
+  /**
+   * Replaces the endpoints (relay base URLs) this transport talks to: a new one is connected and given
+   * everything this device keeps of the subscribed topics, a dropped one is closed, and an envelope that
+   * waited only for dropped ones is done. Optional: a transport without endpoints of that kind (tabs of one
+   * device) has none to change. `InvalidArgumentError` for an empty list or a bad URL.
+   */
+  setEndpoints?(endpoints: readonly string[]): void;
   /** Stops receiving these topics. */
   unsubscribe(topics: Topic[]): void;
   /** Current state per endpoint. */

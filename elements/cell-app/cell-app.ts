@@ -88,7 +88,7 @@ export class CellApp extends LitElement {
     booklet: this.booklet,
     treasury: new TreasuryController(this, this.session, this.run, this.booklet),
     devices: this.devices,
-    settings: new SettingsController(this, () => this.snippets()),
+    settings: new SettingsController(this, this.run, () => this.snippets()),
   };
 
   override firstUpdated(): void {
@@ -202,7 +202,7 @@ export class CellApp extends LitElement {
   private snippets(): BlogSnippets | undefined {
     const s = this.session.state;
     if (s.status !== "member" || !hasRight(s.cell.state.rules, s.cell.me()?.roles ?? [], "publish")) return;
-    const relays = s.cell.state.relays.length > 0 ? s.cell.state.relays : this.session.relays;
+    const relays = this.session.relaysOf(s.cell);
     const onRelay = relays.some((r) => new URL(r).origin === location.origin);
     return blogSnippets(
       s.cell.id,

@@ -272,6 +272,11 @@ export class MemberSession implements ReactiveController {
     if (this.state.status === "member") this.show({ ...this.state, founded: undefined });
   }
 
+  /** The relays of `cell`'s log, else those this page talks to. */
+  relaysOf(cell: Cell): string[] {
+    return cell.status !== "joining" && cell.state.relays.length > 0 ? [...cell.state.relays] : this.relays;
+  }
+
   /** Records the place in use as `cell`'s, under its current name. */
   private remember(cell: Cell): void {
     const database = this.placesOf?.current();
@@ -351,11 +356,21 @@ export class MemberSession implements ReactiveController {
       await cell.whenMember(ADMISSION_MS);
       if (this.kit !== kit) return;
     }
-    const keeper = new EditionKeeper(cell, () => [...new Set([...this.relays, ...cell.state.relays])]);
+    const keeper = new EditionKeeper(cell, () => this.relaysOf(cell));
     this.keeper = keeper;
+    let following = this.relays.join(" ");
+    // The relay list in the log is what the device talks to (the page's relays until the log has one).
+    const follow = () => {
+      const relays = this.relaysOf(cell);
+      if (relays.join(" ") === following) return;
+      following = relays.join(" ");
+      kit.useRelays(relays);
+    };
+    follow();
     this.unwatch?.();
     this.unwatch = cell.on("change", () => {
       this.remember(cell);
+      follow();
       keeper.update();
       this.host.requestUpdate();
     });

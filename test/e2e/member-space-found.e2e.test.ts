@@ -2,8 +2,9 @@
  * Founding a cell in the member space, in Chromium against the demo's relays, with no Node officer: a
  * militant on a phone founds a cell from the welcome screen, gets the recovery phrase once and the blog
  * snippet, pastes it into a page of another origin where a visitor sees the cell's card at once (its
- * first edition went out as it opened). Then she founds a second cell from the switcher: it has a key of
- * its own (another founder device in its genesis), and she switches back to the first.
+ * first edition went out as it opened). She takes a relay out of the cell's list in the settings (her device
+ * lets it go) and puts it back. Then she founds a second cell from the switcher: it has a key of its own
+ * (another founder device in its genesis), and she switches back to the first.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -57,7 +58,7 @@ async function found(app: Page, name: string, place: string): Promise<string> {
 }
 
 describe("founding a cell in the member space", () => {
-  it("founds a cell whose blog snippet works at once, then a second one with its own key", async () => {
+  it("founds a cell whose blog snippet works at once, changes its relays, then founds a second one with its own key", async () => {
     const problems: string[] = [];
     const context = await env.browser.newContext({ viewport: { width: 360, height: 740 } });
     const app = await context.newPage();
@@ -91,6 +92,22 @@ describe("founding a cell in the member space", () => {
     await visitor.locator("cell-journal").getByText("Aucun article pour le moment.").waitFor();
     for (const relay of env.demo.relays)
       expect((await servedEdition(relay.url, cellId!))?.profile.name).toBe("Cellule Rosa-Parks");
+
+    // The relays, in the settings: a bad address is refused, one taken out is let go by the device (the
+    // relay sees one connection fewer), one put back gets it again.
+    const [first, other] = env.demo.relays as [(typeof env.demo.relays)[0], (typeof env.demo.relays)[0]];
+    await app.getByRole("button", { name: "Réglages" }).click();
+    await app.getByLabel("Adresse d'un relais").fill("ftp://relais.example.org");
+    await app.getByRole("button", { name: "Ajouter le relais" }).click();
+    await expect.poll(() => app.getByRole("alert").textContent()).toContain("ftp://relais.example.org");
+    const connections = other.stats().connections;
+    await app.getByRole("button", { name: `Retirer le relais ${other.url}` }).click();
+    await expect.poll(() => other.stats().connections).toBe(connections - 1);
+    expect(await app.getByRole("button", { name: `Retirer le relais ${first.url}` }).count()).toBe(0);
+    await app.getByLabel("Adresse d'un relais").fill(other.url);
+    await app.getByRole("button", { name: "Ajouter le relais" }).click();
+    await expect.poll(() => other.stats().connections).toBe(connections);
+    expect(await axeViolations(app)).toEqual([]);
 
     // A second cell, from the switcher: a new place, its own Kit and key.
     await app.getByText("Mes cellules").click();

@@ -88,6 +88,13 @@ export const app: AppStrings = {
   myCells: "My cells",
   anotherCell: "Join or found another cell",
   unnamedCell: "Cell being joined",
+  relaysTitle: "The cell's relays",
+  relaysIntro:
+    "Every device of the cell connects to these relays. A relay added gets the cell's whole history from them: if one goes away, nothing is lost.",
+  relayUrl: "A relay's address",
+  addRelay: "Add the relay",
+  remove: "Remove",
+  removeRelay: (url) => `Remove the relay ${url}`,
   updateRefused:
     "Update refused: the new version of the member space is not signed by the cell's release key, or its files are not those it signed. The installed version stays in use; tell the cell's officers.",
   welcome:

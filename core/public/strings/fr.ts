@@ -89,6 +89,13 @@ export const app: AppStrings = {
   myCells: "Mes cellules",
   anotherCell: "Rejoindre ou fonder une autre cellule",
   unnamedCell: "Cellule en attente",
+  relaysTitle: "Relais de la cellule",
+  relaysIntro:
+    "Tous les appareils de la cellule se connectent à ces relais. Un relais ajouté reçoit d'eux toute l'histoire de la cellule : si l'un disparaît, rien n'est perdu.",
+  relayUrl: "Adresse d'un relais",
+  addRelay: "Ajouter le relais",
+  remove: "Retirer",
+  removeRelay: (url) => `Retirer le relais ${url}`,
   updateRefused:
     "Mise à jour refusée : la nouvelle version de l'espace des membres n'est pas signée par la clé de publication de la cellule, ou ses fichiers ne sont pas ceux qu'elle a signés. La version installée reste en service ; prévenez les responsables de la cellule.",
   welcome:

@@ -40,6 +40,12 @@ export interface AppStrings {
   anotherCell: string;
   /** A cell in the switcher whose name this device does not know yet (still joining). */
   unnamedCell: string;
+  relaysTitle: string;
+  relaysIntro: string;
+  relayUrl: string;
+  addRelay: string;
+  remove: string;
+  removeRelay: (url: string) => string;
 
   /** The service worker refused an update of the app (not signed by the app's release key): the old one runs. */
   updateRefused: string;

@@ -1,4 +1,4 @@
-/** The settings tab, as a function of the language in use: the language to choose, and the blog snippet. */
+/** The settings tab, as a function of the language in use: the language to choose, the relays, the blog snippet. */
 import { html, nothing, type TemplateResult } from "lit";
 import type { AppStrings, Lang } from "../../../../core/public/strings/index.js";
 import { snippetView } from "../../found-view.js";
@@ -10,11 +10,12 @@ const LANGUAGES: readonly [Lang, string][] = [
   ["en", "English"],
 ];
 
-/** The language select (`choose` gets the one picked), and the blog snippet when there is one. */
+/** The language select (`choose` gets the one picked), and the relays and blog snippet when given. */
 export function settingsView(
   t: AppStrings,
   lang: Lang,
   choose: (lang: Lang) => void,
+  relays: TemplateResult | undefined,
   snippets: BlogSnippets | undefined,
 ): TemplateResult {
   const change = (e: Event) => choose((e.target as HTMLSelectElement).value as Lang);
@@ -23,5 +24,5 @@ export function settingsView(
       ${LANGUAGES.map(([value, name]) => html`<option value=${value} ?selected=${lang === value}>${name}</option>`)}
     </select>
   </label>
-  ${snippets ? snippetView(t, snippets) : nothing}`;
+  ${relays ?? nothing} ${snippets ? snippetView(t, snippets) : nothing}`;
 }
