@@ -44,7 +44,7 @@ export class DevicesController implements ReactiveController, TabView {
     const current = this.session.kit?.device.id;
     const devices = [...cell.state.devices.values()]
       .filter((d) => d.member === me?.id && !d.removed && !d.recovery)
-      .map((d) => ({ id: d.id as string, current: d.id === current }));
+      .map((d) => ({ id: d.id as string, current: d.id === current, ...(d.name ? { name: d.name } : {}) }));
     const said = this.said;
     return html`${devicesView(
       t,

@@ -14,6 +14,8 @@ import { qrCode } from "../../qr.js";
 export interface DeviceRow {
   id: string;
   current: boolean;
+  /** The name the member gave it (in the members tab), if any. */
+  name?: string;
 }
 
 /** A link in progress on the trusted device. */
@@ -40,7 +42,7 @@ export function devicesView(
   return html`<ul class="devices" aria-label=${t.devices}>
       ${devices.map(
         (d) => html`<li>
-          <code>${d.id.slice(0, 12)}…</code> ${d.current ? html`<strong>${t.thisDevice}</strong>` : nothing}
+          ${d.name ? html`<span class="device-name">${d.name}</span>` : nothing} <code>${d.id.slice(0, 12)}…</code> ${d.current ? html`<strong>${t.thisDevice}</strong>` : nothing}
           ${d.current ? nothing : html`<button @click=${() => act.revoke(d.id)}>${t.revoke}</button>`}
         </li>`,
       )}

@@ -1,7 +1,8 @@
 /**
  * The officers tab's state: the requests to join and the messages the cell received (read when the cell
  * opens and again on each new one while the element is in the page), and the link of the last invitation
- * made here; admitting, declining, accepting, inviting, and recording a message's sender in the booklet.
+ * made here; admitting, declining, accepting, inviting, revoking an invitation not used yet, and recording a
+ * message's sender in the booklet.
  */
 import { html, nothing } from "lit";
 import {
@@ -15,6 +16,7 @@ import { inviteUrl } from "../../links.js";
 import type { OpenCell } from "../../session.js";
 import { TabWithBooklet } from "../booklet/tab-with-booklet.js";
 import type { TabContext } from "../tab.js";
+import { invitationsView } from "./invitations-view.js";
 import { type InviteOptions, inviteView } from "./invite-view.js";
 import { officersView } from "./officers-view.js";
 
@@ -45,10 +47,14 @@ export class OfficersController extends TabWithBooklet {
         ? { record: (c: ReceivedContact) => this.run(() => this.booklet.addContact(cell, c)) }
         : {}),
     });
-    const invite = hasRight(cell.state.rules, access.roles, "invite")
+    const mayInvite = hasRight(cell.state.rules, access.roles, "invite");
+    const invite = mayInvite
       ? inviteView(t, this.invitable(cell, access.roles), this.inviteLink, (o) => this.invite(cell, o))
       : nothing;
-    return html`${officers} ${invite}`;
+    const invitations = mayInvite
+      ? invitationsView(t, lang, cell.invitations(), (id) => this.run(() => cell.revokeInvite(id)))
+      : nothing;
+    return html`${officers} ${invite} ${invitations}`;
   }
 
   /** Reads the contacts again (the cell says when one arrives). */
