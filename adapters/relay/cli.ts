@@ -43,15 +43,18 @@ Options:
   --headers-timeout <s>        time a client has to send a request's headers (default ${RELAY_DEFAULTS.headersTimeoutMs / 1000})
   --peer-secret-file <path>    file holding the secret the relays that replicate together share (16+
                       characters; or the CELLULE_PEER_SECRET variable): SUB_ALL only for who shows it
-  --public-url <url>  this relay's public address: then it takes only editions of cells whose relay list
-                      names it, or that --edition-cell allows (repeatable; default: every cell's)
+  --public-url <url>  this relay's public address, as browsers reach it (https://… behind a TLS proxy;
+                      repeatable): /app/relays.json names it to a browser that came by its host name, and
+                      the relay takes only editions of cells whose relay list names it, or that
+                      --edition-cell allows (default: every cell's)
   --edition-cell <id> a cell whose editions this relay takes whatever its relay list (repeatable)
   --editions-in-memory <n>  editions kept in memory with their feeds, the others read from disk (default 256)
   --widgets <dir>     where cellule.js and cellule.iife.js are, served at /widgets/ (default: the
                       package's dist/widgets)
   --app <dir>         where the member space is, served at /app/ (default: the package's dist/app)
-  --trust-proxy       believe Forwarded / X-Forwarded-Proto (behind a reverse proxy that sets them):
-                      relays.json then names this relay https:// when the browser used TLS
+  --trust-proxy       believe Forwarded / X-Forwarded-Proto / X-Forwarded-For (behind a reverse proxy
+                      that sets them): relays.json names this relay https:// when the browser used TLS,
+                      and the limits per address key on the client the proxy names
   --log-level <l>     debug, info, warn or error (default info)
   -h, --help          show this help
 `;

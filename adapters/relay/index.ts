@@ -108,7 +108,11 @@ export interface RelayOptions {
    * @default false
    */
   trustProxy?: boolean;
-  /** Which cells' editions this relay takes, how many it keeps in memory, the clock skew it allows. */
+  /**
+   * Which cells' editions this relay takes, how many it keeps in memory, the clock skew it allows. Its
+   * `listedAs`, the addresses this relay is known by (`--public-url`), also name this relay in
+   * `/app/relays.json` to a browser that reached it by one of them (`publicUrlFor` in static/app-routes.ts).
+   */
   editions?: EditionPolicy;
 }
 
@@ -245,7 +249,10 @@ export async function startRelay(options: RelayOptions): Promise<RelayServer> {
         ...editionRoutes(editions, editionForwarder(peerUrls, log)),
         ...(options.widgets ? widgetRoutes(options.widgets) : []),
         ...(options.app
-          ? appRoutes(options.app.files, options.app.connect, { trustProxy: options.trustProxy ?? false })
+          ? appRoutes(options.app.files, options.app.connect, {
+              trustProxy: options.trustProxy ?? false,
+              publicUrls: options.editions?.listedAs ?? [],
+            })
           : []),
         ...(options.routes ?? []),
       ],

@@ -6,12 +6,14 @@ import { join } from "node:path";
 import { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RelayServer, silentLogger, startRelay } from "../index.js";
-import { loadAppFiles, requestScheme } from "./app-routes.js";
+import { loadAppFiles, publicUrlFor, requestScheme } from "./app-routes.js";
 
 let relay: RelayServer;
 let untrusting: RelayServer;
 let dataDir: string;
 let dataDir2: string;
+let listed: RelayServer;
+let dataDir3: string;
 
 /** A GET with exactly these headers (Host included: `fetch` would not send a forged one). */
 function raw(
@@ -41,13 +43,23 @@ beforeAll(async () => {
   relay = await startRelay({ dataDir, log: silentLogger, trustProxy: true, app });
   dataDir2 = await mkdtemp(join(tmpdir(), "cellule-app-routes-"));
   untrusting = await startRelay({ dataDir: dataDir2, log: silentLogger, app });
+  dataDir3 = await mkdtemp(join(tmpdir(), "cellule-app-routes-"));
+  // Known as https://relais.example:8443 (--public-url), behind a proxy it does not trust.
+  listed = await startRelay({
+    dataDir: dataDir3,
+    log: silentLogger,
+    app: { files: app.files },
+    editions: { listedAs: ["https://relais.example:8443/", "http://relais.onion"] },
+  });
 });
 
 afterAll(async () => {
   await relay.close();
   await untrusting.close();
   await rm(dataDir, { recursive: true, force: true });
+  await listed.close();
   await rm(dataDir2, { recursive: true, force: true });
+  await rm(dataDir3, { recursive: true, force: true });
 });
 
 describe("relays.json behind a reverse proxy", () => {
@@ -113,6 +125,36 @@ describe("relays.json behind a reverse proxy", () => {
     expect(res.headers["cache-control"]).toBe("no-store");
     expect(res.headers.vary).toMatch(/Forwarded/);
     expect(res.headers.vary).toMatch(/X-Forwarded-Proto/);
+  });
+});
+
+describe("relays.json of a relay that knows its public addresses (--public-url)", () => {
+  it("names the address the browser reached as the operator wrote it, even when the proxy drops the port and the scheme", async () => {
+    // nginx's `$host` drops the port; without X-Forwarded-Proto (or without --trust-proxy) the scheme is unknown.
+    for (const host of ["relais.example", "relais.example:8443", "RELAIS.example"])
+      expect(await relays({ Host: host }, listed), host).toEqual(["https://relais.example:8443"]);
+    // What the proxy says does not override the operator's own words.
+    expect(await relays({ Host: "relais.example", "X-Forwarded-Proto": "http" }, listed)).toEqual([
+      "https://relais.example:8443",
+    ]);
+    expect(await relays({ Host: "relais.onion" }, listed)).toEqual(["http://relais.onion"]);
+  });
+
+  it("reflects the request as before when it reached the relay by another name or port", async () => {
+    // The relay reached directly on its own port, or by a name it was not given.
+    expect(await relays({ Host: "relais.example:7420" }, listed)).toEqual(["http://relais.example:7420"]);
+    expect(await relays({ Host: "autre.example" }, listed)).toEqual(["http://autre.example"]);
+    expect(await relays({ Host: "a; script-src *" }, listed)).toEqual([]);
+  });
+
+  it("matches a port against the scheme's default when the address names none", () => {
+    expect(publicUrlFor("relais.example:443", ["https://relais.example"])).toBe("https://relais.example");
+    expect(publicUrlFor("relais.example:80", ["https://relais.example"])).toBeUndefined();
+    expect(publicUrlFor("relais.example:80", ["http://relais.example/"])).toBe("http://relais.example");
+    expect(publicUrlFor("[::1]:8443", ["https://[::1]:8443"])).toBe("https://[::1]:8443");
+    expect(publicUrlFor("[::1]", ["https://[::1]:8443"])).toBe("https://[::1]:8443");
+    // Addresses that are not http(s) URLs are never named.
+    expect(publicUrlFor("relais.example", ["ftp://relais.example", "relais.example"])).toBeUndefined();
   });
 });
 

@@ -5,7 +5,9 @@
  *
  * Behind a reverse proxy that terminates TLS and that the operator trusts (`--trust-proxy`), the relay
  * learns the scheme the browser used from the proxy (`requestScheme`), so that `relays.json` names this
- * relay as the browser reaches it (`https://…`).
+ * relay as the browser reaches it (`https://…`). When the operator names the relay's public addresses
+ * (`--public-url`), `relays.json` names the one the browser reached as the operator wrote it (`publicUrlFor`):
+ * right even behind a proxy that drops the port or the scheme.
  */
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
@@ -106,6 +108,41 @@ export function appCsp(connect: readonly string[]): string {
 export interface AppRouteOptions {
   /** Believe `Forwarded` / `X-Forwarded-Proto` (see `requestScheme`). @default false */
   trustProxy?: boolean;
+  /**
+   * The addresses this relay is known by (`--public-url`): `relays.json` names the one the browser reached
+   * (see `publicUrlFor`) as it is written, scheme and port included, whatever the proxy forwards.
+   */
+  publicUrls?: readonly string[];
+}
+
+/** A URL as `relays.json` names it: parsed, without a trailing slash; `undefined` if it is not http(s). */
+function relayUrl(url: string): URL | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The public address (of `publicUrls`) a request with this `Host` reached, as `relays.json` names it: the
+ * first one with the same host name and, when `Host` names a port, the same port (its scheme's default when
+ * the URL names none). A proxy may drop the port the browser used (nginx's `$host` does) and cannot always
+ * say the scheme: the operator's own words are the truth then. `undefined` when none matches (the relay
+ * reached by another name or directly on its port): `relays.json` then reflects the request as before.
+ */
+export function publicUrlFor(host: string, publicUrls: readonly string[]): string | undefined {
+  const asked = relayUrl(`http://${host}`);
+  if (!asked) return undefined;
+  const askedPort = /:\d+$/.test(host) ? (host.split(":").pop() ?? "") : undefined;
+  for (const candidate of publicUrls) {
+    const url = relayUrl(candidate);
+    if (!url || url.hostname !== asked.hostname) continue;
+    const port = url.port || (url.protocol === "https:" ? "443" : "80");
+    if (askedPort === undefined || Number(askedPort) === Number(port)) return url.href.replace(/\/$/, "");
+  }
+  return undefined;
 }
 
 /**
@@ -136,7 +173,12 @@ export function appRoutes(
       path: /^\/app\/relays\.json$/,
       handle: ({ req, res }) => {
         const host = requestHost(req);
-        const self = host ? [`${requestScheme(req, options.trustProxy)}://${host}`] : [];
+        const reached = host && publicUrlFor(host, options.publicUrls ?? []);
+        const self = reached
+          ? [reached]
+          : host
+            ? [`${requestScheme(req, options.trustProxy)}://${host}`]
+            : [];
         const others = connect.filter((u) => /^https?:/.test(u) && !self.includes(u));
         sendJson(res, 200, { relays: [...self, ...new Set(others)] }, { Vary: PROXY_VARY });
       },
