@@ -46,6 +46,7 @@ export function stale(
   for (const member of latest.grantees) {
     for (const d of state.members.get(member)?.devices ?? []) holders.add(d);
   }
+  for (const d of latest.exposed ?? []) holders.add(d);
   const now = readers(state, scope);
   return [...holders].some((d) => !now.has(d));
 }

@@ -17,8 +17,16 @@
  *
  * Rule 3 can change which ops are valid, which can change which removals are authorized; the reducer
  * repeats until that set is stable (it converges in a few rounds; bounded for safety).
+ *
+ * 5. Exposure: an op dropped by a loss may have been valid where its author stood, and what others did
+ *    there on top of it stands: an officer who admitted a newcomer whose invitation was revoked concurrently
+ *    sealed scope keys to the newcomer's device, in a rotation (valid) or a share-keys (dropped with the
+ *    admission). Each scope's current epoch lists such devices in `exposed` (their author's own view of the
+ *    log, resolved again only when an ancestor was dropped by a loss the epoch's op did not see), so that
+ *    the key counts as stale and rotates, as for a removal.
  */
 import { type DeviceId, type MemberId, memberIdOf } from "../base/ids.js";
+import { readers } from "./readers.js";
 import type { Role } from "./rules.js";
 import { actingMember, applyOp, authorize, emptyState } from "./state.js";
 import type { CellState, OpHash, SignedOp } from "./types.js";
@@ -40,6 +48,8 @@ export interface Resolution {
 }
 
 const MAX_ROUNDS = 16;
+/** Ops that, dropped by a loss, may have let their authors' peers seal keys to someone who reads nothing now. */
+const READER_MAKING = new Set<string>(["redeem", "admit", "add-device", "set-role", "share-keys"]);
 
 function topologicalOrder(genesis: SignedOp, ops: Map<OpHash, SignedOp>): SignedOp[] {
   const children = new Map<OpHash, OpHash[]>();
@@ -74,7 +84,7 @@ const add = (set: Uint32Array, i: number) => {
  * Resolves a set of ops. `ops` must contain the genesis and only ops whose parents are all present
  * (see `GovernanceLog`, which holds back the others).
  */
-export function resolve(genesis: SignedOp, ops: Map<OpHash, SignedOp>): Resolution {
+export function resolve(genesis: SignedOp, ops: Map<OpHash, SignedOp>, expose = true): Resolution {
   const order = topologicalOrder(genesis, ops);
   const n = order.length;
   const words = (n + 31) >>> 5;
@@ -98,12 +108,55 @@ export function resolve(genesis: SignedOp, ops: Map<OpHash, SignedOp>): Resoluti
     if (sameKeys(round.losses, losses)) break;
     losses = round.losses;
   }
-  const { state, valid, reasons } = round!;
+  const { state, valid, reasons, struck } = round!;
   const status = new Map<OpHash, OpStatus>();
   for (const [i, op] of order.entries()) {
     status.set(op.hash, valid[i] ? { valid: true } : { valid: false, reason: reasons[i]! });
   }
-  return { state, status, order, index, ancestors };
+  const resolution = { state, status, order, index, ancestors };
+  if (expose && struck.size > 0) markExposed(genesis, resolution, struck);
+  return resolution;
+}
+
+/**
+ * Rule 5: for each scope's current epoch, the devices its key was sealed to by an author who held an op
+ * the log now drops (a rotation on top of a dropped admission, or a dropped share-keys to that epoch), and
+ * that do not read the scope now. `struck`: each op dropped by a loss, and the loss's index.
+ */
+function markExposed(genesis: SignedOp, resolution: Resolution, struck: Map<number, number>): void {
+  const { state, order, index, ancestors, status } = resolution;
+  // Only drops that can make a reader of someone who is not one now: a redeem, an admission, a device, a role.
+  const readerMaking = [...struck].filter(([x]) => READER_MAKING.has(order[x]!.body.op.type));
+  if (readerMaking.length === 0) return;
+  // Whether the op at `i` holds a dropped op without the loss that dropped it: its author saw it valid.
+  const sawDropped = (i: number) =>
+    readerMaking.some(([x, loss]) => has(ancestors[i]!, x) && !has(ancestors[i]!, loss));
+  const views = new Map<number, CellState>();
+  /** The log as the author of the op at `i` had it, that op included. */
+  const viewAt = (i: number) => {
+    const mine = new Map<OpHash, SignedOp>();
+    order.forEach((op, j) => {
+      if (j === i || has(ancestors[i]!, j)) mine.set(op.hash, op);
+    });
+    return views.get(i) ?? views.set(i, resolve(genesis, mine, false).state).get(i)!;
+  };
+  for (const [scope, epochs] of state.scopes) {
+    const latest = epochs.at(-1)!;
+    const now = readers(state, scope);
+    const sealed = new Set<DeviceId>();
+    const rotation = index.get(latest.op)!;
+    if (sawDropped(rotation)) for (const d of readers(viewAt(rotation), scope).keys()) sealed.add(d);
+    order.forEach((op, i) => {
+      const o = op.body.op;
+      if (o.type !== "share-keys" || o.scope !== scope || o.epoch !== latest.epoch) return;
+      if (status.get(op.hash)?.valid || !sawDropped(i)) return;
+      const view = viewAt(i);
+      for (const d of view.members.get(o.member)?.devices ?? [])
+        if (!view.devices.get(d)?.removed) sealed.add(d);
+    });
+    const exposed = [...sealed].filter((d) => !now.has(d));
+    if (exposed.length > 0) latest.exposed = exposed;
+  }
 }
 
 function sameKeys(a: Map<number, unknown>, b: Map<number, unknown>): boolean {
@@ -175,6 +228,8 @@ function pass(
   const reasons = new Array<string | undefined>(n);
   const claims = new Set<string>();
   const found = new Map<number, Loss>();
+  /** Ops dropped by a loss, and the loss's index. */
+  const struck = new Map<number, number>();
   /** Log position of the op that made each member a member, and that introduced each device. */
   const memberSince = new Map<MemberId, number>();
   const deviceSince = new Map<DeviceId, number>();
@@ -200,6 +255,7 @@ function pass(
           // A mutual loss: this op strikes the author of the loss that strikes it; the senior one stands.
           const mutual = mine && strikesAuthor(mine, loss.by);
           if (mutual && senior(mine.by, loss.by)) continue;
+          struck.set(i, r);
           reason =
             loss.invite !== undefined
               ? "concurrent with the revocation of its invitation"
@@ -239,7 +295,7 @@ function pass(
       validSoFar++;
     }
   }
-  return { state: running, valid, reasons, losses: found };
+  return { state: running, valid, reasons, losses: found, struck };
 
   /** The state at op i's parents: the valid ops among its ancestors, in order. */
   function stateFor(i: number): typeof running {

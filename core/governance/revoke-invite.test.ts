@@ -21,6 +21,7 @@ import {
 } from "./actions.js";
 import { GovernanceLog } from "./log.js";
 import { readOp, signOp } from "./ops.js";
+import { stale } from "./readers.js";
 import { resolve } from "./reducer.js";
 import { deliver, device, joined, recorded, summary } from "./scenario.test-support.js";
 import type { Op, OpHash, SignedOp } from "./types.js";
@@ -282,5 +283,81 @@ describe("revocations under an adversary (property)", () => {
       }),
       { numRuns: 60, seed: 12 },
     );
+  });
+});
+
+describe("keys sealed to a newcomer whose admission the revocation drops", () => {
+  const boxes = { ephemeral: "AA", entries: [{ tag: "AA", box: "AA" }] };
+
+  /** F rotates the members key; F invites; C redeems; F admits C (not seeing A's concurrent revocation). */
+  async function admittedDespiteRevocation() {
+    const { f, a, genesis, log, ops, step } = await cell();
+    step(
+      await forge(f, log, log.heads(), {
+        type: "rotate",
+        scope: "members",
+        epoch: 1,
+        lockboxes: boxes,
+        previous: null,
+      }),
+    );
+    const { op, invitation } = await createInvite(f, log, { expires: later() });
+    step(op);
+    const beforeRedeem = log.heads();
+    const c = await device();
+    step(await redeemInvite(c, invitation, "Chloé", [op.hash]));
+    step(await admit(f, log, id(c)));
+    const revocation = await forge(a, log, beforeRedeem, { type: "revoke-invite", invite: invitation.id });
+    return { f, a, c, genesis, log, ops, step, revocation };
+  }
+
+  const staleMembers = (log: GovernanceLog) => stale(log.state(), "members", (heads) => log.stateAt(heads));
+
+  it("a share-keys dropped with the admission makes the key stale; a rotation by one who saw the revocation ends it", async () => {
+    const { f, c, genesis, log, ops, step, revocation } = await admittedDespiteRevocation();
+    step(
+      await forge(f, log, log.heads(), {
+        type: "share-keys",
+        scope: "members",
+        epoch: 1,
+        member: id(c),
+        lockboxes: boxes,
+      }),
+    );
+    expect(staleMembers(log)).toBe(false);
+    everyOrder(genesis, [...ops, revocation], (fresh) => {
+      expect(fresh.state().members.has(id(c))).toBe(false);
+      expect(fresh.state().scopes.get("members")?.at(-1)?.exposed).toEqual([c.id]);
+      expect(staleMembers(fresh)).toBe(true);
+    });
+    log.add(revocation);
+    step(
+      await forge(f, log, log.heads(), {
+        type: "rotate",
+        scope: "members",
+        epoch: 2,
+        lockboxes: boxes,
+        previous: "AA",
+      }),
+    );
+    expect(staleMembers(log)).toBe(false);
+  });
+
+  it("a rotation sealed to the newcomer by an officer who had admitted them is stale too", async () => {
+    const { f, c, genesis, log, ops, step, revocation } = await admittedDespiteRevocation();
+    step(
+      await forge(f, log, log.heads(), {
+        type: "rotate",
+        scope: "members",
+        epoch: 2,
+        lockboxes: boxes,
+        previous: "AA",
+      }),
+    );
+    everyOrder(genesis, [...ops, revocation], (fresh) => {
+      expect(fresh.status(ops.at(-1)!.hash)?.valid).toBe(true);
+      expect(fresh.state().scopes.get("members")?.at(-1)?.exposed).toEqual([c.id]);
+      expect(staleMembers(fresh)).toBe(true);
+    });
   });
 });

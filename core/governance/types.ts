@@ -157,6 +157,11 @@ export interface EpochState {
   grants: Lockboxes[];
   /** Members given this epoch's key by a grant (their devices hold it, whatever the rules say later). */
   grantees: MemberId[];
+  /**
+   * Devices this epoch's key was sealed to by an author who saw an op the log now drops (an admission
+   * whose invitation was revoked concurrently, say), that do not read the scope: the key is stale.
+   */
+  exposed?: DeviceId[];
 }
 
 /** A two-person scope: who it is between. */
