@@ -4,5 +4,6 @@
  * @packageDocumentation
  */
 export type { DexieInit } from "./database.js";
+export { eraseDatabases } from "./erase.js";
 export { type DexieKeystore, type DexieKeystoreInit, dexieKeystore } from "./keystore.js";
 export { type DexieStorage, type DexieStorageInit, dexieStorage } from "./storage.js";

@@ -1,12 +1,15 @@
 import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from "lit";
 import { type Cell, hasRight } from "../../core/index.js";
 import { type AppStrings, appStrings, type Lang, langOf } from "../../core/public/strings/index.js";
+import { type AccentProperties, accentProperties } from "./accent.js";
 import { runner } from "./actions.js";
 import { appStyles } from "./cell-app.styles.js";
 import { foundingView, snippetView } from "./found-view.js";
+import { icon, isIcon } from "./icons.js";
 import { MemberSession, type SessionState } from "./session.js";
 import { joinView, recoveryView, welcomeView } from "./session-view.js";
 import { type BlogSnippets, blogSnippets } from "./snippet.js";
+import { type SyncState, SyncStatus } from "./sync-status.js";
 import { BookletController } from "./tabs/booklet/booklet-controller.js";
 import { DevicesController } from "./tabs/devices/devices-controller.js";
 import { EventsController } from "./tabs/events/events-controller.js";
@@ -44,7 +47,12 @@ const TABS: readonly { id: Tab; shownTo: (access: Access) => boolean }[] = [
  *   page lists at `relays.json`, else this page's origin
  * @attr wasm - URL of Automerge's WASM file (default `automerge.wasm` beside the page)
  * @attr lang - `fr` (default) or `en`
- * @csspart tabs - the navigation between views
+ * @csspart tabs - the navigation between views (a bottom bar on a phone, a side bar from 56rem)
+ * @csspart header - the bar with the cell's name, what is waiting to be sent, and the cell switcher
+ * @cssprop --cellule-accent - the accent colour when the cell's profile names none (set on the element
+ *   from the profile's `accent` otherwise, with `--cellule-on-accent`, `--cellule-accent-text-light` and
+ *   `--cellule-accent-text-dark`, see accent.ts)
+ * @cssprop --cellule-font - the app's font
  */
 export class CellApp extends LitElement {
   static override properties: PropertyDeclarations = {
@@ -78,6 +86,10 @@ export class CellApp extends LitElement {
     automergeWasm: this.wasm ?? new URL("automerge.wasm", location.href).href,
     ...(this.database ? { database: this.database } : {}),
   }));
+  /** What is waiting to be sent, and whether a relay is connected (the header's status). */
+  private readonly sync = new SyncStatus(this, this.session);
+  /** The accent properties set on the element (from the open cell's profile). */
+  private accent: AccentProperties | undefined;
   private readonly booklet = new BookletController(this, this.session, this.run);
   private readonly devices = new DevicesController(this, this.session, this.run);
   /** Each tab's controller, which draws it. */
@@ -88,7 +100,12 @@ export class CellApp extends LitElement {
     booklet: this.booklet,
     treasury: new TreasuryController(this, this.session, this.run, this.booklet),
     devices: this.devices,
-    settings: new SettingsController(this, this.run, () => this.snippets()),
+    settings: new SettingsController(
+      this,
+      this.run,
+      () => this.snippets(),
+      () => this.session.erase(),
+    ),
   };
 
   override firstUpdated(): void {
@@ -104,19 +121,40 @@ export class CellApp extends LitElement {
   override render() {
     const lang = langOf(this.locale);
     const t = appStrings(lang);
-    return html`${this.problem ? html`<p role="alert" class="status error">${t.error} ${this.problem}</p>` : nothing}
-      ${this.screen(t, lang)}`;
+    return this.screen(t, lang);
+  }
+
+  override updated(): void {
+    this.useAccent();
+  }
+
+  /** The last failed action, above the content. */
+  private problemNotice(t: AppStrings) {
+    return this.problem
+      ? html`<p role="alert" class="status error notice">${t.error} ${this.problem}</p>`
+      : nothing;
+  }
+
+  /**
+   * A screen without the tabs (the way in, the phrase, a removal): the header with `title` (the app's
+   * name, or the cell's), then `content` in one column.
+   */
+  private page(t: AppStrings, title: string, content: unknown, mark: unknown = icon("cells")) {
+    return html`<div class="page">
+      <header class="bar" part="header"><span class="mark" aria-hidden="true">${mark}</span><h1>${title}</h1></header>
+      <div class="content">${this.problemNotice(t)}<main>${content}</main></div>
+    </div>`;
   }
 
   /** What the session's state shows: the way in, or the member's cell. */
   private screen(t: AppStrings, lang: Lang): TemplateResult {
     const s = this.session.state;
-    const page = (content: unknown) => html`<main><h1>${t.title}</h1>${content}</main>`;
+    const page = (content: unknown) => this.page(t, t.title, content);
     switch (s.status) {
       case "member":
         return this.member(s, t, lang);
       case "starting":
-        return page(html`<p role="status">${t.starting}</p>`);
+        return page(html`<p role="status" class="card">${t.starting}</p>`);
       case "welcome":
         return page(
           s.founding
@@ -133,7 +171,7 @@ export class CellApp extends LitElement {
               }),
         );
       case "error":
-        return page(html`<p role="alert">${t.error} ${s.message}</p>`);
+        return page(html`<p role="alert" class="card">${t.error} ${s.message}</p>`);
       case "join":
         return page(
           joinView(t, s.edition?.profile.name ?? "", !!s.invite, (form) =>
@@ -141,50 +179,99 @@ export class CellApp extends LitElement {
           ),
         );
       case "waiting":
-        return page(html`<p role="status">${t.waiting(s.cellName)}</p>`);
+        return page(
+          html`<div class="empty">${icon("waiting")}<p role="status">${t.waiting(s.cellName)}</p></div>`,
+        );
     }
   }
 
   /** The member's cell: the recovery phrase once, a removal, or the tabs they may see. */
   private member(s: Extract<SessionState, { status: "member" }>, t: AppStrings, lang: Lang) {
     const { cell } = s;
+    const name = cell.state.name;
+    const mark = initialOf(name);
     if (s.phrase)
-      return html`<main><h1>${cell.state.name}</h1>${recoveryView(t, s.phrase, () => this.session.phraseNoted())}</main>`;
+      return this.page(t, name, recoveryView(t, s.phrase, () => this.session.phraseNoted()), mark);
     const snippets = s.founded && this.snippets();
     if (snippets)
-      return html`<main><h1>${cell.state.name}</h1>${snippetView(t, snippets, () => this.session.snippetNoted())}</main>`;
+      return this.page(t, name, snippetView(t, snippets, () => this.session.snippetNoted()), mark);
     if (cell.status === "removed" || cell.status === "declined")
-      return html`<main>
-        <h1>${cell.state.name}</h1>
-        <p role="alert">${cell.status === "removed" ? t.removed : t.declined}</p>
-      </main>`;
+      return this.page(
+        t,
+        name,
+        html`<div class="empty">${icon("offline")}<p role="alert">${cell.status === "removed" ? t.removed : t.declined}</p></div>`,
+        mark,
+      );
     const access = accessOf(cell);
     const shown = TABS.filter((tab) => tab.shownTo(access)).map((tab) => tab.id);
     const tab = shown.includes(this.tab) ? this.tab : "journal";
-    return html`<header>
-        <h1>${cell.state.name}</h1>
+    return html`<div class="shell">
+      <header class="bar" part="header">
+        <span class="mark" aria-hidden="true">${mark}</span>
+        <h1>${name}</h1>
+        ${this.syncLine(t)}
         ${this.switcher(cell, t)}
+      </header>
+      <div class="body">
         <nav part="tabs" aria-label=${t.title}>
           ${shown.map(
             (id) =>
-              html`<button aria-current=${tab === id ? "page" : "false"} @click=${() => this.show(id)}>${t[id]}</button>`,
+              html`<button aria-current=${tab === id ? "page" : "false"} @click=${() => this.show(id)}><span class="pill">${isIcon(id) ? icon(id) : nothing}</span><span class="label">${t[id]}</span></button>`,
           )}
         </nav>
-      </header>
-      ${this.staleNotice(cell, t)}
-      ${s.foreign?.length ? html`<p role="alert" class="status error foreign">${t.foreignEdition(s.foreign.map((f) => f.relay).join(", "))}</p>` : nothing}
-      <main>
-        <h2>${t[tab]}</h2>
-        ${this.tabs[tab].view({ t, lang, cell, access })}
-      </main>
-      ${s.site ? nothing : html`<p role="status">${t.starting}</p>`}`;
+        <div class="content">
+          ${this.problemNotice(t)}
+          ${this.staleNotice(cell, t)}
+          ${s.foreign?.length ? html`<p role="alert" class="status error foreign notice">${t.foreignEdition(s.foreign.map((f) => f.relay).join(", "))}</p>` : nothing}
+          <main>
+            <h2>${t[tab]}</h2>
+            ${this.tabs[tab].view({ t, lang, cell, access })}
+          </main>
+          ${s.site ? nothing : html`<p role="status" class="card">${t.starting}</p>`}
+        </div>
+      </div>
+    </div>`;
+  }
+
+  /**
+   * What is waiting to be sent and whether a relay is connected, as a polite live region: its words change
+   * only when the state does (a count, "sent", offline), so a screen reader hears each change once. How
+   * many relays answer is beside it, out of the live region (it changes as connections come and go).
+   */
+  private syncLine(t: AppStrings) {
+    const state = this.sync.state;
+    if (!state) return nothing;
+    const words: Record<SyncState["kind"], string> = {
+      sent: t.syncSent,
+      waiting: t.syncWaiting(state.waiting),
+      offline: state.waiting > 0 ? `${t.syncOffline} · ${t.syncWaiting(state.waiting)}` : t.syncOffline,
+      connecting: t.syncConnecting,
+    };
+    const shape = state.kind === "offline" ? "offline" : state.kind === "sent" ? "sent" : "waiting";
+    return html`<p class="sync ${state.kind}">
+      <span role="status" aria-atomic="true" class="sync-words">${icon(shape)} ${words[state.kind]}</span>
+      <span class="sync-relays" aria-hidden="true">· ${t.syncRelays(state.connected, state.relays)}</span>
+    </p>`;
+  }
+
+  /**
+   * The open cell's accent (its profile's, when it is a hex colour) on the element, for the styles; the
+   * app's own when the profile names none.
+   */
+  private useAccent(): void {
+    const s = this.session.state;
+    const next = s.status === "member" ? accentProperties(s.site?.site.profile.accent) : undefined;
+    if (JSON.stringify(next) === JSON.stringify(this.accent)) return;
+    for (const name of Object.keys(this.accent ?? {})) this.style.removeProperty(name);
+    for (const [name, value] of Object.entries(next ?? {})) this.style.setProperty(name, value);
+    this.accent = next;
   }
 
   /** This device's cells (a Kit each), to open another, and the way to join or found one more. */
   private switcher(cell: Cell, t: AppStrings) {
     const current = this.session.currentPlace();
     return html`<details class="switcher">
-      <summary>${t.myCells}</summary>
+      <summary>${icon("cells")}<span>${t.myCells}</span></summary>
       <ul>
         ${this.session.places().map(
           (p) =>
@@ -215,7 +302,7 @@ export class CellApp extends LitElement {
   private staleNotice(cell: Cell, t: AppStrings) {
     if (cell.staleScopes().length === 0) return nothing;
     const mayRenew = hasRight(cell.state.rules, cell.me()?.roles ?? [], "rotate");
-    return html`<p role="status" class="status stale">
+    return html`<p role="status" class="status stale notice">
       ${t.staleKeys}
       ${mayRenew ? html`<button @click=${() => this.run(() => cell.renewStaleKeys())}>${t.renewKeys}</button>` : nothing}
     </p>`;
@@ -226,6 +313,12 @@ export class CellApp extends LitElement {
     this.tab = tab;
     this.problem = "";
   }
+}
+
+/** The cell's mark in the header: the first letter of its name past "Cellule" (decorative). */
+function initialOf(name: string): string {
+  const word = name.replace(/^\s*(cellule|cell)\b[\s'’-]*(de |des |du |d'|d’)?/i, "").trim() || name.trim();
+  return [...word][0]?.toUpperCase() ?? "·";
 }
 
 declare global {

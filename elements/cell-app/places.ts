@@ -73,6 +73,11 @@ export class Places {
     this.write({ ...index, places });
   }
 
+  /** Forgets every place (their databases are erased separately). */
+  clear(): void {
+    this.store.removeItem(`${this.prefix}:places`);
+  }
+
   private read(): Index {
     const fallback: Index = { current: this.prefix, places: [] };
     try {

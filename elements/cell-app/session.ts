@@ -9,7 +9,7 @@
  * under way stop at their next one. Put back, the element opens everything again.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import { dexieKeystore, dexieStorage } from "../../adapters/dexie/index.js";
+import { dexieKeystore, dexieStorage, eraseDatabases } from "../../adapters/dexie/index.js";
 import { relayClient } from "../../adapters/relay-client/index.js";
 import {
   Cell,
@@ -176,6 +176,27 @@ export class MemberSession implements ReactiveController {
   another(): void {
     this.placesOf?.fresh();
     this.restart();
+  }
+
+  /**
+   * Erases this device's keys and cells at once, without network (a device that may be seized): every
+   * Kit is closed and every database of the member space deleted, with the list of places; the page opens
+   * on the welcome. The other devices see this one as gone once an officer revokes it. `StorageError` when
+   * another tab of the member space holds a database open and does not let go.
+   */
+  async erase(): Promise<void> {
+    const prefix = this.options().database ?? "cellule-app";
+    const known = [
+      ...(this.placesOf?.list().map((p) => p.database) ?? []),
+      this.placesOf?.current() ?? prefix,
+    ];
+    this.hostDisconnected();
+    await this.closing;
+    await eraseDatabases(prefix, known);
+    this.placesOf?.clear();
+    // An invitation or a link code in the address would start a new place at once.
+    history.replaceState(null, "", location.pathname + location.search);
+    this.hostConnected();
   }
 
   /** Shows or hides the founding form on the welcome screen. */

@@ -123,6 +123,36 @@ describe("founding a cell in the member space", () => {
     await app.getByText("Mes cellules").click();
     await app.getByRole("button", { name: "Cellule Rosa-Parks" }).click();
     await expect.poll(() => title(app), { timeout: 20_000 }).toBe("Cellule Rosa-Parks");
+
+    // The phone may be seized: erased from the settings, at once, without network.
+    await context.setOffline(true);
+    await app.getByRole("button", { name: "Réglages" }).click();
+    await app.getByRole("button", { name: "Effacer cet appareil…" }).click();
+    expect(await axeViolations(app)).toEqual([]);
+    await app.getByRole("button", { name: "Effacer maintenant" }).click();
+    await app.getByRole("button", { name: "Fonder une cellule" }).waitFor();
+    const left = await app.evaluate(async () => ({
+      databases: (await indexedDB.databases()).map((d) => d.name).filter((n) => n?.startsWith("cellule-app")),
+      places: Object.keys(localStorage).filter((k) => k.endsWith(":places")),
+    }));
+    // The second cell's place is gone, and the first place's databases, made again empty for the welcome,
+    // hold no cell (its keys there are the welcome's new ones, never the founder's).
+    expect(left.places).toEqual([]);
+    expect(left.databases.sort()).toEqual(["cellule-app", "cellule-app-keys"]);
+    const stored = await app.evaluate(
+      () =>
+        new Promise<string[]>((resolve, reject) => {
+          const open = indexedDB.open("cellule-app");
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const names = [...open.result.objectStoreNames];
+            if (names.length === 0) return resolve([]);
+            const all = open.result.transaction(names).objectStore(names[0]!).getAllKeys();
+            all.onsuccess = () => resolve(all.result.map((k) => JSON.stringify(k)));
+          };
+        }),
+    );
+    expect(stored.filter((k) => k.includes("cellule-cell") || k.includes("cellule-gov"))).toEqual([]);
     expect(problems).toEqual([]);
   }, 180_000);
 });

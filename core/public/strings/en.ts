@@ -95,6 +95,13 @@ export const app: AppStrings = {
   addRelay: "Add the relay",
   remove: "Remove",
   removeRelay: (url) => `Remove the relay ${url}`,
+  eraseTitle: "Erase this device",
+  eraseIntro:
+    "If this device may be seized or lost, erase it: its keys and your cells leave this device at once, without network.",
+  eraseDevice: "Erase this device…",
+  eraseWarning:
+    "Every key and all your cells' data on this device will be erased. You come back with your recovery phrase or from another of your devices. Then ask an officer to remove this device from the cell.",
+  eraseNow: "Erase now",
   updateRefused:
     "Update refused: the new version of the member space is not signed by the cell's release key, or its files are not those it signed. The installed version stays in use; tell the cell's officers.",
   welcome:
@@ -346,4 +353,22 @@ export const app: AppStrings = {
   savePages: "Save the pages",
   saved: "Saved.",
   timesIn: (zone) => `Times in ${zone}`,
+  // The member space's look and what is waiting to be sent (issue 12, items 11 and 12).
+  syncSent: "Sent",
+  syncWaiting: (n) => count(n, { one: `${n} waiting to be sent`, other: `${n} waiting to be sent` }),
+  syncOffline: "Offline",
+  syncConnecting: "Connecting…",
+  syncRelays: (c, total) =>
+    count(total, {
+      one: `Connected to ${c} of ${total} relay`,
+      other: `Connected to ${c} of ${total} relays`,
+    }),
+  emptyJournalWriter:
+    "The journal is empty. Write the first post with “Write a post”: choose who reads it, members or everyone.",
+  emptyJournalReader: "The journal is empty. The cell's posts will show here as soon as they are written.",
+  emptyEventsWriter:
+    "Nothing coming up. Suggest a meeting with “New event”: members can say whether they will come.",
+  emptyEventsReader: "Nothing coming up. The cell's meetings and actions will show here.",
+  welcomeLinkIntro: "Already a member? Open “My devices” on a linked device and type here the code it shows.",
+  welcomeRestoreIntro: "No device left? The 13 words you noted when you joined are enough.",
 };

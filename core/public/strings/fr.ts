@@ -96,6 +96,13 @@ export const app: AppStrings = {
   addRelay: "Ajouter le relais",
   remove: "Retirer",
   removeRelay: (url) => `Retirer le relais ${url}`,
+  eraseTitle: "Effacer cet appareil",
+  eraseIntro:
+    "Si cet appareil risque d'être saisi ou perdu, effacez-le : ses clés et vos cellules disparaissent de cet appareil tout de suite, sans réseau.",
+  eraseDevice: "Effacer cet appareil…",
+  eraseWarning:
+    "Toutes les clés et les données de vos cellules sur cet appareil vont être effacées. Vous reviendrez avec votre phrase de secours ou depuis un autre de vos appareils. Demandez ensuite à un responsable de retirer cet appareil de la cellule.",
+  eraseNow: "Effacer maintenant",
   updateRefused:
     "Mise à jour refusée : la nouvelle version de l'espace des membres n'est pas signée par la clé de publication de la cellule, ou ses fichiers ne sont pas ceux qu'elle a signés. La version installée reste en service ; prévenez les responsables de la cellule.",
   welcome:
@@ -352,4 +359,24 @@ export const app: AppStrings = {
   savePages: "Enregistrer les pages",
   saved: "Enregistré.",
   timesIn: (zone) => `Heures du fuseau ${zone}`,
+  // The member space's look and what is waiting to be sent (issue 12, items 11 and 12).
+  syncSent: "Envoyé",
+  syncWaiting: (n) => count(n, { one: `${n} en attente d'envoi`, other: `${n} en attente d'envoi` }),
+  syncOffline: "Hors ligne",
+  syncConnecting: "Connexion…",
+  syncRelays: (c, total) =>
+    count(total, {
+      one: `Connecté à ${c} relais sur ${total}`,
+      other: `Connecté à ${c} relais sur ${total}`,
+    }),
+  emptyJournalWriter:
+    "Le journal est vide. Écrivez le premier article avec « Écrire un article » : choisissez qui le lit, les membres ou tout le monde.",
+  emptyJournalReader:
+    "Le journal est vide. Les articles de la cellule apparaîtront ici dès qu'ils seront écrits.",
+  emptyEventsWriter:
+    "Aucun rendez-vous à venir. Proposez-en un avec « Nouvel événement » : les membres pourront dire s'ils viennent.",
+  emptyEventsReader: "Aucun rendez-vous à venir. Les réunions et actions de la cellule apparaîtront ici.",
+  welcomeLinkIntro:
+    "Vous êtes déjà membre ? Ouvrez « Mes appareils » sur un appareil lié et tapez ici le code qu'il montre.",
+  welcomeRestoreIntro: "Plus aucun appareil ? Les 13 mots notés à l'adhésion suffisent.",
 };

@@ -46,6 +46,11 @@ export interface AppStrings {
   addRelay: string;
   remove: string;
   removeRelay: (url: string) => string;
+  eraseTitle: string;
+  eraseIntro: string;
+  eraseDevice: string;
+  eraseWarning: string;
+  eraseNow: string;
 
   /** The service worker refused an update of the app (not signed by the app's release key): the old one runs. */
   updateRefused: string;
@@ -301,6 +306,26 @@ export interface AppStrings {
   saved: string;
   /** Times are shown in the cell's time zone: which one. */
   timesIn: (zone: string) => string;
+  // The member space's look and what is waiting to be sent (issue 12, items 11 and 12).
+  /** The header's sending state: everything acknowledged by a relay. */
+  syncSent: string;
+  /** How many changes of this device no relay has acknowledged yet. */
+  syncWaiting: (count: number) => string;
+  /** No relay connected. */
+  syncOffline: string;
+  /** Before the first connection to a relay. */
+  syncConnecting: string;
+  /** The sending state's longer description: relays connected out of those of the cell. */
+  syncRelays: (connected: number, total: number) => string;
+  /** The journal with no post: what to do next, for those who may write and for the others. */
+  emptyJournalWriter: string;
+  emptyJournalReader: string;
+  /** No event to come: what to do next, for those who may create one and for the others. */
+  emptyEventsWriter: string;
+  emptyEventsReader: string;
+  /** The welcome screen's three ways in, each said in a line under its title. */
+  welcomeLinkIntro: string;
+  welcomeRestoreIntro: string;
 }
 
 /** The widgets' words (card, journal, events). */

@@ -17,6 +17,7 @@ export function settingsView(
   choose: (lang: Lang) => void,
   relays: TemplateResult | undefined,
   snippets: BlogSnippets | undefined,
+  erase: TemplateResult,
 ): TemplateResult {
   const change = (e: Event) => choose((e.target as HTMLSelectElement).value as Lang);
   return html`<label>${t.language}
@@ -24,5 +25,5 @@ export function settingsView(
       ${LANGUAGES.map(([value, name]) => html`<option value=${value} ?selected=${lang === value}>${name}</option>`)}
     </select>
   </label>
-  ${relays ?? nothing} ${snippets ? snippetView(t, snippets) : nothing}`;
+  ${relays ?? nothing} ${snippets ? snippetView(t, snippets) : nothing} ${erase}`;
 }
