@@ -15,6 +15,7 @@ import { governance1000 } from "./governance-1000.js";
 import { governanceAdversary } from "./governance-adversary.js";
 import { load20kPosts } from "./load-20k-posts.js";
 import { postLatency } from "./post-latency.js";
+import { postToWidget } from "./post-to-widget.js";
 import { relayFanout } from "./relay-fanout.js";
 import { rotation1000 } from "./rotation-1000.js";
 import { type Bench, type BenchResult, within } from "./support.js";
@@ -24,6 +25,7 @@ import { widgetSize } from "./widget-size.js";
 /** Every bench, with the longest it may run (dataset preparation included). */
 const BENCHES: Record<string, { run: Bench; limitMs: number }> = {
   "post-latency": { run: postLatency, limitMs: 90_000 },
+  "post-to-widget": { run: postToWidget, limitMs: 180_000 },
   "relay-fanout": { run: relayFanout, limitMs: 120_000 },
   "bootstrap-1000-docs": { run: bootstrap1000Docs, limitMs: 120_000 },
   "crypto-overhead": { run: cryptoOverhead, limitMs: 90_000 },
