@@ -62,7 +62,7 @@ describe("the events tab", () => {
         () =>
           (
             root(host)
-              .querySelector(`form[data-form="${timed!.id}"]`)
+              .querySelector<HTMLFormElement>(`form[data-form="${timed!.id}"]`)
               ?.elements.namedItem("start") as HTMLInputElement
           )?.value === `${YEAR}-01-10T19:00`,
         "its start shown in Tokyo's time",
