@@ -21,7 +21,7 @@ import {
 } from "./actions.js";
 import { GovernanceLog } from "./log.js";
 import { readOp, signOp } from "./ops.js";
-import { stale } from "./readers.js";
+import { readers, stale } from "./readers.js";
 import { resolve } from "./reducer.js";
 import { deliver, device, joined, recorded, summary } from "./scenario.test-support.js";
 import type { Op, OpHash, SignedOp } from "./types.js";
@@ -192,36 +192,61 @@ describe("revocations under an adversary (property)", () => {
       step(made.op);
       invites.push(made);
     }
+    const boxes = { ephemeral: "AA", entries: [{ tag: "AA", box: "AA" }] };
+    step(
+      await forge(f, log, log.heads(), {
+        type: "rotate",
+        scope: "members",
+        epoch: 1,
+        lockboxes: boxes,
+        previous: null,
+      }),
+    );
     const keys = [f, a, b];
     const newcomers = await Promise.all(Array.from({ length: 6 }, () => device()));
+    // Mostly recent parents (chains: redeem, admit, share), sometimes any (concurrent branches).
+    const parents = fc.array(fc.oneof(fc.nat(2), fc.nat()), { minLength: 1, maxLength: 3 });
     const action = fc.oneof(
       fc.record({
         kind: fc.constant("redeem" as const),
         invite: fc.nat(2),
         who: fc.nat(5),
-        parents: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
+        parents,
       }),
       fc.record({
         kind: fc.constant("revoke" as const),
         invite: fc.nat(2),
         author: fc.nat(2),
-        parents: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
+        parents,
       }),
       fc.record({
         kind: fc.constant("remove" as const),
         author: fc.nat(2),
         target: fc.nat(2),
-        parents: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
+        parents,
+      }),
+      fc.record({
+        kind: fc.constant("rotate" as const),
+        author: fc.nat(2),
+        epoch: fc.integer({ min: 2, max: 3 }),
+        parents,
+      }),
+      fc.record({
+        kind: fc.constant("share" as const),
+        author: fc.nat(2),
+        who: fc.nat(5),
+        epoch: fc.integer({ min: 1, max: 3 }),
+        parents,
       }),
       fc.record({
         kind: fc.constant("admit" as const),
         author: fc.nat(2),
         who: fc.nat(5),
-        parents: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
+        parents,
       }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 10 }), fc.nat(), async (actions, seed) => {
+      fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 14 }), fc.nat(), async (actions, seed) => {
         const all = [...ops];
         const used = new Set<number>();
         for (const x of actions) {
@@ -240,6 +265,22 @@ describe("revocations under an adversary (property)", () => {
             signed = await forge(keys[x.author]!, log, parents, {
               type: "remove",
               member: id(keys[x.target]!),
+            });
+          } else if (x.kind === "rotate") {
+            signed = await forge(keys[x.author]!, log, parents, {
+              type: "rotate",
+              scope: "members",
+              epoch: x.epoch,
+              lockboxes: boxes,
+              previous: "AA",
+            });
+          } else if (x.kind === "share") {
+            signed = await forge(keys[x.author]!, log, parents, {
+              type: "share-keys",
+              scope: "members",
+              epoch: x.epoch,
+              member: id(newcomers[x.who]!),
+              lockboxes: boxes,
             });
           } else {
             signed = await forge(keys[x.author]!, log, parents, {
@@ -264,6 +305,10 @@ describe("revocations under an adversary (property)", () => {
         );
         const isAncestor = (x: number, y: number) => (ancestors[y]![x >>> 5]! & (1 << (x & 31))) !== 0;
         const valid = order.filter((op) => status.get(op.hash)?.valid);
+        // Exposed devices are holders the log does not count as readers: never a current reader.
+        const current = one.state().scopes.get("members")?.at(-1);
+        const now = readers(one.state(), "members");
+        for (const d of current?.exposed ?? []) expect(now.has(d)).toBe(false);
         for (const revocation of valid) {
           const r = revocation.body.op;
           if (r.type !== "revoke-invite") continue;
@@ -359,5 +404,92 @@ describe("keys sealed to a newcomer whose admission the revocation drops", () =>
       expect(fresh.state().scopes.get("members")?.at(-1)?.exposed).toEqual([c.id]);
       expect(staleMembers(fresh)).toBe(true);
     });
+  });
+});
+
+describe("keys sealed on top of dropped ops (property)", () => {
+  it("any device an op sealed the current key to, valid where its author stood, reads the scope or makes it stale", async () => {
+    const { f, a, log, ops, step, genesis } = await cell();
+    const boxes = { ephemeral: "AA", entries: [{ tag: "AA", box: "AA" }] };
+    step(
+      await forge(f, log, log.heads(), {
+        type: "rotate",
+        scope: "members",
+        epoch: 1,
+        lockboxes: boxes,
+        previous: null,
+      }),
+    );
+    const { op: inviteOp, invitation } = await createInvite(f, log, { expires: later() });
+    step(inviteOp);
+    const c = await device();
+    const redeem = await redeemInvite(c, invitation, "Chloé", [inviteOp.hash]);
+    const admission = await forge(f, log, [...log.heads(), redeem.hash], { type: "admit", member: id(c) });
+    const base = [...ops, redeem, admission];
+    const extra = fc.record({
+      kind: fc.constantFrom("share", "rotate", "revoke", "remove"),
+      author: fc.nat(1),
+      epoch: fc.integer({ min: 1, max: 3 }),
+      parents: fc.array(fc.nat(), { minLength: 1, maxLength: 2 }),
+    });
+    let exposures = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(extra, { minLength: 1, maxLength: 6 }), async (extras) => {
+        const all = [...base];
+        for (const x of extras) {
+          const parents = [...new Set(x.parents.map((p) => all[all.length - 1 - (p % 6)]!.hash))];
+          const author = [f, a][x.author]!;
+          const op: Op =
+            x.kind === "share"
+              ? { type: "share-keys", scope: "members", epoch: x.epoch, member: id(c), lockboxes: boxes }
+              : x.kind === "rotate"
+                ? { type: "rotate", scope: "members", epoch: x.epoch, lockboxes: boxes, previous: "AA" }
+                : x.kind === "revoke"
+                  ? { type: "revoke-invite", invite: invitation.id }
+                  : { type: "remove", member: id(c) };
+          all.push(await forge(author, log, parents, op));
+        }
+        const final = deliver(GovernanceLog.fromGenesis(genesis), all);
+        const current = final.state().scopes.get("members")!.at(-1)!;
+        const now = readers(final.state(), "members");
+        // Every op that sealed the current key, judged in its author's own view of the log.
+        for (const sealing of all) {
+          const o = sealing.body.op;
+          const seals =
+            (o.type === "rotate" && sealing.hash === current.op) ||
+            (o.type === "share-keys" && o.epoch === current.epoch);
+          if (!seals) continue;
+          const own = GovernanceLog.fromGenesis(genesis);
+          const wanted = new Set([sealing.hash]);
+          for (let grew = true; grew; ) {
+            grew = false;
+            for (const op of all)
+              if (wanted.has(op.hash))
+                for (const p of op.body.parents)
+                  if (!wanted.has(p)) {
+                    wanted.add(p);
+                    grew = true;
+                  }
+          }
+          deliver(
+            own,
+            all.filter((op) => wanted.has(op.hash)),
+          );
+          if (!own.status(sealing.hash)?.valid) continue;
+          const view = own.state();
+          const sealedTo =
+            o.type === "rotate"
+              ? [...readers(view, "members").keys()]
+              : [...(view.members.get(id(c))?.devices ?? [])];
+          if (sealedTo.some((d) => !now.has(d))) {
+            exposures++;
+            expect(stale(final.state(), "members", (heads) => final.stateAt(heads))).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 80, seed: 12 },
+    );
+    // The property met the case it is about.
+    expect(exposures).toBeGreaterThan(0);
   });
 });

@@ -31,7 +31,10 @@ export function summary(log: GovernanceLog): string {
       .map((d) => ({ id: d.id, removed: d.removed, name: d.name ?? null }))
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
     scopes: [...s.scopes]
-      .map(([k, e]) => [k, e.map((x) => [x.epoch, x.op, x.alternates.map((a) => a.op)])])
+      .map(([k, e]) => [
+        k,
+        e.map((x) => [x.epoch, x.op, x.alternates.map((a) => a.op), [...(x.exposed ?? [])].sort()]),
+      ])
       .sort(),
     invites: [...s.invites.values()]
       .map((i) => ({ key: i.key, revoked: i.revoked, redeemedBy: [...i.redeemedBy].sort() }))
