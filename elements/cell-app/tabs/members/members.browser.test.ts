@@ -183,6 +183,14 @@ describe("the members tab", () => {
       const host = show(camille);
       await until(() => !!item(host, "Nadia") && !!item(host, "Omar"), "the members");
       deepEqual(root(host).querySelectorAll("form.grant").length, 0, "no role to grant");
+      // In English too.
+      host.language = "en";
+      host.requestUpdate();
+      await until(() => !!buttonIn(root(host), "Leave the cell"), "the English tab");
+      assert(item(host, "Camille")!.textContent!.includes("(you)"), "you, in English");
+      host.language = "fr";
+      host.requestUpdate();
+      await until(() => !!buttonIn(root(host), "Quitter la cellule"), "the French tab again");
       for (const label of ["Retirer de la cellule", "Retirer cet appareil (perdu, volé)"])
         assert(
           !buttonIn(item(host, "Nadia"), label) && !buttonIn(item(host, "Omar"), label),
