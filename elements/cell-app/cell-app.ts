@@ -191,10 +191,20 @@ export class CellApp extends LitElement {
     const name = cell.state.name;
     const mark = initialOf(name);
     if (s.phrase)
-      return this.page(t, name, recoveryView(t, s.phrase, () => this.session.phraseNoted()), mark);
+      return this.page(
+        t,
+        name,
+        recoveryView(t, s.phrase, () => this.session.phraseNoted()),
+        mark,
+      );
     const snippets = s.founded && this.snippets();
     if (snippets)
-      return this.page(t, name, snippetView(t, snippets, () => this.session.snippetNoted()), mark);
+      return this.page(
+        t,
+        name,
+        snippetView(t, snippets, () => this.session.snippetNoted()),
+        mark,
+      );
     if (cell.status === "removed" || cell.status === "declined")
       return this.page(
         t,

@@ -27,7 +27,7 @@ export function foundingView(
         .filter((r) => r !== ""),
     }),
   );
-  return html`<section aria-labelledby="found-title">
+  return html`<section aria-labelledby="found-title" class="card">
     <h2 id="found-title">${t.foundTitle}</h2>
     <p>${t.foundIntro}</p>
     <form @submit=${send}>
@@ -56,7 +56,7 @@ export function snippetView(t: AppStrings, snippets: BlogSnippets, done?: () => 
     ["spip", t.snippetSpip],
     ["wordpress", t.snippetWordpress],
   ];
-  return html`<section aria-labelledby="snippet-title" class="snippet">
+  return html`<section aria-labelledby="snippet-title" class=${done ? "snippet card" : "snippet"}>
     ${
       // Alone after founding, or a part of the settings tab under its own heading.
       done

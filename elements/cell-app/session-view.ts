@@ -7,6 +7,7 @@
 import { html, nothing, type TemplateResult } from "lit";
 import type { AppStrings } from "../../core/public/strings/index.js";
 import { field } from "./forms.js";
+import { icon } from "./icons.js";
 import { linkCodeIn } from "./links.js";
 
 /** The join form: a name, and for a request without invitation how to reach them and a word. */
@@ -26,7 +27,7 @@ export function joinView(
       message: withInvite ? "" : field(form, "message"),
     });
   };
-  return html`<section aria-labelledby="join-title">
+  return html`<section aria-labelledby="join-title" class="card">
     <h2 id="join-title">${t.joinTitle(cellName)}</h2>
     <p>${t.joinIntro}</p>
     <form @submit=${onSubmit}>
@@ -49,11 +50,12 @@ export function welcomeView(
   act: { link(code: string): void; restore(phrase: string): void; found(): void },
 ): TemplateResult {
   if (checkCode) return linkThisDeviceView(t, checkCode, act.link);
-  return html`<p>${t.welcome}</p>
-    <section aria-labelledby="found-open-title">
+  return html`<p class="lead">${t.welcome}</p>
+    <section aria-labelledby="found-open-title" class="card way">
+      ${icon("found")}
       <h2 id="found-open-title">${t.foundTitle}</h2>
       <p>${t.foundIntro}</p>
-      <button @click=${act.found}>${t.foundOpen}</button>
+      <p><button class="primary" @click=${act.found}>${t.foundOpen}</button></p>
     </section>
     ${linkThisDeviceView(t, checkCode, act.link)} ${restoreView(t, act.restore)}`;
 }
@@ -68,15 +70,19 @@ export function linkThisDeviceView(
   submit: (code: string) => void,
 ): TemplateResult {
   if (checkCode)
-    return html`<p>${t.typeCheckCode}</p>
-      <p class="code" aria-label=${t.checkCode}><strong>${checkCode}</strong></p>`;
+    return html`<div class="card">
+      <p>${t.typeCheckCode}</p>
+      <p class="code" aria-label=${t.checkCode}><strong>${checkCode}</strong></p>
+    </div>`;
   const onSubmit = (e: SubmitEvent) => {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
     if (form.reportValidity()) submit(field(form, "code"));
   };
-  return html`<section aria-labelledby="link-title">
+  return html`<section aria-labelledby="link-title" class="card way">
+    ${icon("link")}
     <h2 id="link-title">${t.linkThisDevice}</h2>
+    <p>${t.welcomeLinkIntro}</p>
     <form @submit=${onSubmit}>
       <label>${t.linkCode} <input name="code" required autocomplete="off" autocapitalize="characters" .value=${linkCodeIn(location.hash)} /></label>
       <button type="submit">${t.link}</button>
@@ -91,8 +97,10 @@ export function restoreView(t: AppStrings, submit: (phrase: string) => void): Te
     const form = e.target as HTMLFormElement;
     if (form.reportValidity()) submit(field(form, "phrase"));
   };
-  return html`<section aria-labelledby="restore-title">
+  return html`<section aria-labelledby="restore-title" class="card way">
+    ${icon("restore")}
     <h2 id="restore-title">${t.restoreTitle}</h2>
+    <p>${t.welcomeRestoreIntro}</p>
     <form @submit=${onSubmit}>
       <label>${t.phrase} <textarea name="phrase" required rows="3" autocomplete="off" spellcheck="false"></textarea></label>
       <button type="submit">${t.restore}</button>
@@ -102,7 +110,7 @@ export function restoreView(t: AppStrings, submit: (phrase: string) => void): Te
 
 /** The recovery phrase, shown once after joining. */
 export function recoveryView(t: AppStrings, phrase: string, done: () => void): TemplateResult {
-  return html`<section aria-labelledby="recovery-title" class="recovery">
+  return html`<section aria-labelledby="recovery-title" class="recovery card">
     <h2 id="recovery-title">${t.recoveryTitle}</h2>
     <p>${t.recoveryIntro}</p>
     <ol class="phrase">
