@@ -1,8 +1,9 @@
 /**
  * The demo's officer: a device of the sample cell's founder (secretary, treasurer and editor), running in
  * the demo's Node process with its keys and documents on disk. The first start founds the cell and writes
- * its French sample content; every start keeps its edition published to the relays and receives the
- * visitors' contact requests. Later starts reopen the same cell.
+ * its French sample content with the core calls the member space makes; while it runs it keeps the edition
+ * up to date as an officer's open member space does (publishing at start only when a relay's is out of
+ * date) and receives the visitors' contact requests. Later starts reopen the same cell.
  */
 import { join } from "node:path";
 import WebSocket from "ws";
@@ -52,13 +53,16 @@ export async function startOfficer(dataDir: string, relays: string[]): Promise<O
   if (known) {
     cell = await Cell.open(kit, known);
   } else {
+    // As the member space founds a cell: the genesis, the relay list in the log, the site with its profile.
     cell = await Cell.create(kit, { name: "Cellule Louise-Michel", founderName: "Fatima Benali" });
+    await cell.setRelays(relays);
     await seedSite(await openSite(cell, { profile: { relays } }));
   }
   let publisher: Publisher | undefined;
   let rsvps: Rsvps;
   try {
-    publisher = await publishEditions(cell, { sink: relaySink(relays), debounceMs: 200 });
+    // As an officer's open member space does (see elements/cell-app/edition-keeper.ts).
+    publisher = await publishEditions(cell, { sink: relaySink(relays), servedBy: relays, debounceMs: 200 });
     rsvps = await Rsvps.open(cell);
   } catch (error) {
     await kit.close();

@@ -34,8 +34,8 @@ describe("the member space's places", () => {
     expect(second).toMatch(/^cellule-app-[0-9a-f]{12}$/);
     expect(places.current()).toBe(second);
     expect(places.currentHoldsCell()).toBe(false);
-    places.remember(second, "b".repeat(64), "");
     places.remember(second, "b".repeat(64), "Cellule Angela-Davis");
+    places.remember(second, "b".repeat(64), "");
 
     // Read again from the same storage (a reload): the same list, in the order the cells came.
     const again = new Places("cellule-app", store);

@@ -64,11 +64,12 @@ export class Places {
     return database;
   }
 
-  /** Records that the place of `database` holds `cell`, now named `name`. */
+  /** Records that the place of `database` holds `cell`, now named `name` (`""`: not known yet). */
   remember(database: string, cell: string, name: string): void {
     const index = this.read();
     const at = index.places.findIndex((p) => p.database === database);
-    const place = { database, cell, name };
+    // A name not known yet ("") keeps the one recorded, if any (a cell asked, then opened before its welcome).
+    const place = { database, cell, name: name || (index.places[at]?.name ?? "") };
     const places = at === -1 ? [...index.places, place] : index.places.map((p, i) => (i === at ? place : p));
     this.write({ ...index, places });
   }

@@ -250,7 +250,7 @@ export class MemberSession implements ReactiveController {
     if (state.status !== "join" || !kit) return;
     if (state.invite) {
       const cell = await Cell.join(kit, state.invite, { name: form.name });
-      return this.wait(kit, Promise.resolve(cell), state.edition?.profile.name ?? "");
+      return this.wait(kit, cell.id, Promise.resolve(cell), state.edition?.profile.name ?? "");
     }
     if (!state.edition) throw new UnknownDocumentError("the cell's edition has not reached this device yet");
     const chain = state.edition.chain;
@@ -261,7 +261,7 @@ export class MemberSession implements ReactiveController {
       ...form,
       lang: document.documentElement.lang === "en" ? "en" : "fr",
     });
-    await this.wait(kit, request.whenInvited(), state.edition.profile.name);
+    await this.wait(kit, state.cellId, request.whenInvited(), state.edition.profile.name);
   }
 
   /**
@@ -336,7 +336,7 @@ export class MemberSession implements ReactiveController {
     const [known] = await Cell.list(kit);
     if (known) return this.enter(kit, await Cell.open(kit, known));
     const [pending] = await JoinRequest.pending(kit);
-    if (pending) return this.wait(kit, pending.whenInvited(), pending.name);
+    if (pending) return this.wait(kit, pending.cell, pending.whenInvited(), pending.name);
     const link = parseLink(location.hash);
     if (!link) return this.show({ status: "welcome" }, kit);
     this.show({ status: "join", ...link }, kit);
@@ -350,7 +350,10 @@ export class MemberSession implements ReactiveController {
    * Until an officer admits this device's member. The waiting screen does not depend on the cell, so the
    * session adds no handler of its own here (`whenMember` has one until it settles).
    */
-  private async wait(kit: Kit, invited: Promise<Cell>, cellName: string): Promise<void> {
+  private async wait(kit: Kit, cellId: string, invited: Promise<Cell>, cellName: string): Promise<void> {
+    // The switcher lists the cell while it is asked (a Kit holds it already).
+    const database = this.placesOf?.current();
+    if (database) this.placesOf?.remember(database, cellId, cellName);
     this.show({ status: "waiting", cellName }, kit);
     const cell = await invited;
     if (this.kit !== kit) return;
