@@ -1,6 +1,6 @@
 /**
  * The events tab's state: the upcoming public and members-only events (cancelled ones too, shown as
- * cancelled) with their answers, and what those who write an agenda do with its events: create, edit,
+ * cancelled) with their answers, and what editors (who write an agenda and may publish) do with its events: create, edit,
  * cancel and restore, delete (after a confirmation). Times are typed and shown in the cell's time zone;
  * a refused field is shown in the form that sent it, and nothing is written then.
  */
@@ -14,7 +14,7 @@ import {
 } from "../../../../core/index.js";
 import type { AppStrings } from "../../../../core/public/strings/index.js";
 import type { OpenCell } from "../../session.js";
-import { attempt, writes } from "../site/content-forms.js";
+import { attempt, edits } from "../site/content-forms.js";
 import { afterWrites, CellTabController, type TabContext } from "../tab.js";
 import { type EventForm, eventsView } from "./events-view.js";
 
@@ -46,7 +46,7 @@ export class EventsController extends CellTabController {
     const me = cell.me()?.id;
     const open = this.current;
     const mine = (e: CellEvent) => this.answers.get(e.id)?.who.find((w) => w.member === me)?.answer;
-    const can = (v: Visibility) => !!open && v !== "officers" && writes(cell, v);
+    const can = (v: Visibility) => !!open && v !== "officers" && edits(cell, v);
     return eventsView(t, lang, this.events, this.answers, mine, {
       zone: timeZoneOf(open?.site.site.profile),
       visibilities: (["public", "members"] as const).filter(can),

@@ -1,6 +1,6 @@
 /**
  * The journal tab's state: the newest posts of the public, members' and officers' journals (the last for
- * those who read the `officers` scope), and what those who write a journal do with its posts: write,
+ * those who read the `officers` scope), and what editors (who write a journal and may publish) do with its posts: write,
  * edit, pin, unpublish and publish again, delete (after a confirmation). A post's visibility is its
  * journal's: changing it moves the post. A refused field is shown in the form that sent it; nothing is
  * written then.
@@ -8,7 +8,7 @@
 import { type Journal, type JournalPost, timeZoneOf, type Visibility } from "../../../../core/index.js";
 import type { AppStrings } from "../../../../core/public/strings/index.js";
 import type { OpenCell } from "../../session.js";
-import { attempt, writes } from "../site/content-forms.js";
+import { attempt, edits } from "../site/content-forms.js";
 import { afterWrites, CellTabController, type TabContext } from "../tab.js";
 import { type JournalActions, journalView, type PostForm } from "./journal-view.js";
 
@@ -43,7 +43,7 @@ export class JournalController extends CellTabController {
 
   view({ t, lang, cell }: TabContext) {
     const open = this.current;
-    const can = (v: Visibility) => !!open && writes(cell, SCOPES[v]) && (v !== "officers" || !!this.officers);
+    const can = (v: Visibility) => !!open && edits(cell, SCOPES[v]) && (v !== "officers" || !!this.officers);
     const visibilities = (["public", "members", "officers"] as const).filter(can);
     const actions: JournalActions = {
       write: (form, done) => this.write(t, form, cell.me()?.name ?? "", done),

@@ -3,7 +3,7 @@
  * the cell's rules, and the message a refused form shows, naming the field by its label. Nothing is written
  * when a check refuses: the core checks every field before it changes a document (core/public/content.ts).
  */
-import { type Cell, InvalidFieldError } from "../../../../core/index.js";
+import { type Cell, hasRight, InvalidFieldError } from "../../../../core/index.js";
 import type { AppStrings } from "../../../../core/public/strings/index.js";
 
 /** Whether this device's member may write documents of `scope` (its writers by the cell's rules). */
@@ -13,6 +13,15 @@ export function writes(cell: Cell, scope: string): boolean {
     ? cell.state.rules.scopes[scope]!.writers
     : [];
   return writers.some((r) => roles.has(r));
+}
+
+/**
+ * Whether this device's member edits the cell's content of `scope`: they write it and may publish (the
+ * editors' right, the secretary's too by the default rules), so that a member who may write the members'
+ * scope for other documents does not edit or delete others' posts and events.
+ */
+export function edits(cell: Cell, scope: string): boolean {
+  return writes(cell, scope) && hasRight(cell.state.rules, cell.me()?.roles ?? [], "publish");
 }
 
 /** A form refused: which form, and what to tell. */
