@@ -1,17 +1,41 @@
 /**
  * Named errors. Each has a stable `code` a program can switch on and a message a person can act on.
- * Untrusted input that fails a check raises one of these; the check changes nothing else.
+ * Untrusted input that fails a check raises one of these; the check changes nothing else. The message is
+ * English, for developers and logs; `params` say the same in parts an interface words in its own
+ * language (the member space: elements/cell-app/error-text.ts): a bad field and what is wrong with it, the
+ * rule that refused an op.
  */
+
+/**
+ * The parts of an error's message: `field` (the input's name, e.g. `joined`) with `problem` (`required`,
+ * `too-long` with `max`, `not-text`, `not-a-day`, `one-of`), or `reason` (the rule that refused, e.g.
+ * `may not admit`).
+ */
+export type ErrorParams = Readonly<Record<string, string | number>>;
+
+/** Options of an error: its cause, its parts. */
+export interface ErrorOptions {
+  cause?: unknown;
+  params?: ErrorParams;
+}
 
 /** Base class of every Cellule error. */
 export class CelluleError extends Error {
   /** Stable machine-readable code, e.g. `"integrity"`. */
   readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The message's parts (see `ErrorParams`); `{}` when it has none. */
+  readonly params: ErrorParams;
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.name = new.target.name;
+    this.params = options?.params ?? {};
   }
+}
+
+/** An `InvalidArgumentError` for one bad field: its message, and `field` and `problem` as its parts. */
+export function fieldError(field: string, problem: string, message: string, more: ErrorParams = {}) {
+  return new InvalidArgumentError(message, { params: { field, problem, ...more } });
 }
 
 /** Bytes that fail a cryptographic or structural check: bad signature, bad ciphertext, truncated or malformed data. */
@@ -23,8 +47,8 @@ export class IntegrityError extends CelluleError {
 
 /** A well-formed, authentic request by someone who does not have the right to do it. */
 export class ForbiddenError extends CelluleError {
-  constructor(message: string) {
-    super("forbidden", message);
+  constructor(message: string, options?: ErrorOptions) {
+    super("forbidden", message, options);
   }
 }
 
@@ -96,7 +120,7 @@ export class QuotaError extends CelluleError {
 
 /** An argument given by the calling program is not of the expected form. */
 export class InvalidArgumentError extends CelluleError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: ErrorOptions) {
     super("invalid-argument", message, options);
   }
 }

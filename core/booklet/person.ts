@@ -4,7 +4,7 @@
  * held members (people without a phone or internet whose record a member holds), with the fields a
  * secretary needs and the consent each gave. Whether someone is an officer comes from the log's roles.
  */
-import { InvalidArgumentError } from "../base/errors.js";
+import { fieldError, InvalidArgumentError } from "../base/errors.js";
 import type { MemberId } from "../base/ids.js";
 
 /** Who a person is to the cell. */
@@ -75,10 +75,11 @@ export function isDay(text: unknown): text is string {
 
 function text(value: unknown, field: string, max: number, required = false): string {
   if (value === undefined || value === null) value = "";
-  if (typeof value !== "string") throw new InvalidArgumentError(`${field} must be text`);
+  if (typeof value !== "string") throw fieldError(field, "not-text", `${field} must be text`);
   const v = value.trim();
-  if (required && !v) throw new InvalidArgumentError(`${field} is required`);
-  if (v.length > max) throw new InvalidArgumentError(`${field} is longer than ${max} characters`);
+  if (required && !v) throw fieldError(field, "required", `${field} is required`);
+  if (v.length > max)
+    throw fieldError(field, "too-long", `${field} is longer than ${max} characters`, { max });
   return v;
 }
 
@@ -89,16 +90,16 @@ function text(value: unknown, field: string, max: number, required = false): str
 export function checkPerson(input: unknown): Omit<Person, "id" | "source" | "at" | "updated" | "claimed"> {
   const p = (input ?? {}) as Record<string, unknown>;
   if (!PERSON_KINDS.includes(p.kind as PersonKind))
-    throw new InvalidArgumentError(`kind is one of ${PERSON_KINDS.join(", ")}`);
+    throw fieldError("kind", "one-of", `kind is one of ${PERSON_KINDS.join(", ")}`);
   const kind = p.kind as PersonKind;
   const joined = text(p.joined, "joined", 10);
-  if (joined && !isDay(joined)) throw new InvalidArgumentError("joined is a day, YYYY-MM-DD");
+  if (joined && !isDay(joined)) throw fieldError("joined", "not-a-day", "joined is a day, YYYY-MM-DD");
   let consent: Consent | null = null;
   if (p.consent !== undefined && p.consent !== null) {
     const c = p.consent as Record<string, unknown>;
-    if (!isDay(c.on)) throw new InvalidArgumentError("consent.on is a day, YYYY-MM-DD");
+    if (!isDay(c.on)) throw fieldError("consent.on", "not-a-day", "consent.on is a day, YYYY-MM-DD");
     if (!CONSENT_HOWS.includes(c.how as ConsentHow))
-      throw new InvalidArgumentError(`consent.how is one of ${CONSENT_HOWS.join(", ")}`);
+      throw fieldError("consent.how", "one-of", `consent.how is one of ${CONSENT_HOWS.join(", ")}`);
     consent = { on: c.on, how: c.how as ConsentHow };
   }
   const member = text(p.member, "member", 200) as MemberId | "";

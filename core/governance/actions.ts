@@ -56,7 +56,7 @@ export function createGenesis(
 export async function writeOp(author: DeviceIdentity, log: GovernanceLog, op: Op): Promise<SignedOp> {
   const signed = await signOp(author, log.cellId, log.heads(), op);
   const reason = authorize(log.state(), signed);
-  if (reason) throw new ForbiddenError(`refused: ${reason}`);
+  if (reason) throw new ForbiddenError(`refused: ${reason}`, { params: { reason } });
   return signed;
 }
 

@@ -52,6 +52,22 @@ export interface AppStrings {
   eraseWarning: string;
   eraseNow: string;
 
+  // Errors, worded from their parts (see ErrorParams in core/base/errors.ts); a part not worded here falls
+  // back to the error's own (English) message.
+  /** An op the rules refuse, with the worded reason. */
+  refusedBecause: (reason: string) => string;
+  /** The rules' reasons, by the English reason the log gives. */
+  reasons: Record<string, string>;
+  /** Field names as the forms show them, by the field's name in the error. */
+  fields: Record<string, string>;
+  fieldProblem: {
+    required: (field: string) => string;
+    "too-long": (field: string, max: number) => string;
+    "not-text": (field: string) => string;
+    "not-a-day": (field: string) => string;
+    "one-of": (field: string) => string;
+  };
+
   /** The service worker refused an update of the app (not signed by the app's release key): the old one runs. */
   updateRefused: string;
   welcome: string;
