@@ -294,7 +294,7 @@ export class CellKeys {
  * a key derivation and a subscription at every start.
  */
 function awaited(state: CellState, invite: InviteState, admits: boolean, now: number): boolean {
-  const open = invite.expires > now;
+  const open = !invite.revoked && invite.expires > now;
   const usable = open && (!invite.single || invite.redeemedBy.length === 0);
   return (
     usable || (admits && open) || invite.redeemedBy.some((m) => state.members.get(m)?.status === "pending")

@@ -24,6 +24,11 @@ describe("invitation expiry", () => {
     const [bea] = cells as [Cell];
     const invitation = await cell.invite({ expiresInMs: 60_000 });
     await until(() => bea.state.invites.has(invitation.id), "B to see the invitation");
+    // And to listen to its inbox, before the clock moves past its expiry (then she no longer would).
+    await until(
+      () => bea.kit.epochOf(bea.scopeId(`invite:${invitation.id}`)) !== undefined,
+      "B to listen to the invitation's inbox",
+    );
 
     // Two minutes later by every member's clock; the holder's app says it is still the day it was given.
     now += 120_000;
