@@ -40,7 +40,6 @@ export class CellEvents extends EditionElement {
     edition: VerifiedEdition,
     { lang, t, relay, zone }: { lang: Lang; t: WidgetStrings; relay: string; zone: string },
   ) {
-    const now = Date.now();
     // Editions list events soonest first (core/site/edition.ts). All-day events end at the end of their
     // last day (86_400_000 ms after it starts).
     const upcoming = (edition.events as CellEvent[])
@@ -48,7 +47,7 @@ export class CellEvents extends EditionElement {
         (e) =>
           isTime(e.start) &&
           // biome-ignore lint/complexity/useMathMinMax: Math.max gives NaN for an end that is not a number (a hostile edition's): the event would be dropped
-          (e.end! > e.start ? e.end! : e.start) + (e.allDay ? 864e5 : 0) >= now,
+          (e.end! > e.start ? e.end! : e.start) + (e.allDay ? 864e5 : 0) >= Date.now(),
       )
       .slice(0, this.count);
     const base = `${relay}c/${edition.cell}/events`;

@@ -25,9 +25,11 @@ const format = (lang: Lang, zone: string | undefined, time: boolean): Intl.DateT
   }
 };
 
-/** The time zone of a cell's profile (unchecked): its `timeZone` if it is text, else Europe/Paris. */
-export const cellZone = (profile: { timeZone?: unknown }): string =>
-  typeof profile.timeZone === "string" ? profile.timeZone : PARIS;
+/**
+ * The time zone of a cell's profile (unchecked): its `timeZone`, else Europe/Paris. Anything but a zone
+ * name (a number, an object) makes `Intl` throw, and `format` falls back to Europe/Paris then.
+ */
+export const cellZone = (profile: { timeZone?: unknown }): string => (profile.timeZone as string) ?? PARIS;
 
 /** Whether `ms` is a time a `Date` can hold (anything else formats as ""). */
 export const isTime = (ms: unknown): ms is number => typeof ms === "number" && Math.abs(ms) <= 8.64e15;

@@ -102,11 +102,9 @@ export class EditionController implements ReactiveController {
         };
       }
     }
-    if (this.address === address) this.show(state);
-  }
-
-  private show(state: EditionState): void {
-    this.state = state;
-    this.host.requestUpdate();
+    if (this.address === address) {
+      this.state = state;
+      this.host.requestUpdate();
+    }
   }
 }

@@ -36,7 +36,7 @@ export abstract class EditionElement extends LitElement {
     const t = widgetStrings(lang);
     const state = this.edition.state;
     return state.status === "ready"
-      ? this.renderEdition(state.value, { lang, t, relay: state.relay, zone: cellZone(state.value.profile) })
+      ? this.renderEdition(state.value, { ...state, lang, t, zone: cellZone(state.value.profile) })
       : statusLine(state, t);
   }
 

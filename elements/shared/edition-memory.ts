@@ -27,7 +27,7 @@ export function remember(edition: VerifiedEdition, storage?: Storage): VerifiedE
     [m, key, when] = JSON.parse(storage.getItem(name)!);
   } catch {}
   if (m && (n < m || chain[m - 1]?.key !== key || (n === m && at < when)))
-    throw new IntegrityError("older than an edition seen");
+    throw new IntegrityError("stale edition");
   try {
     storage!.setItem(name, JSON.stringify([n, chain[n - 1]!.key, at]));
   } catch {}
