@@ -144,6 +144,19 @@ async function main() {
       fail(
         "Python's feedparser and icalendar are missing (the feed tests use them): as root, apt-get install -y python3-feedparser python3-icalendar",
       );
+    // The relay-behind-nginx test runs Debian's nginx as the README's TLS reverse proxy (test/e2e/relay-behind-nginx).
+    const nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"].some((p) => {
+      try {
+        fs.accessSync(p, fs.constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (!nginx || spawnSync("openssl", ["version"], { stdio: "ignore" }).status !== 0)
+      fail(
+        "nginx or openssl is missing (the relay-behind-nginx test uses them): as root, apt-get install -y nginx-light openssl",
+      );
   }
   const vitestBin = which.node ? binOf("vitest", "vitest") : undefined;
   const wtrBin = which.browser ? binOf("@web/test-runner", "web-test-runner") : undefined;
