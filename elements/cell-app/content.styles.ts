@@ -300,7 +300,7 @@ export const contentStyles = css`
   .way > :not(.icon) {
     grid-column: 1 / -1;
   }
-  .way > h2 {
+  .way > h2:not(.icon) {
     grid-column: 2;
     align-self: center;
     margin: 0;
