@@ -4,6 +4,7 @@ import { type AppStrings, appStrings, type Lang, langOf } from "../../core/publi
 import { type AccentProperties, accentProperties } from "./accent.js";
 import { runner } from "./actions.js";
 import { appStyles } from "./cell-app.styles.js";
+import { emptyState } from "./empty-state.js";
 import { foundingView, snippetView } from "./found-view.js";
 import { icon, isIcon } from "./icons.js";
 import { MemberSession, type SessionState } from "./session.js";
@@ -179,9 +180,7 @@ export class CellApp extends LitElement {
           ),
         );
       case "waiting":
-        return page(
-          html`<div class="empty">${icon("waiting")}<p role="status">${t.waiting(s.cellName)}</p></div>`,
-        );
+        return page(emptyState("waiting", t.waiting(s.cellName), "status"));
     }
   }
 
@@ -209,7 +208,7 @@ export class CellApp extends LitElement {
       return this.page(
         t,
         name,
-        html`<div class="empty">${icon("offline")}<p role="alert">${cell.status === "removed" ? t.removed : t.declined}</p></div>`,
+        emptyState("offline", cell.status === "removed" ? t.removed : t.declined, "alert"),
         mark,
       );
     const access = accessOf(cell);
