@@ -5,6 +5,7 @@ import { type AccentProperties, accentProperties } from "./accent.js";
 import { runner } from "./actions.js";
 import { appStyles } from "./cell-app.styles.js";
 import { emptyState } from "./empty-state.js";
+import { errorText } from "./error-text.js";
 import { foundingView, snippetView } from "./found-view.js";
 import { icon, isIcon } from "./icons.js";
 import { MemberSession, type SessionState } from "./session.js";
@@ -15,20 +16,33 @@ import { BookletController } from "./tabs/booklet/booklet-controller.js";
 import { DevicesController } from "./tabs/devices/devices-controller.js";
 import { EventsController } from "./tabs/events/events-controller.js";
 import { JournalController } from "./tabs/journal/journal-controller.js";
+import { MembersController } from "./tabs/members/members-controller.js";
 import { OfficersController } from "./tabs/officers/officers-controller.js";
 import { SettingsController } from "./tabs/settings/settings-controller.js";
+import { SiteController } from "./tabs/site/site-controller.js";
 import { type Access, accessOf, type TabView } from "./tabs/tab.js";
 import { TreasuryController } from "./tabs/treasury/treasury-controller.js";
 
 /** The member space's tabs (each also names its label in the strings). */
-type Tab = "journal" | "events" | "officers" | "booklet" | "treasury" | "devices" | "settings";
+type Tab =
+  | "journal"
+  | "events"
+  | "site"
+  | "members"
+  | "officers"
+  | "booklet"
+  | "treasury"
+  | "devices"
+  | "settings";
 
 const everyone = (): boolean => true;
 
 /** The tabs in their order, and who sees each. */
-const TABS: readonly { id: Tab; shownTo: (access: Access) => boolean }[] = [
+const TABS: readonly { id: Tab; shownTo: (access: Access, cell: Cell) => boolean }[] = [
   { id: "journal", shownTo: everyone },
   { id: "events", shownTo: everyone },
+  { id: "site", shownTo: (_, cell) => hasRight(cell.state.rules, cell.me()?.roles ?? [], "publish") },
+  { id: "members", shownTo: everyone },
   { id: "officers", shownTo: (access) => access.officer },
   { id: "booklet", shownTo: (access) => access.reads("officers") },
   { id: "treasury", shownTo: (access) => access.reads("treasury") },
@@ -76,11 +90,11 @@ export class CellApp extends LitElement {
    */
   database: string | null = null;
   private tab: Tab = "journal";
-  /** The last failed action, shown until the next one. */
-  private problem = "";
+  /** The last failed action's error, shown (in the member space's words) until the next one. */
+  private problem: unknown;
   /** Runs what a button or a form asks for; a failure shows as the problem. */
   private readonly run = runner((error) => {
-    this.problem = error instanceof Error ? error.message : String(error);
+    this.problem = error;
   });
   private readonly session = new MemberSession(this, () => ({
     relays: this.relays?.split(/\s+/).filter(Boolean),
@@ -97,6 +111,8 @@ export class CellApp extends LitElement {
   private readonly tabs: Record<Tab, TabView> = {
     journal: new JournalController(this, this.session, this.run),
     events: new EventsController(this, this.session, this.run),
+    site: new SiteController(this, this.session, this.run),
+    members: new MembersController(this, this.run),
     officers: new OfficersController(this, this.session, this.run, this.booklet),
     booklet: this.booklet,
     treasury: new TreasuryController(this, this.session, this.run, this.booklet),
@@ -113,7 +129,7 @@ export class CellApp extends LitElement {
     // The user's next action (a form sent, a button pressed): the last failure's message is out of date.
     // Changes arriving from other devices leave it, so that it stays until read.
     const next = (e: Event) => {
-      if (e.type === "submit" || (e.target as Element).closest?.("button")) this.problem = "";
+      if (e.type === "submit" || (e.target as Element).closest?.("button")) this.problem = undefined;
     };
     this.renderRoot.addEventListener("submit", next, { capture: true });
     this.renderRoot.addEventListener("click", next, { capture: true });
@@ -131,8 +147,8 @@ export class CellApp extends LitElement {
 
   /** The last failed action, above the content. */
   private problemNotice(t: AppStrings) {
-    return this.problem
-      ? html`<p role="alert" class="status error notice">${t.error} ${this.problem}</p>`
+    return this.problem !== undefined
+      ? html`<p role="alert" class="status error notice">${t.error} ${errorText(this.problem, t)}</p>`
       : nothing;
   }
 
@@ -212,7 +228,7 @@ export class CellApp extends LitElement {
         mark,
       );
     const access = accessOf(cell);
-    const shown = TABS.filter((tab) => tab.shownTo(access)).map((tab) => tab.id);
+    const shown = TABS.filter((tab) => tab.shownTo(access, cell)).map((tab) => tab.id);
     const tab = shown.includes(this.tab) ? this.tab : "journal";
     return html`<div class="shell">
       <header class="bar" part="header">
@@ -320,7 +336,7 @@ export class CellApp extends LitElement {
   /** Another view; the last failure's message goes. */
   private show(tab: Tab): void {
     this.tab = tab;
-    this.problem = "";
+    this.problem = undefined;
   }
 }
 
