@@ -11,11 +11,11 @@ import { type DeviceId, memberIdOf, parseDocId, type ScopeId } from "../base/ids
 import type { DeviceIdentity } from "../crypto/identity.js";
 import { createGenesis, removeMember, setRole } from "./actions.js";
 import { GovernanceLog } from "./log.js";
-import { readOp, signOp } from "./ops.js";
+import { readOp } from "./ops.js";
 import { resolve, stateAt } from "./reducer.js";
-import { deliver, device, joined, recorded, summary } from "./scenario.test-support.js";
+import { deliver, device, everyOrder, forge, founded, summary } from "./scenario.test-support.js";
 import { authorize } from "./state.js";
-import type { CellState, Op, OpHash, SignedOp } from "./types.js";
+import type { CellState, Op } from "./types.js";
 import { GovernanceAuthority } from "./write-authority.js";
 
 const later = () => Date.now() + 3_600_000;
@@ -23,31 +23,9 @@ const id = (d: DeviceIdentity) => memberIdOf(d.id);
 
 /** F founds; A (secretary), B and C are admitted members. */
 async function cell() {
-  const f = await device();
-  const genesis = await createGenesis(f, "Cellule du 11e", "Fatima");
-  const { log, ops, step } = recorded(genesis);
-  const people: DeviceIdentity[] = [];
-  for (const name of ["Ali", "Béa", "Chloé"]) people.push(await joined(f, { log, step }, name));
+  const { people, ...rest } = await founded(["Ali", "Béa", "Chloé"]);
   const [a, b, c] = people as [DeviceIdentity, DeviceIdentity, DeviceIdentity];
-  step(await setRole(f, log, id(a), "secretary", true));
-  return { f, a, b, c, genesis, log, ops, step };
-}
-
-/** Signs an op citing exactly `parents`, as a tampered app would (no local check). */
-const forge = (author: DeviceIdentity, log: GovernanceLog, parents: OpHash[], op: Op) =>
-  signOp(author, log.cellId, parents, op);
-
-/** Every delivery order of `ops` on a fresh device, a few of them. */
-function everyOrder(genesis: SignedOp, ops: SignedOp[], check: (log: GovernanceLog) => void) {
-  const reference = summary(deliver(GovernanceLog.fromGenesis(genesis), ops));
-  fc.assert(
-    fc.property(fc.shuffledSubarray(ops, { minLength: ops.length, maxLength: ops.length }), (order) => {
-      const log = deliver(GovernanceLog.fromGenesis(genesis), order);
-      expect(summary(log)).toBe(reference);
-      check(log);
-    }),
-    { numRuns: 40 },
-  );
+  return { a, b, c, ...rest };
 }
 
 describe("authority at old heads", () => {

@@ -9,52 +9,22 @@ import { describe, expect, it } from "vitest";
 import { ForbiddenError, IntegrityError } from "../base/errors.js";
 import { memberIdOf } from "../base/ids.js";
 import type { DeviceIdentity } from "../crypto/identity.js";
-import {
-  admit,
-  createGenesis,
-  createInvite,
-  nameDevice,
-  redeemInvite,
-  removeMember,
-  revokeInvite,
-  setRole,
-} from "./actions.js";
+import { admit, createInvite, nameDevice, redeemInvite, removeMember, revokeInvite } from "./actions.js";
 import { GovernanceLog } from "./log.js";
-import { readOp, signOp } from "./ops.js";
+import { readOp } from "./ops.js";
 import { readers, stale } from "./readers.js";
 import { resolve } from "./reducer.js";
-import { deliver, device, joined, recorded, summary } from "./scenario.test-support.js";
-import type { Op, OpHash, SignedOp } from "./types.js";
+import { deliver, device, everyOrder, forge, founded, summary } from "./scenario.test-support.js";
+import type { Op, SignedOp } from "./types.js";
 
 const later = () => Date.now() + 3_600_000;
 const id = (d: DeviceIdentity) => memberIdOf(d.id);
 
 /** F founds; A (secretary) and B (member) are admitted. */
 async function cell() {
-  const f = await device();
-  const genesis = await createGenesis(f, "Cellule du 11e", "Fatima");
-  const { log, ops, step } = recorded(genesis);
-  const a = await joined(f, { log, step }, "Ali");
-  const b = await joined(f, { log, step }, "Béa");
-  step(await setRole(f, log, id(a), "secretary", true));
-  return { f, a, b, genesis, log, ops, step };
-}
-
-/** Signs an op citing exactly `parents`, as a tampered app would (no local check). */
-const forge = (author: DeviceIdentity, log: GovernanceLog, parents: OpHash[], op: Op) =>
-  signOp(author, log.cellId, parents, op);
-
-/** Every delivery order of `ops` gives the same state, and `check` holds on each. */
-function everyOrder(genesis: SignedOp, ops: SignedOp[], check: (log: GovernanceLog) => void) {
-  const reference = summary(deliver(GovernanceLog.fromGenesis(genesis), ops));
-  fc.assert(
-    fc.property(fc.shuffledSubarray(ops, { minLength: ops.length, maxLength: ops.length }), (order) => {
-      const log = deliver(GovernanceLog.fromGenesis(genesis), order);
-      expect(summary(log)).toBe(reference);
-      check(log);
-    }),
-    { numRuns: 40 },
-  );
+  const { people, ...rest } = await founded(["Ali", "Béa"]);
+  const [a, b] = people as [DeviceIdentity, DeviceIdentity];
+  return { a, b, ...rest };
 }
 
 describe("revoking an invitation", () => {

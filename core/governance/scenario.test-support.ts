@@ -1,11 +1,17 @@
-/** Test helpers for governance: devices, and a summary of a state that two devices can compare. */
+/**
+ * Test helpers for governance: devices, a summary of a state that two devices can compare, a founded log
+ * whose ops are kept, forged ops, and every delivery order.
+ */
 
+import fc from "fast-check";
+import { expect } from "vitest";
 import { canonicalJson } from "../base/canonical-json.js";
 import { memberIdOf } from "../base/ids.js";
 import { crypto as c, DeviceIdentity } from "../internals.js";
-import { admit, createInvite, redeemInvite } from "./actions.js";
+import { admit, createGenesis, createInvite, redeemInvite, setRole } from "./actions.js";
 import { GovernanceLog } from "./log.js";
-import type { SignedOp } from "./types.js";
+import { signOp } from "./ops.js";
+import type { Op, OpHash, SignedOp } from "./types.js";
 
 /** A device identity kept in memory. */
 export async function device(): Promise<DeviceIdentity> {
@@ -79,4 +85,32 @@ export async function joined(
   step(await redeemInvite(d, invitation, name, [op.hash]));
   step(await admit(founder, log, memberIdOf(d.id)));
   return d;
+}
+
+/** F founds "Cellule du 11e"; each of `names` is admitted, the first made secretary. Every op is kept. */
+export async function founded(names: readonly string[]) {
+  const f = await device();
+  const genesis = await createGenesis(f, "Cellule du 11e", "Fatima");
+  const { log, ops, step } = recorded(genesis);
+  const people: DeviceIdentity[] = [];
+  for (const name of names) people.push(await joined(f, { log, step }, name));
+  step(await setRole(f, log, memberIdOf(people[0]!.id), "secretary", true));
+  return { f, people, genesis, log, ops, step };
+}
+
+/** Signs an op citing exactly `parents`, as a tampered app would (no local check). */
+export const forge = (author: DeviceIdentity, log: GovernanceLog, parents: OpHash[], op: Op) =>
+  signOp(author, log.cellId, parents, op);
+
+/** Delivery orders of `ops` on fresh devices (40 of them): the same state in each, and `check` holds on each. */
+export function everyOrder(genesis: SignedOp, ops: SignedOp[], check: (log: GovernanceLog) => void): void {
+  const reference = summary(deliver(GovernanceLog.fromGenesis(genesis), ops));
+  fc.assert(
+    fc.property(fc.shuffledSubarray(ops, { minLength: ops.length, maxLength: ops.length }), (order) => {
+      const log = deliver(GovernanceLog.fromGenesis(genesis), order);
+      expect(summary(log)).toBe(reference);
+      check(log);
+    }),
+    { numRuns: 40 },
+  );
 }
