@@ -9,14 +9,13 @@ import {
   type Cell,
   type CellSite,
   ForbiddenError,
-  type Kit,
   openSite,
   publishEditions,
   relaySink,
   SITE_NAMES,
   UnknownDocumentError,
 } from "../../core/index.js";
-import { admittedCell, relayFixture } from "../support/cells.js";
+import { cellWithEditor, relayFixture } from "../support/cells.js";
 import { until, whenOpen } from "../support/devices.js";
 import { servedEdition } from "../support/raw.js";
 
@@ -29,12 +28,7 @@ const opened = (cell: Cell): Promise<CellSite> =>
 
 describe("the cell's site", () => {
   it("is named in the log, written by editors, and published by an officer's device after every change", async () => {
-    const [f, e, m] = [await device(), await device(), await device()] as [Kit, Kit, Kit];
-    const { cell, cells } = await admittedCell(f, "Fatima", [
-      { kit: e, name: "Élise", role: "editor" },
-      { kit: m, name: "Marc" },
-    ]);
-    const [elise, marc] = cells as [Cell, Cell];
+    const { cell, elise, marc } = await cellWithEditor(device);
     const relays = network.relays().map((r) => r.url);
 
     // Marc may not create the site before an officer has.

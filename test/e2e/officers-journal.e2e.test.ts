@@ -4,16 +4,8 @@
  * an officer who may has made it), `undefined` for a plain member; its posts never reach an edition.
  */
 import { describe, expect, it } from "vitest";
-import {
-  type Cell,
-  type Kit,
-  openSite,
-  publishEditions,
-  relaySink,
-  SITE_NAMES,
-  UnknownDocumentError,
-} from "../../core/index.js";
-import { admittedCell, relayFixture } from "../support/cells.js";
+import { openSite, publishEditions, relaySink, SITE_NAMES, UnknownDocumentError } from "../../core/index.js";
+import { cellWithEditor, relayFixture } from "../support/cells.js";
 import { until, whenOpen } from "../support/devices.js";
 import { servedEdition } from "../support/raw.js";
 
@@ -21,16 +13,7 @@ const network = relayFixture(1);
 
 describe("the officers' journal", () => {
   it("is for those who read the officers' scope, and stays out of editions", async () => {
-    const [f, e, m] = [await network.device(), await network.device(), await network.device()] as [
-      Kit,
-      Kit,
-      Kit,
-    ];
-    const { cell, cells } = await admittedCell(f, "Fatima", [
-      { kit: e, name: "Élise", role: "editor" },
-      { kit: m, name: "Marc" },
-    ]);
-    const [elise, marc] = cells as [Cell, Cell];
+    const { cell, elise, marc } = await cellWithEditor(() => network.device());
     const relays = network.relays().map((r) => r.url);
     const site = await openSite(cell, { profile: { relays } });
 

@@ -9,13 +9,12 @@ import { describe, expect, it } from "vitest";
 import {
   type Cell,
   type CellSite,
-  type Kit,
   openSite,
   publishEditions,
   relaySink,
   SITE_NAMES,
 } from "../../core/index.js";
-import { admittedCell, relayFixture } from "../support/cells.js";
+import { cellWithEditor, relayFixture } from "../support/cells.js";
 import { until, whenOpen } from "../support/devices.js";
 import { partitionFixture } from "../support/partition.js";
 import { servedEdition } from "../support/raw.js";
@@ -28,16 +27,7 @@ const opened = (cell: Cell): Promise<CellSite> =>
 
 describe("a removed editor", () => {
   it("cannot get a post into the public journal, nor into the next edition, by citing pre-removal heads", async () => {
-    const [f, e, m] = [await partition.device(), await partition.device(), await partition.device()] as [
-      Kit,
-      Kit,
-      Kit,
-    ];
-    const { cell, cells } = await admittedCell(f, "Fatima", [
-      { kit: e, name: "Élise", role: "editor" },
-      { kit: m, name: "Marc" },
-    ]);
-    const [elise, marc] = cells as [Cell, Cell];
+    const { f, e, m, cell, elise, marc } = await cellWithEditor(() => partition.device());
     const relays = network.relays().map((r) => r.url);
     const site = await openSite(cell, { profile: { place: "Lyon 7e", relays } });
     await until(

@@ -137,3 +137,17 @@ export async function admittedCell(
   );
   return { cell, cells };
 }
+
+/**
+ * Fatima founds a cell on a new device (every officer role), Élise joins as editor and Marc as a member,
+ * each on a device of their own from `device`; resolves once the three agree on the membership.
+ */
+export async function cellWithEditor(device: () => Promise<Kit>) {
+  const [f, e, m] = [await device(), await device(), await device()] as [Kit, Kit, Kit];
+  const { cell, cells } = await admittedCell(f, "Fatima", [
+    { kit: e, name: "Élise", role: "editor" },
+    { kit: m, name: "Marc" },
+  ]);
+  const [elise, marc] = cells as [Cell, Cell];
+  return { f, e, m, cell, elise, marc };
+}
