@@ -1,6 +1,7 @@
 /**
  * `post-to-widget`: how long after an editor writes a public post a visitor of the cell's blog sees it,
- * `p50_ms` and `p95_ms` over RUNS posts after WARMUP; goal p95 < 3,000 ms.
+ * `p50_ms` and `p95_ms` over RUNS posts after WARMUP; goal: p95 at most 3× the same run's baseline
+ * (`p95_ratio`), and under 3,000 ms (the issue's figure).
  *
  * The editor's device is what the member space runs (a Kit on a local relay, the cell's site, and
  * `publishEditions` with the member space's defaults: an edition after each public change, debounced
@@ -142,6 +143,7 @@ export async function postToWidget(): Promise<BenchResult> {
       plain.push(p);
     }
     const p95 = percentile(app, 95);
+    const ratio = p95 / percentile(plain, 95);
     progress(
       NAME,
       `p50 ${round(percentile(app, 50))} ms, p95 ${round(p95)} ms; baseline p50 ${round(percentile(plain, 50))} ms`,
@@ -153,8 +155,9 @@ export async function postToWidget(): Promise<BenchResult> {
       baseline_p50_ms: round(percentile(plain, 50)),
       baseline_p95_ms: round(percentile(plain, 95)),
       runs: RUNS,
-      goal: "p95_ms < 3000",
-      ok: p95 < 3000,
+      p95_ratio: round(ratio, 2),
+      goal: "p95_ratio <= 3 (the editor's side: write, 500 ms debounce, signature) and p95_ms < 3000",
+      ok: ratio <= 3 && p95 < 3000,
     };
   } finally {
     await resources.close();
