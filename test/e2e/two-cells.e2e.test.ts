@@ -21,18 +21,24 @@ async function publicAuthors(relayUrl: string, kit: Kit, cell: Cell): Promise<Se
 describe("a device in two cells", () => {
   it("has a key and a relay connection per cell, and one Kit cannot take a second cell", async () => {
     const [relay] = network.relays();
+    // Each device counted once it is connected, so that the relay's count moves by one Kit at a time.
+    const connected = (kit: Kit) =>
+      until(() => kit.transportStatus().every((t) => t.endpoints.every((e) => e.connected)), "a connection");
     const samia = await network.device();
+    await connected(samia);
     const phone = await deviceStore();
     const connections = relay!.stats().connections;
     const inA = await network.device(phone);
-    await until(() => relay!.stats().connections === connections + 1, "the first Kit's connection");
+    await connected(inA);
+    expect(relay!.stats().connections).toBe(connections + 1);
     // The second Kit shares the phone's keystore, under another key name, with storage of its own.
     const second = await deviceStore();
     const inB = await network.device(
       { storage: second.storage, keystore: phone.keystore },
       { deviceName: "cell-2" },
     );
-    await until(() => relay!.stats().connections === connections + 2, "the second Kit's connection");
+    await connected(inB);
+    expect(relay!.stats().connections).toBe(connections + 2);
 
     const a = await Cell.create(inA, { name: "Cellule Jean-Jaurès", founderName: "Fatima" });
     const { cell: b, cells } = await admittedCell(samia, "Samia", [
